@@ -1,0 +1,47 @@
+# Nastavnik: `make run` serves the app with demo data; `make test` runs the suite.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-fast lint install lock messages check-deploy clean
+
+$(STAMP): requirements/dev.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.lock
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	DEBUG=$${DEBUG-1} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG-1} $(BIN)/python manage.py seed_demo --if-empty
+	@echo "Nastavnik: http://$(HOST):$(PORT)/  (logins: coordinator@example.com, mentor@example.com, newcomer@example.com; password: nastavnik-demo)"
+	DEBUG=$${DEBUG-1} $(BIN)/daphne -b $(HOST) -p $(PORT) community.asgi:application
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+# Regenerate the locked requirements after editing pyproject.toml.
+lock: $(STAMP)
+	cd requirements && ../$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o base.lock ../pyproject.toml
+	cd requirements && ../$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --extra dev -c base.lock -o dev.lock ../pyproject.toml
+
+# Update the catalogue after changing user-facing strings; needs gettext.
+messages: $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py makemessages -l ru --no-location --no-obsolete -i ".venv/*" -i "var/*"
+	DEBUG=1 $(BIN)/python manage.py compilemessages -l ru -i ".venv"
+
+check-deploy: $(STAMP)
+	DEBUG=0 SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-0123456789abcdef \
+	ALLOWED_HOSTS=nastavnik.example.org REDIS_URL=redis://127.0.0.1:6379/0 \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf var/static .pytest_cache

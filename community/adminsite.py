@@ -1,0 +1,52 @@
+"""The admin site, usable by coordinators as well as superusers.
+
+Coordinators run the programme, so they manage departments, profiles and mentor
+applications without being Django superusers. Granting them `is_staff` plus model
+permissions would have to be kept in sync with their role; instead the site asks
+the role directly.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+
+def is_coordinator(user) -> bool:
+    return bool(getattr(user, "is_active", False) and getattr(user, "is_coordinator", False))
+
+
+class CommunityAdminSite(admin.AdminSite):
+    site_header = _("Nastavnik administration")
+    site_title = _("Nastavnik")
+    index_title = _("Community administration")
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        return super().has_permission(request) or is_coordinator(request.user)
+
+
+class CoordinatorAdmin(admin.ModelAdmin):
+    """A ModelAdmin that coordinators may fully use."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_coordinator(request.user) or super().has_module_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_coordinator(request.user) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_coordinator(request.user) or super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_coordinator(request.user) or super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_coordinator(request.user) or super().has_delete_permission(request, obj)
+
+
+class CommunityAdminConfig(AdminConfig):
+    """django.contrib.admin with CommunityAdminSite as the default site."""
+
+    default_site = "community.adminsite.CommunityAdminSite"

@@ -1,0 +1,166 @@
+"""THE pipeline for user text: Markdown -> bleach allowlist -> linkify -> safe HTML.
+
+Every piece of user markup in Nastavnik goes through `render()`, at write time.
+Rows store the source, the cooked HTML and the MARKUP_VERSION that cooked it, so
+that `manage.py rerender_markup` can re-cook stale rows after this module changes.
+The sanitizer is only referenced here, so that it can be swapped (nh3, say) in one place.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING
+
+import bleach
+import markdown
+from bleach.linkifier import LinkifyFilter
+from django.db import transaction
+from django.utils.safestring import SafeString, mark_safe
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+# Bump when the output of render() changes for the same input.
+MARKUP_VERSION = 1
+
+ALLOWED_TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre",
+    "s", "span", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+})
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow ugc noopener"
+
+# Pygments emits short token classes ("k", "nf", "s2"); codehilite wraps them in
+# div.highlight. Nothing else may borrow the site's own CSS classes.
+_PYGMENTS_TOKEN = re.compile(r"^[a-zA-Z]{1,3}[0-9]?$")
+_URL_SCHEME = re.compile(r"^\s*[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def _is_local_url(value: str) -> bool:
+    """Only same-site images: a remote image would leak readers' addresses."""
+    value = value.strip()
+    return bool(value) and not value.startswith("//") and not _URL_SCHEME.match(value) \
+        and "\\" not in value
+
+
+def _allow_attribute(tag: str, name: str, value: str) -> bool:
+    if name in {"title", "alt"}:
+        return tag in {"a", "img", "abbr"}
+    if tag == "a":
+        return name in {"href", "rel"}
+    if tag == "img":
+        return name == "src" and _is_local_url(value)
+    if tag in {"th", "td"}:
+        return name == "align" and value in {"left", "center", "right"}
+    if tag == "ol":
+        return name == "start" and value.isdigit()
+    if name == "class":
+        if tag == "div":
+            return value == "highlight"
+        if tag == "span":
+            return bool(_PYGMENTS_TOKEN.match(value))
+        if tag == "code":
+            return bool(re.fullmatch(r"language-[a-z0-9+#-]{1,30}", value))
+    return False
+
+
+def _set_link_rel(attrs: dict, new: bool = False) -> dict:
+    attrs[(None, "rel")] = LINK_REL
+    return attrs
+
+
+_cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=_allow_attribute,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+    filters=[
+        partial(
+            LinkifyFilter,
+            callbacks=[_set_link_rel],
+            skip_tags={"pre", "code"},
+            parse_email=True,
+        )
+    ],
+)
+
+_MARKDOWN_EXTENSIONS = ["fenced_code", "codehilite", "tables", "sane_lists", "nl2br"]
+_MARKDOWN_CONFIG = {
+    "codehilite": {"css_class": "highlight", "guess_lang": False, "use_pygments": True},
+    "tables": {"use_align_attribute": True},
+}
+
+MAX_SOURCE_LENGTH = 100_000
+
+
+def render(text: str) -> SafeString:
+    """Cook user markdown into sanitized HTML that templates may print as is."""
+    md = markdown.Markdown(extensions=_MARKDOWN_EXTENSIONS, extension_configs=_MARKDOWN_CONFIG)
+    html = md.convert(text[:MAX_SOURCE_LENGTH])
+    return mark_safe(_cleaner.clean(html))  # noqa: S308  (the cleaner is the guard)
+
+
+def sanitize(html: str) -> SafeString:
+    """Sanitize HTML that did not come from render(); render() already does this."""
+    return mark_safe(_cleaner.clean(html))  # noqa: S308
+
+
+# --- Stored, cooked text ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CookedField:
+    """A model's markdown source field with its cooked HTML and markup version fields."""
+
+    model: type[Model]
+    source: str
+    html: str
+    version: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.model._meta.label}.{self.source}"
+
+
+_cooked_fields: list[CookedField] = []
+
+
+def register_cooked_field(model: type[Model], *, source: str, html: str, version: str) -> None:
+    """Apps register their cooked fields in AppConfig.ready() so rerender_markup finds them."""
+    field = CookedField(model=model, source=source, html=html, version=version)
+    if field not in _cooked_fields:
+        _cooked_fields.append(field)
+
+
+def cooked_fields() -> list[CookedField]:
+    return list(_cooked_fields)
+
+
+def cook(source: str) -> dict[str, object]:
+    """The values to store for a source text: {"html": ..., "version": ...}."""
+    return {"html": str(render(source)), "version": MARKUP_VERSION}
+
+
+def rerender_stale(field: CookedField, *, batch_size: int = 200) -> int:
+    """Re-cook every row of one field whose markup version is older than ours."""
+    manager = field.model._default_manager
+    stale = manager.exclude(**{field.version: MARKUP_VERSION}).order_by("pk")
+    done = 0
+    last_pk = None
+    while True:
+        batch = stale if last_pk is None else stale.filter(pk__gt=last_pk)
+        rows = list(batch.only("pk", field.source)[:batch_size])
+        if not rows:
+            return done
+        with transaction.atomic():
+            for row in rows:
+                cooked = cook(getattr(row, field.source))
+                manager.filter(pk=row.pk).update(
+                    **{field.html: cooked["html"], field.version: cooked["version"]}
+                )
+        done += len(rows)
+        last_pk = rows[-1].pk

@@ -1,0 +1,118 @@
+"""The one websocket consumer at /ws/: authenticates, routes frames, relays events."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from community.realtime import registry
+from community.realtime.events import user_group
+
+logger = logging.getLogger(__name__)
+
+MAX_FRAME_BYTES = 64 * 1024
+PROTOCOL_VERSION = 1
+# Close codes in the 4000-4999 range are ours; 4401 mirrors HTTP 401.
+CLOSE_UNAUTHENTICATED = 4401
+
+
+class Connection(AsyncJsonWebsocketConsumer):
+    """One browser tab. Frame handlers receive it to learn the user and manage groups."""
+
+    groups_joined: set[str]
+
+    @property
+    def user(self):
+        return self.scope["user"]
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated or not user.is_active:
+            # Refusing before accept() makes the handshake fail with HTTP 403.
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.language = self._language_from_cookie()
+        self.groups_joined = set()
+        await self.accept()
+        await self.join(user_group(user.pk))
+        await self.send_json({"type": "hello", "protocol": PROTOCOL_VERSION,
+                              "user_id": user.pk})
+
+    async def disconnect(self, code: int) -> None:
+        for group in list(getattr(self, "groups_joined", ())):
+            await self.leave(group)
+
+    async def join(self, group: str) -> None:
+        await self.channel_layer.group_add(group, self.channel_name)
+        self.groups_joined.add(group)
+
+    async def leave(self, group: str) -> None:
+        await self.channel_layer.group_discard(group, self.channel_name)
+        self.groups_joined.discard(group)
+
+    # --- Client frames -----------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None):
+        with translation.override(self.language):
+            if text_data is None:
+                await self.send_error("bad_frame", _("Frames must be JSON text."))
+                return
+            if len(text_data.encode()) > MAX_FRAME_BYTES:
+                await self.send_error("too_large", _("The frame is larger than %(limit)d KB.")
+                                      % {"limit": MAX_FRAME_BYTES // 1024})
+                return
+            try:
+                frame = json.loads(text_data)
+            except ValueError:
+                await self.send_error("bad_json", _("The frame is not valid JSON."))
+                return
+            await self.receive_json(frame)
+
+    async def receive_json(self, frame: Any, **kwargs) -> None:
+        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+            await self.send_error("bad_frame", _("A frame must be an object with a \"type\"."))
+            return
+        frame_type = frame["type"]
+        ref = frame.get("id")
+        handler = registry.handler_for(frame_type)
+        if handler is None:
+            await self.send_error("unknown_type", _("Unknown frame type: %(type)s.")
+                                  % {"type": frame_type[:50]}, ref=ref)
+            return
+        try:
+            reply = await handler(self, frame)
+        except PermissionDenied:
+            await self.send_error("forbidden", _("You do not have access to this."), ref=ref)
+        except (Http404, ObjectDoesNotExist):
+            await self.send_error("not_found", _("Not found."), ref=ref)
+        except ValidationError as error:
+            await self.send_error("invalid", " ".join(error.messages), ref=ref)
+        except Exception:
+            logger.exception("Frame handler for %r failed", frame_type)
+            await self.send_error("server_error", _("Something went wrong on our side."),
+                                  ref=ref)
+        else:
+            if reply is not None:
+                await self.send_json(reply)
+
+    async def send_error(self, code: str, message: str, *, ref: Any = None) -> None:
+        await self.send_json({"type": "error", "code": code, "message": message, "id": ref})
+
+    # --- Server events -----------------------------------------------------------
+
+    async def realtime_event(self, message: dict[str, Any]) -> None:
+        """An event from send_event_on_commit(), relayed as is."""
+        await self.send_json(message["event"])
+
+    def _language_from_cookie(self) -> str:
+        cookies = self.scope.get("cookies", {})
+        language = cookies.get(settings.LANGUAGE_COOKIE_NAME, settings.LANGUAGE_CODE)
+        return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE

@@ -1,0 +1,43 @@
+"""send_event_on_commit(): the one way to push an event to browsers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+# The channel-layer message type that the consumer's realtime_event() receives.
+EVENT_MESSAGE_TYPE = "realtime.event"
+
+
+def user_group(user_id: int) -> str:
+    """Every socket of a member joins this group, so events can reach all their tabs."""
+    return f"user.{user_id}"
+
+
+def send_event_on_commit(groups: Iterable[str], event: dict[str, Any]) -> None:
+    """Broadcast `event` to `groups` once the current transaction commits.
+
+    A rolled-back write never sends a ghost event. The channel layer is best-effort
+    (it drops messages when a channel is full), so clients catch up from the database.
+    """
+    groups = list(groups)
+    transaction.on_commit(lambda: _broadcast(groups, event))
+
+
+def _broadcast(groups: list[str], event: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    for group in groups:
+        try:
+            async_to_sync(layer.group_send)(group, {"type": EVENT_MESSAGE_TYPE, "event": event})
+        except Exception:
+            # A full channel or a Redis hiccup must not fail the request that already committed.
+            logger.exception("Could not broadcast %s to %s", event.get("type"), group)

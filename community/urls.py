@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from community import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    # /accounts/: allauth's login, signup, verification, password reset and change
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("profiles.urls")),
+]
+
+handler429 = "community.views.rate_limited"
+

@@ -1,0 +1,75 @@
+"""Project-level pages: the home dashboard and the health check.
+
+Unlike the community core (markup, search, realtime), these sit on top of the house
+and may read from any app's selectors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from profiles import selectors as profile_selectors
+
+HEALTH_TIMEOUT_SECONDS = 3.0
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    context = {"counts": profile_selectors.community_counts()}
+    user = request.user
+    if user.is_authenticated:
+        if user.is_coordinator:
+            context["pending_applications"] = profile_selectors.mentor_applications_pending_count()
+        if user.is_newcomer:
+            context["application"] = profile_selectors.mentor_application_latest(applicant=user)
+    return render(request, "home.html", context)
+
+
+def rate_limited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "429.html", status=429)
+
+
+@never_cache
+async def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness for load balancers: can we reach the database and the channel layer?"""
+    checks = {
+        "database": await _check(sync_to_async(_database_answers)),
+        "channel_layer": await _check(_channel_layer_round_trip),
+    }
+    healthy = all(check["ok"] for check in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "fail", "checks": checks}, status=200 if healthy else 503
+    )
+
+
+async def _check(probe) -> dict:
+    try:
+        await asyncio.wait_for(probe(), HEALTH_TIMEOUT_SECONDS)
+    except Exception as error:  # any failure means unhealthy; the type says which
+        return {"ok": False, "error": type(error).__name__}
+    return {"ok": True}
+
+
+def _database_answers() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+async def _channel_layer_round_trip() -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        raise RuntimeError("no channel layer configured")
+    channel = await layer.new_channel("healthz.")
+    token = uuid.uuid4().hex
+    await layer.send(channel, {"type": "healthz", "token": token})
+    message = await layer.receive(channel)
+    if message.get("token") != token:
+        raise RuntimeError("channel layer returned another message")

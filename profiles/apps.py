@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProfilesConfig(AppConfig):
+    name = "profiles"
+    verbose_name = _("People")
+
+    def ready(self) -> None:
+        from community import markup
+        from profiles.models import MentorApplication, User
+
+        markup.register_cooked_field(
+            User, source="bio", html="bio_html", version="bio_markup_version"
+        )
+        markup.register_cooked_field(
+            MentorApplication,
+            source="motivation",
+            html="motivation_html",
+            version="motivation_markup_version",
+        )

@@ -1,0 +1,237 @@
+"""Members of the community: departments, users with their profiles, mentor applications.
+
+The user model *is* the profile, as Zulip's UserProfile is: one row per member, so
+there is no one-to-one row to create on every path that makes a user (signup,
+admin, import, createsuperuser) and no extra join on every page.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Department(models.Model):
+    """A node of the city's org tree: city hall, then administrations, then divisions."""
+
+    class Kind(models.TextChoices):
+        CITY_HALL = "city_hall", _("City hall")
+        ADMINISTRATION = "administration", _("Administration")
+        DIVISION = "division", _("Division")
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="department_unique_name"),
+            models.CheckConstraint(
+                condition=Q(kind="city_hall", parent__isnull=True)
+                | (~Q(kind="city_hall") & Q(parent__isnull=False)),
+                name="department_only_city_hall_is_root",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ExpertiseTag(models.Model):
+    """An area of expertise, such as «закупки» or «документооборот»."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("expertise")
+        verbose_name_plural = _("expertise")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> User:
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
+        fields.update(is_staff=True, is_superuser=True, role=User.Role.COORDINATOR)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        NEWCOMER = "newcomer", _("Newcomer")
+        MENTOR = "mentor", _("Mentor")
+        COORDINATOR = "coordinator", _("Coordinator")
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    # Casefolded, «ё»→«е»: SQLite's LIKE only folds ASCII, so Cyrillic search needs this.
+    search_name = models.CharField(max_length=150, editable=False, db_index=True, default="")
+    slug = models.SlugField(_("profile address"), max_length=80, unique=True)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.NEWCOMER, db_index=True
+    )
+    service_start = models.DateField(_("in service since"), null=True, blank=True)
+    service_end = models.DateField(_("left service on"), null=True, blank=True)
+    bio = models.TextField(_("about me"), blank=True, max_length=10_000)
+    bio_html = models.TextField(editable=False, blank=True)
+    bio_markup_version = models.PositiveSmallIntegerField(editable=False, default=0)
+    expertise = models.ManyToManyField(
+        ExpertiseTag, verbose_name=_("expertise"), blank=True, related_name="members"
+    )
+    avatar = models.ImageField(_("photo"), upload_to="avatars/%Y/%m/", blank=True)
+    mentor_capacity = models.PositiveSmallIntegerField(
+        _("how many mentees I can take"), default=2
+    )
+    accepting_mentees = models.BooleanField(_("accepting new mentees"), default=True)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(service_end__isnull=True)
+                | Q(service_start__isnull=True)
+                | Q(service_end__gte=models.F("service_start")),
+                name="user_service_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=Q(mentor_capacity__lte=20), name="user_mentor_capacity_at_most_20"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_absolute_url(self) -> str:
+        return reverse("profiles:profile", kwargs={"slug": self.slug})
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_mentor(self) -> bool:
+        return self.role == self.Role.MENTOR
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == self.Role.COORDINATOR
+
+    @property
+    def is_newcomer(self) -> bool:
+        return self.role == self.Role.NEWCOMER
+
+    @property
+    def initials(self) -> str:
+        words = [w for w in (self.full_name or self.email).replace("-", " ").split() if w]
+        return "".join(w[0] for w in words[:2]).upper()
+
+    @property
+    def avatar_hue(self) -> int:
+        """One of 12 stable colours for the initials badge, so people are told apart."""
+        return (self.pk or 0) * 7 % 12
+
+
+class MentorApplication(models.Model):
+    """A member's voluntary request to become a mentor, decided by a coordinator."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Under review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applicant"),
+        on_delete=models.CASCADE,
+        related_name="mentor_applications",
+    )
+    motivation = models.TextField(_("motivation letter"), max_length=10_000)
+    motivation_html = models.TextField(editable=False, blank=True)
+    motivation_markup_version = models.PositiveSmallIntegerField(editable=False, default=0)
+    video_url = models.URLField(_("video introduction"), blank=True, max_length=500)
+    expertise = models.ManyToManyField(
+        ExpertiseTag, verbose_name=_("areas of expertise"), related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decision_comment = models.TextField(_("coordinator's comment"), blank=True, max_length=5000)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("mentor application")
+        verbose_name_plural = _("mentor applications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant"],
+                condition=Q(status="pending"),
+                name="mentor_application_one_pending_per_applicant",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.applicant} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING

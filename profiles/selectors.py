@@ -1,0 +1,140 @@
+"""Reads of members, departments and mentor applications, with their permission checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from profiles import naming
+from profiles.models import Department, ExpertiseTag, MentorApplication, User
+
+DIRECTORY_ROLES = {choice.value for choice in User.Role}
+
+
+@dataclass(frozen=True)
+class DepartmentNode:
+    department: Department
+    depth: int
+
+
+def department_tree() -> list[DepartmentNode]:
+    """All departments in tree order (city hall, its administrations, their divisions)."""
+    departments = list(Department.objects.all())
+    children: dict[int | None, list[Department]] = {}
+    for department in departments:
+        children.setdefault(department.parent_id, []).append(department)
+    ordered: list[DepartmentNode] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for department in sorted(children.get(parent_id, []), key=lambda d: d.name):
+            ordered.append(DepartmentNode(department, depth))
+            walk(department.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def department_with_descendants(department_id: int) -> set[int]:
+    parents = dict(Department.objects.values_list("pk", "parent_id"))
+    found = {department_id} if department_id in parents else set()
+    grew = True
+    while grew:
+        grew = False
+        for pk, parent_id in parents.items():
+            if parent_id in found and pk not in found:
+                found.add(pk)
+                grew = True
+    return found
+
+
+def members_directory(
+    *,
+    query: str = "",
+    department_id: int | None = None,
+    role: str = "",
+    expertise_slug: str = "",
+) -> QuerySet[User]:
+    """Active members matching the directory filters, ready to list without extra queries."""
+    members = (
+        User.objects.filter(is_active=True, service_end__isnull=True)
+        .select_related("department")
+        .prefetch_related(Prefetch("expertise", queryset=ExpertiseTag.objects.order_by("name")))
+        .order_by("full_name")
+    )
+    for word in naming.search_key(query).split()[:5]:
+        members = members.filter(search_name__contains=word)
+    if department_id is not None:
+        members = members.filter(department_id__in=department_with_descendants(department_id))
+    if role in DIRECTORY_ROLES:
+        members = members.filter(role=role)
+    if expertise_slug:
+        members = members.filter(expertise__slug=expertise_slug)
+    return members
+
+
+def expertise_in_use() -> QuerySet[ExpertiseTag]:
+    return ExpertiseTag.objects.annotate(member_count=Count("members")).filter(
+        member_count__gt=0
+    )
+
+
+def member_get(*, slug: str) -> User:
+    try:
+        return (
+            User.objects.select_related("department", "department__parent")
+            .prefetch_related("expertise")
+            .get(slug=slug, is_active=True)
+        )
+    except User.DoesNotExist:
+        raise Http404 from None
+
+
+def mentor_application_latest(*, applicant: User) -> MentorApplication | None:
+    return (
+        applicant.mentor_applications.prefetch_related("expertise")
+        .select_related("decided_by")
+        .first()
+    )
+
+
+def mentor_applications_for_review(*, status: str = MentorApplication.Status.PENDING):
+    return (
+        MentorApplication.objects.filter(status=status)
+        .select_related("applicant", "applicant__department", "decided_by")
+        .prefetch_related("expertise")
+        .order_by("created_at" if status == MentorApplication.Status.PENDING else "-decided_at")
+    )
+
+
+def mentor_applications_pending_count() -> int:
+    return MentorApplication.objects.filter(status=MentorApplication.Status.PENDING).count()
+
+
+def mentor_application_get_for(user: User, pk: int) -> MentorApplication:
+    """The applicant reads their own, coordinators read any; anyone else gets a 404."""
+    try:
+        application = (
+            MentorApplication.objects.select_related("applicant", "applicant__department",
+                                                     "decided_by")
+            .prefetch_related("expertise")
+            .get(pk=pk)
+        )
+    except MentorApplication.DoesNotExist:
+        raise Http404 from None
+    if user.is_coordinator:
+        return application
+    if application.applicant_id != user.pk:
+        raise Http404
+    return application
+
+
+def community_counts() -> dict[str, int]:
+    counts = User.objects.filter(is_active=True, service_end__isnull=True).aggregate(
+        mentors=Count("pk", filter=Q(role=User.Role.MENTOR)),
+        newcomers=Count("pk", filter=Q(role=User.Role.NEWCOMER)),
+        accepting=Count("pk", filter=Q(role=User.Role.MENTOR, accepting_mentees=True)),
+    )
+    counts["departments"] = Department.objects.count()
+    return counts

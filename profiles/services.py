@@ -1,0 +1,274 @@
+"""Every write to members, their profiles and mentor applications."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import secrets
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from community import markup
+from profiles import naming
+from profiles.models import Department, ExpertiseTag, MentorApplication, User
+
+AVATAR_SIZE = 512
+AVATAR_MAX_PIXELS = 40_000_000
+AVATAR_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
+
+
+def user_fill_identity(*, user: User) -> None:
+    """Derive the search key, and a slug once, from the member's name and email."""
+    user.search_name = naming.search_key(user.full_name)
+    if not user.slug:
+        base = naming.slug_base(user.full_name, user.email)
+        taken = set(
+            User.objects.filter(slug__startswith=base).exclude(pk=user.pk)
+            .values_list("slug", flat=True)
+        )
+        user.slug = naming.unique_slug(base, taken)
+
+
+def user_create(
+    *,
+    email: str,
+    full_name: str,
+    password: str | None = None,
+    role: str = User.Role.NEWCOMER,
+    **fields,
+) -> User:
+    """Create a member: the one path used by signup, the admin, import and demo data."""
+    user = User(email=User.objects.normalize_email(email).lower(), full_name=full_name.strip(),
+                role=role, **fields)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    with transaction.atomic():
+        user_fill_identity(user=user)
+        _cook_bio(user)
+        user.save()
+    return user
+
+
+def user_save(*, user: User) -> User:
+    """Save a member edited as a whole, as the admin does."""
+    with transaction.atomic():
+        user_fill_identity(user=user)
+        _cook_bio(user)
+        user.save()
+    return user
+
+
+def _cook_bio(user: User) -> None:
+    cooked = markup.cook(user.bio)
+    user.bio_html = cooked["html"]
+    user.bio_markup_version = cooked["version"]
+
+
+def profile_update(
+    *,
+    user: User,
+    full_name: str,
+    position: str,
+    department: Department | None,
+    service_start: datetime.date | None,
+    service_end: datetime.date | None,
+    bio: str,
+    expertise: Iterable[ExpertiseTag],
+    mentor_capacity: int | None = None,
+    accepting_mentees: bool | None = None,
+) -> User:
+    if service_start and service_end and service_end < service_start:
+        raise ValidationError({"service_end": _("The end date cannot be before the start date.")})
+    with transaction.atomic():
+        user.full_name = full_name.strip()
+        user.position = position.strip()
+        user.department = department
+        user.service_start = service_start
+        user.service_end = service_end
+        user.bio = bio
+        _cook_bio(user)
+        if user.is_mentor and mentor_capacity is not None:
+            user.mentor_capacity = mentor_capacity
+        if user.is_mentor and accepting_mentees is not None:
+            user.accepting_mentees = accepting_mentees
+        user_fill_identity(user=user)
+        user.save()
+        user.expertise.set(expertise)
+    return user
+
+
+def avatar_set(*, user: User, upload: UploadedFile) -> User:
+    """Validate an uploaded photo and store a re-encoded square copy without metadata."""
+    if upload.size is None or upload.size > settings.AVATAR_MAX_BYTES:
+        raise ValidationError(
+            _("The photo is too large: the limit is %(limit)s MB.")
+            % {"limit": round(settings.AVATAR_MAX_BYTES / 1024 / 1024, 1)},
+            code="too_large",
+        )
+    content = _reencode_avatar(upload)
+    old_name = user.avatar.name
+    with transaction.atomic():
+        user.avatar.save(f"{secrets.token_hex(16)}.jpg", ContentFile(content), save=False)
+        user.save(update_fields=["avatar"])
+        if old_name:
+            transaction.on_commit(lambda: user.avatar.storage.delete(old_name))
+    return user
+
+
+def _reencode_avatar(upload: UploadedFile) -> bytes:
+    not_an_image = ValidationError(
+        _("Upload a photo in JPEG, PNG, GIF or WebP format."), code="not_an_image"
+    )
+    try:
+        with Image.open(upload) as probe:
+            if probe.format not in AVATAR_FORMATS:
+                raise not_an_image
+            if probe.width * probe.height > AVATAR_MAX_PIXELS:
+                raise ValidationError(_("The photo has too many pixels."), code="too_large")
+            probe.verify()
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image = ImageOps.exif_transpose(image)
+            image = ImageOps.fit(image.convert("RGB"), (AVATAR_SIZE, AVATAR_SIZE))
+            out = io.BytesIO()
+            # A fresh encode carries no EXIF (no GPS position, no camera serial).
+            image.save(out, format="JPEG", quality=88, optimize=True)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise not_an_image from None
+    return out.getvalue()
+
+
+def avatar_remove(*, user: User) -> User:
+    if user.avatar:
+        name = user.avatar.name
+        with transaction.atomic():
+            user.avatar = ""
+            user.save(update_fields=["avatar"])
+            transaction.on_commit(lambda: user.avatar.storage.delete(name))
+    return user
+
+
+# --- Mentor applications -------------------------------------------------------
+
+
+def mentor_application_submit(
+    *,
+    applicant: User,
+    motivation: str,
+    video_url: str = "",
+    expertise: Iterable[ExpertiseTag],
+) -> MentorApplication:
+    if not applicant.is_newcomer:
+        raise ValidationError(_("Only newcomers can apply: you already have the %(role)s role.")
+                              % {"role": applicant.get_role_display()}, code="wrong_role")
+    expertise = list(expertise)
+    if not expertise:
+        raise ValidationError({"expertise": _("Choose at least one area of expertise.")})
+    if not motivation.strip():
+        raise ValidationError({"motivation": _("Tell us why you want to mentor.")})
+    if applicant.mentor_applications.filter(status=MentorApplication.Status.PENDING).exists():
+        raise ValidationError(_("You already have an application under review."), code="duplicate")
+    cooked = markup.cook(motivation)
+    try:
+        with transaction.atomic():
+            application = MentorApplication.objects.create(
+                applicant=applicant,
+                motivation=motivation,
+                motivation_html=cooked["html"],
+                motivation_markup_version=cooked["version"],
+                video_url=video_url,
+            )
+            application.expertise.set(expertise)
+            transaction.on_commit(lambda: _email_coordinators_about(application))
+    except IntegrityError:
+        # The partial unique index is the real guard against double submits (two tabs, a retry).
+        raise ValidationError(
+            _("You already have an application under review."), code="duplicate"
+        ) from None
+    return application
+
+
+def mentor_application_withdraw(*, application: MentorApplication, actor: User) -> None:
+    if application.applicant_id != actor.pk:
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = MentorApplication.objects.select_for_update().get(pk=application.pk)
+        if not locked.is_pending:
+            raise ValidationError(_("This application has already been decided."))
+        locked.status = MentorApplication.Status.WITHDRAWN
+        locked.save(update_fields=["status"])
+
+
+def mentor_application_decide(
+    *,
+    application: MentorApplication,
+    coordinator: User,
+    approve: bool,
+    comment: str = "",
+) -> MentorApplication:
+    if not coordinator.is_coordinator:
+        raise PermissionDenied
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": _("Explain the decision to the applicant.")})
+    with transaction.atomic():
+        application = MentorApplication.objects.select_for_update().get(pk=application.pk)
+        if not application.is_pending:
+            raise ValidationError(_("This application has already been decided."))
+        application.status = (
+            MentorApplication.Status.APPROVED if approve else MentorApplication.Status.REJECTED
+        )
+        application.decided_by = coordinator
+        application.decided_at = timezone.now()
+        application.decision_comment = comment.strip()
+        application.save()
+        if approve:
+            applicant = application.applicant
+            if applicant.is_newcomer:
+                applicant.role = User.Role.MENTOR
+                applicant.save(update_fields=["role"])
+            applicant.expertise.add(*application.expertise.all())
+        transaction.on_commit(lambda: _email_applicant_about(application))
+    return application
+
+
+def _email_coordinators_about(application: MentorApplication) -> None:
+    recipients = list(
+        User.objects.filter(role=User.Role.COORDINATOR, is_active=True)
+        .values_list("email", flat=True)
+    )
+    if recipients:
+        _send(
+            "profiles/email/application_submitted", {"application": application}, recipients
+        )
+
+
+def _email_applicant_about(application: MentorApplication) -> None:
+    _send(
+        "profiles/email/application_decided",
+        {"application": application},
+        [application.applicant.email],
+    )
+
+
+def _send(template: str, context: dict, recipients: list[str]) -> None:
+    context = {**context, "site_url": settings.SITE_URL}
+    subject = render_to_string(f"{template}_subject.txt", context).strip()
+    body = render_to_string(f"{template}.txt", context)
+    send_mail(
+        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        recipients,
+    )

@@ -1,0 +1,218 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from community.types import AuthedRequest
+from profiles import activity, selectors, services
+from profiles.forms import (
+    AvatarForm,
+    DecisionForm,
+    DirectoryFilterForm,
+    MentorApplicationForm,
+    ProfileForm,
+)
+from profiles.models import MentorApplication, User
+
+DIRECTORY_PAGE_SIZE = 24
+
+
+def _apply_validation_error(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form it came from."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- Directory and profiles ------------------------------------------------------
+
+
+@login_required
+@require_GET
+def directory(request: AuthedRequest) -> HttpResponse:
+    form = DirectoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    department = filters.get("department")
+    members = selectors.members_directory(
+        query=filters.get("q", ""),
+        department_id=department.pk if department else None,
+        role=filters.get("role", ""),
+        expertise_slug=filters.get("expertise", ""),
+    )
+    page = Paginator(members, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
+    context = {"form": form, "page": page, "query_string": query_without_page.urlencode()}
+    if request.htmx:
+        return render(request, "profiles/partials/directory_results.html", context)
+    return render(request, "profiles/directory.html", context)
+
+
+@login_required
+@require_GET
+def profile_by_id(request: AuthedRequest, pk: int) -> HttpResponse:
+    member = get_object_or_404(User, pk=pk, is_active=True)
+    return redirect(member, permanent=True)
+
+
+@login_required
+@require_GET
+def profile(request: AuthedRequest, slug: str) -> HttpResponse:
+    member = selectors.member_get(slug=slug)
+    return render(request, "profiles/profile.html", {
+        "member": member,
+        "panels": activity.panels_for(member, request.user),
+    })
+
+
+@login_required
+@require_GET
+def avatar(request: AuthedRequest, slug: str) -> FileResponse:
+    member = selectors.member_get(slug=slug)
+    if not member.avatar:
+        raise Http404
+    try:
+        response = FileResponse(member.avatar.open("rb"), content_type="image/jpeg")
+    except FileNotFoundError:
+        raise Http404 from None
+    # The URL carries the file name, so a new photo gets a new URL and a long cache is safe.
+    response["Cache-Control"] = "private, max-age=604800, immutable"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Own profile -----------------------------------------------------------------
+
+
+@login_required
+def profile_edit(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    form = ProfileForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_update(user=user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Your profile has been saved."))
+            return redirect(user)
+    elif request.method == "POST":
+        # ModelForm validation wrote the posted values onto request.user; undo that.
+        user.refresh_from_db()
+    return render(request, "profiles/profile_edit.html", {
+        "form": form, "avatar_form": AvatarForm(),
+    })
+
+
+@login_required
+@require_POST
+def avatar_upload(request: AuthedRequest) -> HttpResponse:
+    form = AvatarForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.avatar_set(user=request.user, upload=form.cleaned_data["avatar"])
+        except ValidationError as error:
+            form.add_error("avatar", error)
+    if form.errors:
+        return render(request, "profiles/profile_edit.html", {
+            "form": ProfileForm(instance=request.user), "avatar_form": form,
+        }, status=400)
+    messages.success(request, _("Your photo has been updated."))
+    return redirect("profiles:edit")
+
+
+@login_required
+@require_POST
+def avatar_delete(request: AuthedRequest) -> HttpResponse:
+    services.avatar_remove(user=request.user)
+    messages.success(request, _("Your photo has been removed."))
+    return redirect("profiles:edit")
+
+
+# --- Mentor applications ---------------------------------------------------------
+
+
+@login_required
+def mentor_apply(request: AuthedRequest) -> HttpResponse:
+    latest = selectors.mentor_application_latest(applicant=request.user)
+    can_apply = request.user.is_newcomer and not (latest and latest.is_pending)
+    form = MentorApplicationForm(request.POST or None,
+                                 initial={"expertise": request.user.expertise.all()})
+    if request.method == "POST":
+        if not can_apply:
+            form.add_error(None, _("You cannot submit an application right now."))
+        elif form.is_valid():
+            try:
+                services.mentor_application_submit(applicant=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _apply_validation_error(form, error)
+            else:
+                messages.success(request, _("Thank you! Your application has been sent to the "
+                                            "coordinators."))
+                return redirect("profiles:apply")
+    return render(request, "profiles/mentor_apply.html", {
+        "form": form, "latest": latest, "can_apply": can_apply,
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def mentor_application_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
+    application = selectors.mentor_application_get_for(request.user, pk)
+    try:
+        services.mentor_application_withdraw(application=application, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your application has been withdrawn."))
+    return redirect("profiles:apply")
+
+
+@login_required
+@require_GET
+def mentor_applications(request: AuthedRequest) -> HttpResponse:
+    if not request.user.is_coordinator:
+        raise PermissionDenied
+    status = request.GET.get("status", MentorApplication.Status.PENDING)
+    if status not in MentorApplication.Status.values:
+        status = MentorApplication.Status.PENDING
+    page = Paginator(selectors.mentor_applications_for_review(status=status), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "profiles/mentor_applications.html", {
+        "page": page, "status": status, "statuses": MentorApplication.Status.choices,
+    })
+
+
+@login_required
+def mentor_application(request: AuthedRequest, pk: int) -> HttpResponse:
+    application = selectors.mentor_application_get_for(request.user, pk)
+    if request.method == "POST" and not request.user.is_coordinator:
+        raise PermissionDenied
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.mentor_application_decide(
+                    application=application,
+                    coordinator=request.user,
+                    approve=form.cleaned_data["decision"] == "approve",
+                    comment=form.cleaned_data["comment"],
+                )
+            except ValidationError as error:
+                _apply_validation_error(form, error)
+            else:
+                messages.success(request, _("The decision has been saved and the applicant "
+                                            "notified."))
+                return redirect("profiles:applications")
+    return render(request, "profiles/mentor_application.html", {
+        "application": application, "form": form,
+    }, status=400 if form.errors else 200)
