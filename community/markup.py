@@ -8,6 +8,7 @@ The sanitizer is only referenced here, so that it can be swapped (nh3, say) in o
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from dataclasses import dataclass
 from functools import partial
@@ -15,15 +16,18 @@ from typing import TYPE_CHECKING
 
 import bleach
 import markdown
-from bleach.linkifier import LinkifyFilter
+from bleach.linkifier import TLDS, LinkifyFilter
 from django.db import transaction
 from django.utils.safestring import SafeString, mark_safe
+from pygments.token import STANDARD_TYPES
 
 if TYPE_CHECKING:
     from django.db.models import Model
 
 # Bump when the output of render() changes for the same input.
-MARKUP_VERSION = 1
+# 2: linkify keeps to ALLOWED_PROTOCOLS and starts links only at word starts, encoded
+#    image URLs are judged decoded, span classes must be real Pygments token classes.
+MARKUP_VERSION = 2
 
 ALLOWED_TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
@@ -34,14 +38,21 @@ ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc noopener"
 
 # Pygments emits short token classes ("k", "nf", "s2"); codehilite wraps them in
-# div.highlight. Nothing else may borrow the site's own CSS classes.
-_PYGMENTS_TOKEN = re.compile(r"^[a-zA-Z]{1,3}[0-9]?$")
+# div.highlight. Nothing else may borrow the site's own CSS classes: a pattern such
+# as "up to three letters" would let "btn" or "nav" through, so take Pygments' own list.
+_PYGMENTS_CLASSES = frozenset(STANDARD_TYPES.values()) - {""}
 _URL_SCHEME = re.compile(r"^\s*[a-zA-Z][a-zA-Z0-9+.-]*:")
+# Browsers drop tabs and newlines anywhere in a URL and C0 controls and spaces at its
+# ends, so "ht&#9;tp:", "/&#10;/host" and "&#1;//host" are remote URLs too.
+_URL_IGNORED = re.compile(r"[\t\n\r]")
+_C0_OR_SPACE = "".join(map(chr, range(0x21)))
 
 
 def _is_local_url(value: str) -> bool:
     """Only same-site images: a remote image would leak readers' addresses."""
-    value = value.strip()
+    # bleach hands over the attribute as written, character references and all
+    # ("/&#47;host", "http&#58;//host"); judge the URL the browser will decode.
+    value = _URL_IGNORED.sub("", html_lib.unescape(value)).strip(_C0_OR_SPACE)
     return bool(value) and not value.startswith("//") and not _URL_SCHEME.match(value) \
         and "\\" not in value
 
@@ -61,10 +72,33 @@ def _allow_attribute(tag: str, name: str, value: str) -> bool:
         if tag == "div":
             return value == "highlight"
         if tag == "span":
-            return bool(_PYGMENTS_TOKEN.match(value))
+            return value in _PYGMENTS_CLASSES
         if tag == "code":
             return bool(re.fullmatch(r"language-[a-z0-9+#-]{1,30}", value))
     return False
+
+
+# bleach's URL and email patterns, each with one change: a match may only start where a
+# word starts. bleach's own patterns may start anywhere in a run, so a long unbroken
+# run ("a-.a-.a-." x 8000, or 16000 "a") costs quadratic time, seconds per post. The
+# URL pattern also knows only ALLOWED_PROTOCOLS: linkify runs after the protocol check,
+# and bleach's default would turn "data:..." or "ssh:..." text into live links.
+_TLD_ALTERNATIVES = "|".join(sorted(TLDS, key=len, reverse=True))
+_LINKIFY_URL = re.compile(
+    r"""(?<![\w.@(-])\(*                              # a run's opening parentheses
+    \b(?<![@.])(?:(?:{protocols}):/{{0,3}}(?:(?:\w+:)?\w+@)?)?
+    ([\w-]+\.)+(?:{tlds})(?:\:[0-9]+)?(?!\.\w)\b     # host.tld(:port)
+    (?:[/?][^\s\{{\}}\|\\\^`<>"]*)?                  # /path?query
+    """.format(protocols="|".join(sorted(ALLOWED_PROTOCOLS)), tlds=_TLD_ALTERNATIVES),
+    re.IGNORECASE | re.VERBOSE | re.UNICODE,
+)
+_LINKIFY_EMAIL = re.compile(
+    rf"""(?<!//)(?<![-!#$%&'*+/=?^_`{{}}|~0-9A-Z.])
+    (([-!#$%&'*+/=?^_`{{}}|~0-9A-Z]+(\.[-!#$%&'*+/=?^_`{{}}|~0-9A-Z]+)*   # dot-atom
+    )@(?:[A-Z0-9](?:[A-Z0-9-]{{0,61}}[A-Z0-9])?\.)+(?:{_TLD_ALTERNATIVES}))          # domain
+    """,
+    re.IGNORECASE | re.MULTILINE | re.VERBOSE,
+)
 
 
 def _set_link_rel(attrs: dict, new: bool = False) -> dict:
@@ -84,6 +118,8 @@ _cleaner = bleach.Cleaner(
             callbacks=[_set_link_rel],
             skip_tags={"pre", "code"},
             parse_email=True,
+            url_re=_LINKIFY_URL,
+            email_re=_LINKIFY_EMAIL,
         )
     ],
 )

@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from community import views
+from profiles import views as profile_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     # /accounts/: allauth's login, signup, verification, password reset and change
+    path("accounts/login/", profile_views.login),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

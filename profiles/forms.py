@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from profiles import selectors
+from profiles import selectors, services
 from profiles.models import Department, ExpertiseTag, MentorApplication, User
 
 
@@ -79,6 +79,14 @@ class ProfileForm(forms.ModelForm):
         else:
             self.fields["mentor_capacity"].widget.attrs.update(min=0, max=20)
 
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if error := services.service_dates_error(
+            cleaned.get("service_start"), cleaned.get("service_end")
+        ):
+            self.add_error("service_end", error)
+        return cleaned
+
     def clean_mentor_capacity(self) -> int:
         capacity = self.cleaned_data["mentor_capacity"]
         if capacity > 20:
@@ -91,12 +99,18 @@ class AvatarForm(forms.Form):
         label=_("Photo"),
         help_text=_("JPEG, PNG, GIF or WebP, up to %(limit)s MB.")
         % {"limit": round(settings.AVATAR_MAX_BYTES / 1024 / 1024, 1)},
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}
+        ),
     )
 
 
 class MentorApplicationForm(forms.ModelForm):
     expertise = ExpertiseField(label=_("Areas of expertise"))
+    video_url = forms.URLField(
+        label=_("Video introduction"), required=False, max_length=500, assume_scheme="https",
+        help_text=_("Optional: a link to a short video in which you introduce yourself."),
+    )
 
     class Meta:
         model = MentorApplication
@@ -107,7 +121,6 @@ class MentorApplicationForm(forms.ModelForm):
                 "Your motivation letter: your experience, what you can teach newcomers and "
                 "why you want to mentor. Markdown is supported."
             ),
-            "video_url": _("Optional: a link to a short video in which you introduce yourself."),
         }
 
     def clean_video_url(self) -> str:

@@ -76,6 +76,12 @@ def _cook_bio(user: User) -> None:
     user.bio_markup_version = cooked["version"]
 
 
+def service_dates_error(start: datetime.date | None, end: datetime.date | None) -> str | None:
+    if start and end and end < start:
+        return _("The end date cannot be before the start date.")
+    return None
+
+
 def profile_update(
     *,
     user: User,
@@ -89,8 +95,8 @@ def profile_update(
     mentor_capacity: int | None = None,
     accepting_mentees: bool | None = None,
 ) -> User:
-    if service_start and service_end and service_end < service_start:
-        raise ValidationError({"service_end": _("The end date cannot be before the start date.")})
+    if error := service_dates_error(service_start, service_end):
+        raise ValidationError({"service_end": error})
     with transaction.atomic():
         user.full_name = full_name.strip()
         user.position = position.strip()

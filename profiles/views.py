@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from allauth.account.views import LoginView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,6 +31,23 @@ def _apply_validation_error(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class RateLimitedLoginView(LoginView):
+    """allauth's login, answering 429 rather than 200 once failed attempts hit the limit.
+
+    allauth reports the limit as a form error; the status code lets proxies, monitoring
+    and scripted clients see the throttling for what it is.
+    """
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, "too_many_login_attempts"):
+            response.status_code = 429
+        return response
+
+
+login = RateLimitedLoginView.as_view()
 
 
 # --- Directory and profiles ------------------------------------------------------
@@ -198,21 +216,19 @@ def mentor_application(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and not request.user.is_coordinator:
         raise PermissionDenied
     form = DecisionForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.mentor_application_decide(
-                    application=application,
-                    coordinator=request.user,
-                    approve=form.cleaned_data["decision"] == "approve",
-                    comment=form.cleaned_data["comment"],
-                )
-            except ValidationError as error:
-                _apply_validation_error(form, error)
-            else:
-                messages.success(request, _("The decision has been saved and the applicant "
-                                            "notified."))
-                return redirect("profiles:applications")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mentor_application_decide(
+                application=application,
+                coordinator=request.user,
+                approve=form.cleaned_data["decision"] == "approve",
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The decision has been saved and the applicant notified."))
+            return redirect("profiles:applications")
     return render(request, "profiles/mentor_application.html", {
         "application": application, "form": form,
     }, status=400 if form.errors else 200)

@@ -72,7 +72,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Demo community ready: {created} new members, {User.objects.count()} in all."
         ))
-        self.stdout.write("Demo logins (password: %s): %s" % (DEMO_PASSWORD, ", ".join(DEMO_LOGINS)))
+        self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}): {', '.join(DEMO_LOGINS)}")
 
     def _departments(self) -> dict[str, Department]:
         city_hall, _ = Department.objects.get_or_create(

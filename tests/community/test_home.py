@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import pytest
+
+from profiles import services
+
+pytestmark = pytest.mark.django_db
+
+
+def test_visitors_get_the_russian_landing_page(client, mentor):
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="ru">' in html
+    assert "Наставник" in html
+    assert response.context["counts"]["mentors"] == 1
+
+
+def test_newcomer_is_invited_to_become_a_mentor(login, newcomer):
+    html = login(newcomer).get("/").content.decode()
+    assert "/mentors/apply/" in html
+    assert "Тимур" in html
+
+
+def test_coordinator_sees_how_many_applications_wait(login, coordinator, newcomer, expertise):
+    services.mentor_application_submit(applicant=newcomer, motivation="хочу",
+                                       expertise=[expertise["docs"]])
+    response = login(coordinator).get("/")
+    assert response.context["pending_applications"] == 1
+    assert "/mentors/applications/" in response.content.decode()
+
+
+def test_unknown_pages_are_a_friendly_404(client):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert 'class="site-header"' in response.content.decode()
