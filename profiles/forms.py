@@ -97,12 +97,17 @@ class ProfileForm(forms.ModelForm):
 class AvatarForm(forms.Form):
     avatar = forms.FileField(
         label=_("Photo"),
-        help_text=_("JPEG, PNG, GIF or WebP, up to %(limit)s MB.")
-        % {"limit": round(settings.AVATAR_MAX_BYTES / 1024 / 1024, 1)},
         widget=forms.ClearableFileInput(
             attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}
         ),
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Built per form, not at import, so that it is in the reader's language.
+        self.fields["avatar"].help_text = _("JPEG, PNG, GIF or WebP, up to %(limit)s MB.") % {
+            "limit": round(settings.AVATAR_MAX_BYTES / 1024 / 1024, 1)
+        }
 
 
 class MentorApplicationForm(forms.ModelForm):

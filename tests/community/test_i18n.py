@@ -14,7 +14,7 @@ MO = ROOT / "locale/ru/LC_MESSAGES/django.mo"
 
 
 def catalogue_entries() -> list[dict]:
-    """Parse django.po into entries: msgid, msgid_plural, msgstr list and flags."""
+    """Parse django.po into entries: msgctxt, msgid, msgid_plural, msgstr forms and flags."""
     entries, current, key = [], None, None
 
     def unquote(line: str) -> str:
@@ -33,6 +33,8 @@ def catalogue_entries() -> list[dict]:
             current["flags"] += line
         elif line.startswith("#"):
             continue
+        elif line.startswith("msgctxt"):
+            key, current["msgctxt"] = "msgctxt", unquote(line)
         elif line.startswith("msgid_plural"):
             key, current["msgid_plural"] = "msgid_plural", unquote(line)
         elif line.startswith("msgid"):
@@ -64,7 +66,9 @@ def test_compiled_catalogue_matches_the_source():
     with MO.open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
     for entry in catalogue_entries():
-        if "msgid_plural" in entry:
+        if "msgctxt" in entry:
+            assert compiled.pgettext(entry["msgctxt"], entry["msgid"]) == entry["msgstr"][0]
+        elif "msgid_plural" in entry:
             assert compiled.ngettext(entry["msgid"], entry["msgid_plural"], 5) == entry["msgstr"][2]
         else:
             assert compiled.gettext(entry["msgid"]) == entry["msgstr"][0], entry["msgid"]
@@ -81,6 +85,20 @@ def test_language_switcher_turns_the_site_english_and_back(client):
     russian = client.get("/").content.decode()
     assert '<html lang="ru">' in russian
     assert "Войти" in russian
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_russian_until_the_member_switches(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="ru">' in response.content.decode()
+    assert response["Content-Language"] == "ru"
+    assert "Cookie" in response["Vary"]
+
+
+@pytest.mark.django_db
+def test_an_unknown_language_cookie_falls_back_to_russian(client):
+    client.cookies["django_language"] = "xx"
+    assert '<html lang="ru">' in client.get("/").content.decode()
 
 
 @pytest.mark.django_db
