@@ -162,3 +162,11 @@ def test_account_pages_use_the_site_layout(client):
     assert 'class="site-header"' in page
     assert 'name="language"' in page
     assert '<html lang="ru">' in page
+
+
+@override_settings(ACCOUNT_EMAIL_VERIFICATION="mandatory")
+def test_verification_email_names_nastavnik_not_example_com(client):
+    signup(client)
+    message = mail.outbox[0]
+    assert "example.com" not in message.body.replace("lilia@example.com", "")
+    assert "Наставник" in message.body or "Наставник" in message.subject
