@@ -14,6 +14,7 @@ from channels.layers import get_channel_layer
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from profiles import selectors as profile_selectors
@@ -32,8 +33,24 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", context)
 
 
+def _error_page(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
+    return render(request, "error_page.html", {"title": title, "text": text}, status=status)
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, 403, _("Access denied"),
+                       _("You do not have access to this page."))
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, 404, _("Page not found"),
+                       _("The page does not exist or has been removed."))
+
+
 def rate_limited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "429.html", status=429)
+    return _error_page(request, 429, _("Too many attempts"), _(
+        "You have made too many attempts. Please wait a few minutes and try again."
+    ))
 
 
 @never_cache

@@ -34,3 +34,10 @@ def test_unknown_pages_are_a_friendly_404(client):
     response = client.get("/no/such/page/")
     assert response.status_code == 404
     assert 'class="site-header"' in response.content.decode()
+
+
+def test_forbidden_pages_explain_themselves_in_the_site_layout(login, newcomer):
+    response = login(newcomer).get("/mentors/applications/")
+    assert response.status_code == 403
+    assert "Доступ запрещён" in response.content.decode()
+    assert 'class="site-header"' in response.content.decode()

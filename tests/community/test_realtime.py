@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
+import pytest_asyncio
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connections, transaction
 from django.test import Client
 
 from community.asgi import application
@@ -21,6 +22,13 @@ from community.realtime.events import send_event_on_commit, user_group
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 ORIGIN = (b"origin", b"http://testserver")
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def _close_connections_of_the_database_thread():
+    """Close the worker thread's connection, or PostgreSQL cannot drop the test database."""
+    yield
+    await database_sync_to_async(connections.close_all)()
 
 
 @database_sync_to_async
