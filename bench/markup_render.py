@@ -31,12 +31,20 @@ def measure(text: str, rounds: int = 5, per_round: int = 200) -> tuple[float, fl
     return statistics.median(rates), min(rates)
 
 
-# Long unbroken runs: linear-time linkify keeps these in milliseconds (bleach's
-# default patterns took 16 s for the first one).
+# Hostile input at the length limit. Linear-time linkify, the bracket budget and the
+# bounded link scan keep these fast; before them, "a-." x 8000 took 16 s and 4 000 "["
+# took 2 s. Backslash escapes stay superlinear inside Python-Markdown (each match
+# rebuilds the paragraph); the last two lines show that remaining worst case.
 PATHOLOGICAL = [
     ("run 'a-.' x 8000", "a-." * 8000),
-    ("run 'a' x 100000", "a" * 100_000),
+    ("run 'a' x 32000", "a" * 32_000),
     ("run '(' x 16000", "(" * 16_000),
+    ("'[' x 32000", "[" * 32_000),
+    ("'![' x 16000", "![" * 16_000),
+    ("'[](' x 10000", "[](" * 10_000),
+    ("'[' x 50 + ']' x 50 nested", ("[" * 50 + "]" * 50) * 300),
+    ("'\\*' x 16000", "\\*" * 16_000),
+    ("'[' x 50 + '\\*' x 15975", "[" * 50 + "\\*" * 15_975),
 ]
 
 

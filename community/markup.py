@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING
 import bleach
 import markdown
 from bleach.linkifier import TLDS, LinkifyFilter
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.utils.safestring import SafeString, mark_safe
 from pygments.token import STANDARD_TYPES
 
@@ -26,7 +28,8 @@ if TYPE_CHECKING:
 
 # Bump when the output of render() changes for the same input.
 # 2: linkify keeps to ALLOWED_PROTOCOLS and starts links only at word starts, encoded
-#    image URLs are judged decoded, span classes must be real Pygments token classes.
+#    image URLs are judged decoded, span classes must be real Pygments token classes,
+#    "[" floods are escaped.
 MARKUP_VERSION = 2
 
 ALLOWED_TAGS = frozenset({
@@ -124,25 +127,81 @@ _cleaner = bleach.Cleaner(
     ],
 )
 
-_MARKDOWN_EXTENSIONS = ["fenced_code", "codehilite", "tables", "sane_lists", "nl2br"]
+# How far Python-Markdown may look for a link's "]" and ")": a link whose text and
+# address run longer than this is shown as text. Unbounded, each "[" scans to the end
+# of its paragraph, which is quadratic work.
+LINK_SCAN_LIMIT = 4096
+
+
+class _BoundedLinkScan:
+    """Mixin for Python-Markdown's link processors: scan at most LINK_SCAN_LIMIT characters."""
+
+    def getText(self, data: str, index: int):  # noqa: N802  (Python-Markdown's name)
+        return super().getText(data[: index + LINK_SCAN_LIMIT], index)
+
+    def getLink(self, data: str, index: int):  # noqa: N802
+        return super().getLink(data[: index + LINK_SCAN_LIMIT], index)
+
+
+class _BoundedLinksExtension(markdown.Extension):
+    # Python-Markdown's names and priorities for its link and image processors.
+    PROCESSORS = {"reference": 170, "link": 160, "image_link": 150, "image_reference": 140,
+                  "short_reference": 130, "short_image_ref": 125}
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
+        for name, priority in self.PROCESSORS.items():
+            original = md.inlinePatterns[name]
+            bounded = type(f"Bounded{type(original).__name__}",
+                           (_BoundedLinkScan, type(original)), {})
+            md.inlinePatterns.register(bounded(original.pattern, md), name, priority)
+
+
+_MARKDOWN_EXTENSIONS = ["fenced_code", "codehilite", "tables", "sane_lists", "nl2br",
+                        _BoundedLinksExtension()]
 _MARKDOWN_CONFIG = {
     "codehilite": {"css_class": "highlight", "guess_lang": False, "use_pygments": True},
     "tables": {"use_align_attribute": True},
 }
 
-MAX_SOURCE_LENGTH = 100_000
+# Discourse's default maximum post length; models may allow less, never more.
+MAX_SOURCE_LENGTH = 32_000
+
+# Python-Markdown scans from every "[" to the end of its paragraph looking for the "]"
+# (and then the ")"), so a paragraph of thousands of "[" costs quadratic time: 4 000 of
+# them took 2 s. A paragraph with more than this many is shown as plain text: its "["
+# stand in as a private-use character while Markdown runs. (Backslash escapes would not
+# do: every escape is a match, and each match rebuilds the paragraph.) No real
+# paragraph has fifty links.
+MAX_BRACKETS_PER_PARAGRAPH = 50
+_BRACKET_STAND_IN = "\ue000"
+_PARAGRAPH_BREAK = re.compile(r"(\n[ \t]*\n)")
 
 
 def render(text: str) -> SafeString:
     """Cook user markdown into sanitized HTML that templates may print as is."""
+    if len(text) > MAX_SOURCE_LENGTH:
+        raise ValidationError(
+            _("The text is too long: at most %(limit)d characters.")
+            % {"limit": MAX_SOURCE_LENGTH},
+            code="too_long",
+        )
     md = markdown.Markdown(extensions=_MARKDOWN_EXTENSIONS, extension_configs=_MARKDOWN_CONFIG)
-    html = md.convert(text[:MAX_SOURCE_LENGTH])
+    html = md.convert(_set_aside_bracket_floods(text)).replace(_BRACKET_STAND_IN, "[")
     return mark_safe(_cleaner.clean(html))  # noqa: S308  (the cleaner is the guard)
 
 
 def sanitize(html: str) -> SafeString:
-    """Sanitize HTML that did not come from render(); render() already does this."""
+    """Sanitize HTML; idempotent, so HTML from render() comes back unchanged."""
     return mark_safe(_cleaner.clean(html))  # noqa: S308
+
+
+def _set_aside_bracket_floods(text: str) -> str:
+    text = text.replace(_BRACKET_STAND_IN, "\ufffd")
+    return "".join(
+        part.replace("[", _BRACKET_STAND_IN)
+        if part.count("[") > MAX_BRACKETS_PER_PARAGRAPH else part
+        for part in _PARAGRAPH_BREAK.split(text)
+    )
 
 
 # --- Stored, cooked text ---------------------------------------------------------
@@ -184,7 +243,8 @@ def cook(source: str) -> dict[str, object]:
 def rerender_stale(field: CookedField, *, batch_size: int = 200) -> int:
     """Re-cook every row of one field whose markup version is older than ours."""
     manager = field.model._default_manager
-    stale = manager.exclude(**{field.version: MARKUP_VERSION}).order_by("pk")
+    # Only older versions: during a rolling deploy, old code must not re-cook new rows.
+    stale = manager.filter(**{f"{field.version}__lt": MARKUP_VERSION}).order_by("pk")
     done = 0
     last_pk = None
     while True:

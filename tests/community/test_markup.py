@@ -14,6 +14,7 @@ from functools import cache
 from html.parser import HTMLParser
 
 import pytest
+from django.core.exceptions import ValidationError
 from pygments.token import STANDARD_TYPES
 
 from community import markup
@@ -601,11 +602,13 @@ def test_single_newlines_become_line_breaks():
     assert parsed.text == "first line\nsecond line"
 
 
-def test_over_long_sources_are_cut_at_the_limit():
-    # Short words: one long unbroken run is slow in bleach's linkify regexes.
+def test_over_long_sources_are_refused_not_cut():
     word = "word "
-    parsed = _read(word * (markup.MAX_SOURCE_LENGTH // len(word) + 100))
-    assert parsed.text.count("word") == markup.MAX_SOURCE_LENGTH // len(word)
+    at_limit = word * (markup.MAX_SOURCE_LENGTH // len(word))
+    assert _read(at_limit).text.count("word") == markup.MAX_SOURCE_LENGTH // len(word)
+    with pytest.raises(ValidationError) as error:
+        markup.render(at_limit + "x" * len(word))
+    assert error.value.code == "too_long"
 
 
 # --- cook() --------------------------------------------------------------------------
