@@ -19,8 +19,8 @@ import markdown
 from bleach.linkifier import TLDS, LinkifyFilter
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 from pygments.token import STANDARD_TYPES
 
 if TYPE_CHECKING:
@@ -136,10 +136,10 @@ LINK_SCAN_LIMIT = 4096
 class _BoundedLinkScan:
     """Mixin for Python-Markdown's link processors: scan at most LINK_SCAN_LIMIT characters."""
 
-    def getText(self, data: str, index: int):  # noqa: N802  (Python-Markdown's name)
+    def getText(self, data: str, index: int):
         return super().getText(data[: index + LINK_SCAN_LIMIT], index)
 
-    def getLink(self, data: str, index: int):  # noqa: N802
+    def getLink(self, data: str, index: int):
         return super().getLink(data[: index + LINK_SCAN_LIMIT], index)
 
 
@@ -148,7 +148,7 @@ class _BoundedLinksExtension(markdown.Extension):
     PROCESSORS = {"reference": 170, "link": 160, "image_link": 150, "image_reference": 140,
                   "short_reference": 130, "short_image_ref": 125}
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         for name, priority in self.PROCESSORS.items():
             original = md.inlinePatterns[name]
             bounded = type(f"Bounded{type(original).__name__}",
