@@ -9,8 +9,10 @@ the role directly.
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.admin.apps import AdminConfig
-from django.http import HttpRequest
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,6 +27,13 @@ class CommunityAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         return super().has_permission(request) or is_coordinator(request.user)
+
+    def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        """Everyone logs in through allauth, which rate-limits failed attempts."""
+        return redirect_to_login(
+            request.GET.get(REDIRECT_FIELD_NAME, reverse("admin:index")),
+            login_url=reverse("account_login"),
+        )
 
 
 class CoordinatorAdmin(admin.ModelAdmin):
@@ -45,8 +54,3 @@ class CoordinatorAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return is_coordinator(request.user) or super().has_delete_permission(request, obj)
 
-
-class CommunityAdminConfig(AdminConfig):
-    """django.contrib.admin with CommunityAdminSite as the default site."""
-
-    default_site = "community.adminsite.CommunityAdminSite"

@@ -102,8 +102,10 @@ def email_from_url(url: str) -> dict:
             EMAIL_USE_TLS=parts.scheme == "smtp+tls",
             EMAIL_USE_SSL=parts.scheme == "smtp+ssl",
         )
-        timeout = parse_qs(parts.query).get("timeout")
-        config["EMAIL_TIMEOUT"] = int(timeout[0]) if timeout else 10
+        timeout = parse_qs(parts.query).get("timeout", ["10"])[0]
+        if not timeout.isdigit():
+            raise ImproperlyConfigured(f"EMAIL_URL timeout must be whole seconds: {url!r}")
+        config["EMAIL_TIMEOUT"] = int(timeout)
     return config
 
 
@@ -126,7 +128,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "daphne",
-    "community.adminsite.CommunityAdminConfig",
+    "community.admin_config.CommunityAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -309,6 +311,7 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "community.views.csrf_failure"
 # The health check is probed over plain HTTP by load balancers.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("profiles.urls")),
 ]
 
+handler400 = "community.views.bad_request"
 handler403 = "community.views.forbidden"
 handler404 = "community.views.not_found"
 handler429 = "community.views.rate_limited"

@@ -37,6 +37,18 @@ def _error_page(request: HttpRequest, status: int, title: str, text: str) -> Htt
     return render(request, "error_page.html", {"title": title, "text": text}, status=status)
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, 400, _("Bad request"),
+                       _("The request could not be understood. Go back and try again."))
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return _error_page(request, 403, _("The form has expired"), _(
+        "The page was open too long or your session ended. Go back, reload the page "
+        "and send the form again."
+    ))
+
+
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error_page(request, 403, _("Access denied"),
                        _("You do not have access to this page."))

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
-from django.db import transaction
 
 from profiles import services
 
@@ -11,11 +10,9 @@ class AccountAdapter(DefaultAccountAdapter):
         """Store the signup form's profile fields together with the new account."""
         user = super().save_user(request, user, form, commit=False)
         data = form.cleaned_data
-        user.full_name = data.get("full_name", "").strip()
+        user.full_name = data.get("full_name", "")
         user.position = data.get("position", "").strip()
         user.department = data.get("department")
         if commit:
-            with transaction.atomic():
-                services.user_fill_identity(user=user)
-                user.save()
+            services.user_save(user=user)
         return user

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -73,10 +74,9 @@ class UserManager(BaseUserManager["User"]):
     def create_user(self, email: str, password: str | None = None, **fields) -> User:
         if not email:
             raise ValueError("An email address is required")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
-        user.set_password(password)
-        user.save(using=self._db)
-        return user
+        from profiles import services  # services import this module
+
+        return services.user_create(email=email, password=password, **fields)
 
     def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
         fields.update(is_staff=True, is_superuser=True, role=User.Role.COORDINATOR)
@@ -134,6 +134,10 @@ class User(AbstractUser):
         verbose_name = _("member")
         verbose_name_plural = _("members")
         constraints = [
+            models.UniqueConstraint(
+                Lower("email"), name="user_email_unique_ignoring_case",
+                violation_error_message=_("A member with this email address already exists."),
+            ),
             models.CheckConstraint(
                 condition=Q(service_end__isnull=True)
                 | Q(service_start__isnull=True)

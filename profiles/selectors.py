@@ -80,12 +80,14 @@ def expertise_in_use() -> QuerySet[ExpertiseTag]:
     )
 
 
-def member_get(*, slug: str) -> User:
+def member_get(*, slug: str | None = None, pk: int | None = None) -> User:
+    """An active member by profile address or id; 404 for anyone else."""
+    lookup = {"slug": slug} if slug is not None else {"pk": pk}
     try:
         return (
             User.objects.select_related("department", "department__parent")
             .prefetch_related("expertise")
-            .get(slug=slug, is_active=True)
+            .get(is_active=True, **lookup)
         )
     except User.DoesNotExist:
         raise Http404 from None
@@ -104,7 +106,8 @@ def mentor_applications_for_review(*, status: str = MentorApplication.Status.PEN
         MentorApplication.objects.filter(status=status)
         .select_related("applicant", "applicant__department", "decided_by")
         .prefetch_related("expertise")
-        .order_by("created_at" if status == MentorApplication.Status.PENDING else "-decided_at")
+        .order_by(*(["created_at", "pk"] if status == MentorApplication.Status.PENDING
+                    else ["-decided_at", "-created_at", "-pk"]))
     )
 
 

@@ -24,11 +24,15 @@ from profiles.models import Department, ExpertiseTag, MentorApplication, User
 
 AVATAR_SIZE = 512
 AVATAR_MAX_PIXELS = 40_000_000
-AVATAR_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
+# MPO is how Pillow names multi-picture JPEGs (phones' depth and Ultra HDR photos).
+AVATAR_FORMATS = {"JPEG", "MPO", "PNG", "GIF", "WEBP"}
 
 
 def user_fill_identity(*, user: User) -> None:
-    """Derive the search key, and a slug once, from the member's name and email."""
+    """Normalise email and name, derive the search key, and a slug once."""
+    user.email = User.objects.normalize_email(user.email).lower()
+    # One line: names go into email subjects, where a newline is a header injection.
+    user.full_name = " ".join(user.full_name.split())
     user.search_name = naming.search_key(user.full_name)
     if not user.slug:
         base = naming.slug_base(user.full_name, user.email)
@@ -47,22 +51,17 @@ def user_create(
     role: str = User.Role.NEWCOMER,
     **fields,
 ) -> User:
-    """Create a member: the one path used by signup, the admin, import and demo data."""
-    user = User(email=User.objects.normalize_email(email).lower(), full_name=full_name.strip(),
-                role=role, **fields)
+    """Create a member (createsuperuser, import and demo data come this way)."""
+    user = User(email=email, full_name=full_name, role=role, **fields)
     if password is None:
         user.set_unusable_password()
     else:
         user.set_password(password)
-    with transaction.atomic():
-        user_fill_identity(user=user)
-        _cook_bio(user)
-        user.save()
-    return user
+    return user_save(user=user)
 
 
 def user_save(*, user: User) -> User:
-    """Save a member edited as a whole, as the admin does."""
+    """Save a member whole: every creation and every edit of a member ends here."""
     with transaction.atomic():
         user_fill_identity(user=user)
         _cook_bio(user)
@@ -98,19 +97,17 @@ def profile_update(
     if error := service_dates_error(service_start, service_end):
         raise ValidationError({"service_end": error})
     with transaction.atomic():
-        user.full_name = full_name.strip()
+        user.full_name = full_name
         user.position = position.strip()
         user.department = department
         user.service_start = service_start
         user.service_end = service_end
         user.bio = bio
-        _cook_bio(user)
         if user.is_mentor and mentor_capacity is not None:
             user.mentor_capacity = mentor_capacity
         if user.is_mentor and accepting_mentees is not None:
             user.accepting_mentees = accepting_mentees
-        user_fill_identity(user=user)
-        user.save()
+        user_save(user=user)
         user.expertise.set(expertise)
     return user
 
@@ -197,7 +194,8 @@ def mentor_application_submit(
                 video_url=video_url,
             )
             application.expertise.set(expertise)
-            transaction.on_commit(lambda: _email_coordinators_about(application))
+            # robust: a mail server that is down must not turn a saved application into a 500.
+            transaction.on_commit(lambda: _email_coordinators_about(application), robust=True)
     except IntegrityError:
         # The partial unique index is the real guard against double submits (two tabs, a retry).
         raise ValidationError(
@@ -245,7 +243,7 @@ def mentor_application_decide(
                 applicant.role = User.Role.MENTOR
                 applicant.save(update_fields=["role"])
             applicant.expertise.add(*application.expertise.all())
-        transaction.on_commit(lambda: _email_applicant_about(application))
+        transaction.on_commit(lambda: _email_applicant_about(application), robust=True)
     return application
 
 
@@ -270,7 +268,7 @@ def _email_applicant_about(application: MentorApplication) -> None:
 
 def _send(template: str, context: dict, recipients: list[str]) -> None:
     context = {**context, "site_url": settings.SITE_URL}
-    subject = render_to_string(f"{template}_subject.txt", context).strip()
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
     body = render_to_string(f"{template}.txt", context)
     send_mail(
         settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,

@@ -6,9 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from community.types import AuthedRequest
 from profiles import activity, selectors, services
@@ -19,7 +20,7 @@ from profiles.forms import (
     MentorApplicationForm,
     ProfileForm,
 )
-from profiles.models import MentorApplication, User
+from profiles.models import MentorApplication
 
 DIRECTORY_PAGE_SIZE = 24
 
@@ -55,9 +56,11 @@ login = RateLimitedLoginView.as_view()
 
 @login_required
 @require_GET
+@vary_on_headers("HX-Request")
 def directory(request: AuthedRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # a bad filter is dropped alone; the valid ones still apply
+    filters = getattr(form, "cleaned_data", {})
     department = filters.get("department")
     members = selectors.members_directory(
         query=filters.get("q", ""),
@@ -69,7 +72,7 @@ def directory(request: AuthedRequest) -> HttpResponse:
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     context = {"form": form, "page": page, "query_string": query_without_page.urlencode()}
-    if request.htmx:
+    if request.htmx and not request.htmx.history_restore_request:
         return render(request, "profiles/partials/directory_results.html", context)
     return render(request, "profiles/directory.html", context)
 
@@ -77,8 +80,7 @@ def directory(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_GET
 def profile_by_id(request: AuthedRequest, pk: int) -> HttpResponse:
-    member = get_object_or_404(User, pk=pk, is_active=True)
-    return redirect(member, permanent=True)
+    return redirect(selectors.member_get(pk=pk), permanent=True)
 
 
 @login_required

@@ -71,7 +71,7 @@ class Connection(AsyncJsonWebsocketConsumer):
                 return
             try:
                 frame = json.loads(text_data)
-            except ValueError:
+            except (ValueError, RecursionError):  # deep nesting exhausts the parser's stack
                 await self.send_error("bad_json", _("The frame is not valid JSON."))
                 return
             await self.receive_json(frame)

@@ -39,6 +39,3 @@ def frame_handler(frame_type: str) -> Callable[[FrameHandler], FrameHandler]:
 def handler_for(frame_type: str) -> FrameHandler | None:
     return _handlers.get(frame_type)
 
-
-def registered_types() -> list[str]:
-    return sorted(_handlers)

@@ -1,8 +1,8 @@
 """What members do in a real browser, start to finish.
 
 The assertions lean on URLs, element ids and names, CSS classes and <html lang>, and on
-demo data (names are data, not interface strings): the Russian catalogue is still being
-written, so interface text is only compared after switching to English.
+demo data (names are data, not interface strings). Interface text is compared only after
+switching to English, so that rewording a Russian translation never breaks a journey.
 """
 
 from __future__ import annotations

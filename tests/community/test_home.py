@@ -41,3 +41,13 @@ def test_forbidden_pages_explain_themselves_in_the_site_layout(login, newcomer):
     assert response.status_code == 403
     assert "Доступ запрещён" in response.content.decode()
     assert 'class="site-header"' in response.content.decode()
+
+
+def test_an_expired_form_gets_a_friendly_csrf_page(newcomer):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(newcomer)
+    response = client.post("/mentors/apply/", {"motivation": "x"})
+    assert response.status_code == 403
+    assert "Форма устарела" in response.content.decode()

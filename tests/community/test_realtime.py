@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from unittest import mock
 
 import pytest
 import pytest_asyncio
@@ -107,6 +108,16 @@ async def test_frames_that_do_not_fit_the_protocol_get_a_clear_error(mentor, fra
     await communicator.disconnect()
 
 
+async def test_deeply_nested_json_is_bad_json_not_a_crash(mentor):
+    communicator, _ = await open_socket(mentor)
+    await communicator.receive_json_from()
+    await communicator.send_to(text_data="[" * 60_000)
+    assert (await communicator.receive_json_from())["code"] == "bad_json"
+    await communicator.send_json_to({"type": "ping"})
+    assert (await communicator.receive_json_from())["type"] == "pong"
+    await communicator.disconnect()
+
+
 async def test_oversize_frame_is_refused(mentor):
     communicator, _ = await open_socket(mentor)
     await communicator.receive_json_from()
@@ -199,9 +210,9 @@ async def test_rolled_back_write_sends_no_event(mentor):
 
 
 async def test_socket_leaves_its_groups_on_disconnect(mentor):
+    layer = get_channel_layer()
     communicator, _ = await open_socket(mentor)
     await communicator.receive_json_from()
-    await communicator.disconnect()
-    layer = get_channel_layer()
-    if hasattr(layer, "groups"):  # the in-memory layer exposes its groups
-        assert not layer.groups.get(user_group(mentor.pk))
+    with mock.patch.object(layer, "group_discard", wraps=layer.group_discard) as discard:
+        await communicator.disconnect()
+    assert [call.args[0] for call in discard.call_args_list] == [user_group(mentor.pk)]

@@ -77,6 +77,13 @@ def test_email_url_defaults_to_the_console():
     )
 
 
-def test_sqlite_database_url_lives_under_var_by_default():
-    assert project_settings.database_from_url("sqlite:////tmp/nastavnik-test/x.sqlite3")["ENGINE"] \
-        == "django.db.backends.sqlite3"
+def test_sqlite_urls_get_a_busy_timeout_and_wal():
+    config = project_settings.database_from_url("sqlite:////tmp/nastavnik-test/x.sqlite3")
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["OPTIONS"]["timeout"] == 20
+    assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
+
+
+def test_email_url_timeout_must_be_whole_seconds():
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_URL"):
+        project_settings.email_from_url("smtp://mail.city.ru:25?timeout=abc")

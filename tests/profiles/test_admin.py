@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from profiles.models import User
+
 pytestmark = pytest.mark.django_db
 
 
@@ -32,3 +34,36 @@ def test_coordinator_adds_a_department_through_the_admin(login, coordinator, cit
     })
     assert response.status_code == 302
     assert city_hall.children.filter(name="Управление культуры").exists()
+
+
+@pytest.fixture
+def superuser(db):
+    return User.objects.create_superuser("root@example.com", "s3cret-pass-word",
+                                         full_name="Суперпользователь")
+
+
+def test_coordinator_cannot_take_over_a_superuser(login, coordinator, superuser):
+    client = login(coordinator)
+    base = f"/admin/profiles/user/{superuser.pk}"
+    assert client.post(f"{base}/password/", {"password1": "taken-over-1", "password2":
+                                             "taken-over-1"}).status_code == 403
+    client.post(f"{base}/change/", {"email": "mine@example.com", "full_name": "x"})
+    client.post(f"{base}/delete/", {"post": "yes"})
+    superuser.refresh_from_db()
+    assert superuser.check_password("s3cret-pass-word")
+    assert superuser.email == "root@example.com"
+
+
+def test_emails_differing_only_in_case_are_one_account(login, coordinator, mentor):
+    response = login(coordinator).post("/admin/profiles/user/add/", {
+        "email": "ALIYA@example.com", "full_name": "Двойник", "role": "newcomer",
+        "password1": "Kj3-long-password", "password2": "Kj3-long-password",
+    })
+    assert response.status_code == 200
+    assert User.objects.filter(email__iexact="aliya@example.com").count() == 1
+
+
+def test_admin_login_sends_everyone_to_the_rate_limited_login(client):
+    response = client.get("/admin/login/?next=/admin/profiles/user/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=/admin/profiles/user/")

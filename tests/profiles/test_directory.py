@@ -66,6 +66,19 @@ def test_unknown_filter_values_are_ignored_not_errors(login, mentor, newcomer):
     assert set(names(response)) == {"Алия Хасанова", "Тимур Сабиров"}
 
 
+def test_a_bad_filter_is_dropped_while_the_good_ones_still_apply(login, mentor, mentor2,
+                                                               newcomer):
+    response = login(newcomer).get("/people/", {"q": "алия", "department": "abc"})
+    assert names(response) == ["Алия Хасанова"]
+
+
+def test_htmx_history_restore_gets_the_whole_page(login, mentor, newcomer):
+    response = login(newcomer).get("/people/", HTTP_HX_REQUEST="true",
+                                   HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert 'class="site-header"' in response.content.decode()
+    assert "HX-Request" in response["Vary"]
+
+
 def test_htmx_request_gets_only_the_results_fragment(login, mentor, newcomer):
     response = login(newcomer).get("/people/", {"q": "алия"}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
