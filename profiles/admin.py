@@ -54,16 +54,21 @@ class UserAdmin(CoordinatorAdmin, DjangoUserAdmin):
             fields += ["is_staff", "is_superuser", "groups"]
         return fields
 
+    @staticmethod
+    def _is_out_of_reach(request, obj) -> bool:
+        """Changing a staff account (its password, its email) would be taking it over."""
+        return obj is not None and (obj.is_staff or obj.is_superuser) \
+            and not request.user.is_superuser
+
     def has_change_permission(self, request, obj=None) -> bool:
-        # Changing a staff account (its password, its email) would be taking it over.
-        if obj is not None and (obj.is_staff or obj.is_superuser) and not request.user.is_superuser:
-            return False
-        return super().has_change_permission(request, obj)
+        return not self._is_out_of_reach(request, obj) and super().has_change_permission(
+            request, obj
+        )
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        if obj is not None and (obj.is_staff or obj.is_superuser) and not request.user.is_superuser:
-            return False
-        return super().has_delete_permission(request, obj)
+        return not self._is_out_of_reach(request, obj) and super().has_delete_permission(
+            request, obj
+        )
 
     def save_model(self, request, obj, form, change) -> None:
         services.user_save(user=obj)
