@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from community import views
 from profiles import views as profile_views
@@ -7,12 +9,16 @@ from profiles import views as profile_views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages that name no icon (plain-text errors, feeds).
+    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
     # /accounts/: allauth's login, signup, verification, password reset and change
     path("accounts/login/", profile_views.login),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("profiles.urls")),
+    path("forum/", include("forum.urls")),
+    path("notifications/", include("community.notifications.urls")),
 ]
 
 handler400 = "community.views.bad_request"

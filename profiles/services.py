@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -268,8 +268,10 @@ def _email_applicant_about(application: MentorApplication) -> None:
 
 def _send(template: str, context: dict, recipients: list[str]) -> None:
     context = {**context, "site_url": settings.SITE_URL}
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    body = render_to_string(f"{template}.txt", context)
+    # In the site's language: the coordinator who decided may have picked another.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body = render_to_string(f"{template}.txt", context)
     send_mail(
         settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
         body,

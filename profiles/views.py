@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from community.forms import apply_validation_error
 from community.types import AuthedRequest
 from profiles import activity, selectors, services
 from profiles.forms import (
@@ -23,15 +24,6 @@ from profiles.forms import (
 from profiles.models import MentorApplication
 
 DIRECTORY_PAGE_SIZE = 24
-
-
-def _apply_validation_error(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form it came from."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class RateLimitedLoginView(LoginView):
@@ -120,7 +112,7 @@ def profile_edit(request: AuthedRequest) -> HttpResponse:
         try:
             services.profile_update(user=user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Your profile has been saved."))
             return redirect(user)
@@ -173,7 +165,7 @@ def mentor_apply(request: AuthedRequest) -> HttpResponse:
             try:
                 services.mentor_application_submit(applicant=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _apply_validation_error(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, _("Thank you! Your application has been sent to the "
                                             "coordinators."))
@@ -227,7 +219,7 @@ def mentor_application(request: AuthedRequest, pk: int) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The decision has been saved and the applicant notified."))
             return redirect("profiles:applications")

@@ -13,42 +13,21 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.actions import (
+    COORDINATOR_EMAIL,
+    MENTOR_EMAIL,
+    MENTOR_NAME,
+    NEWCOMER_EMAIL,
+    NEWCOMER_NAME,
+    account_menu,
+    log_in,
+    log_out,
+    path_is,
+)
+
 pytestmark = pytest.mark.browser
 
-DEMO_PASSWORD = "nastavnik-demo"
-MENTOR_EMAIL = "mentor@example.com"
-MENTOR_NAME = "Алия Маратовна Хасанова"
-NEWCOMER_EMAIL = "newcomer@example.com"
-NEWCOMER_NAME = "Тимур Айратович Сабиров"
-COORDINATOR_EMAIL = "coordinator@example.com"
-
 CONFIRM_LINK = re.compile(r"https?://[^/\s]+(/accounts/confirm-email/[^\s<>\"']+)")
-
-
-def path_is(live_app, path: str) -> re.Pattern[str]:
-    """A URL pattern for exactly this path on the server (any query string)."""
-    return re.compile(re.escape(live_app.url + path) + r"(\?.*)?$")
-
-
-def account_menu(page: Page):
-    return page.locator("header details.account-menu")
-
-
-def log_in(page: Page, live_app, email: str, password: str = DEMO_PASSWORD) -> None:
-    page.goto("/accounts/login/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill(password)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(path_is(live_app, "/"))
-    expect(account_menu(page)).to_be_visible()
-
-
-def log_out(page: Page, live_app) -> None:
-    account_menu(page).locator("summary").click()
-    account_menu(page).locator("form button[type=submit]").click()
-    expect(account_menu(page)).to_have_count(0)
-    expect(page.locator("header a[href='/accounts/login/']")).to_be_visible()
-
 
 def choose_language(page: Page, code: str) -> None:
     """Pick a language in the header as a member would.

@@ -95,7 +95,7 @@ def test_directory_uses_a_fixed_number_of_queries(login, newcomer, division, exp
                              department=division)
         member.expertise.add(*expertise.values())
     client.get("/people/")  # warm the session and any caches
-    with django_assert_num_queries(7) as few:
+    with django_assert_num_queries(8) as few:
         client.get("/people/")
     for n in range(3, 20):
         member = make_member(f"m{n}@example.com", f"Наставник {n}", User.Role.MENTOR,

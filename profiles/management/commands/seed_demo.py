@@ -9,7 +9,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from profiles import demo, services
+from profiles import demo, seeding, services
 from profiles.models import Department, ExpertiseTag, MentorApplication, User
 
 DEMO_PASSWORD = "nastavnik-demo"
@@ -69,6 +69,8 @@ class Command(BaseCommand):
             ensure(email, name, User.Role.NEWCOMER, position, division,
                    service_start=today - datetime.timedelta(days=14 + 9 * index))
         self._applications(tags)
+        for loader in seeding.demo_loaders():
+            loader(self.stdout.write)
         self.stdout.write(self.style.SUCCESS(
             f"Demo community ready: {created} new members, {User.objects.count()} in all."
         ))

@@ -1,0 +1,34 @@
+from django.contrib import admin
+
+from community.notifications.models import Notification, NotificationPreference
+
+
+# Plain ModelAdmin, not CoordinatorAdmin: notifications quote private conversations
+# (pair rooms, direct messages), so only staff with model permissions may look.
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "kind", "text", "count", "created_at", "read_at", "emailed_at"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["recipient__email", "text"]
+    list_select_related = ["recipient"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "email_mode"]
+    list_filter = ["email_mode"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

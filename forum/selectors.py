@@ -1,0 +1,234 @@
+"""Reads of the forum, each in a fixed number of queries, with their permission checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
+
+from forum import rules
+from forum.models import (
+    Category,
+    Flag,
+    ModerationAction,
+    Post,
+    ReadState,
+    Subscription,
+    Thread,
+)
+from profiles.naming import search_key
+
+THREADS_PER_PAGE = 30
+# Replies deeper than this are shown behind a "continue this thread" link.
+DISPLAY_DEPTH = 5
+ORDERS = {
+    "latest": ["-is_pinned", "-last_activity_at"],
+    "newest": ["-created_at"],
+    "top": ["-score", "-reply_count", "-last_activity_at"],
+    "unanswered": ["-created_at"],
+}
+
+
+def categories_for(user) -> list[Category]:
+    return list(Category.objects.filter(read_access__in=rules.access_levels(user)))
+
+
+def category_get_for(user, slug: str) -> Category:
+    category = Category.objects.filter(slug=slug).first()
+    if category is None or not rules.can_read_category(user, category):
+        raise Http404
+    return category
+
+
+def threads_for(user, *, category: Category | None = None, order: str = "latest",
+                page: str | int | None = 1, per_page: int = THREADS_PER_PAGE) -> Page:
+    """A page of threads the member may read, with their unread counts."""
+    threads = Thread.objects.filter(category__read_access__in=rules.access_levels(user))
+    if not rules.is_moderator(user):
+        threads = threads.filter(is_hidden=False)
+    if category is not None:
+        threads = threads.filter(category=category)
+    if order == "unanswered":
+        threads = threads.filter(kind=Thread.Kind.QUESTION, accepted_answer__isnull=True)
+    last_read = ReadState.objects.filter(user=user, thread=OuterRef("pk"))
+    threads = (
+        threads.select_related("category", "author", "last_poster")
+        .prefetch_related("tags")
+        .annotate(last_read_number=Subquery(last_read.values("last_read_number")[:1]))
+        .annotate(unread_count=F("post_sequence") - F("last_read_number"))
+        .order_by(*ORDERS.get(order, ORDERS["latest"]), "-pk")
+    )
+    if category is None and order == "latest":
+        threads = threads.order_by("-last_activity_at", "-pk")
+    return Paginator(threads, per_page).get_page(page)
+
+
+def thread_get_for(user, pk: int, *, write: bool = False) -> Thread:
+    """The thread if the member may read it (404 otherwise); with write, may reply (403)."""
+    thread = Thread.objects.select_related("category", "author").filter(pk=pk).first()
+    if thread is None or not rules.can_read_thread(user, thread):
+        raise Http404
+    if write and not rules.can_reply(user, thread):
+        raise PermissionDenied
+    return thread
+
+
+def post_get_for(user, pk: int) -> Post:
+    post = (Post.objects.select_related("thread", "thread__category", "author", "parent")
+            .filter(pk=pk).first())
+    if post is None or not rules.can_read_thread(user, post.thread):
+        raise Http404
+    if post.is_hidden and not (rules.is_moderator(user) or post.author_id == user.pk):
+        raise Http404
+    return post
+
+
+@dataclass
+class PostView:
+    post: Post
+    indent: int
+    text_hidden: bool = False
+    is_new: bool = False
+    my_reactions: set[str] = field(default_factory=set)
+    continue_below: bool = False
+
+
+@dataclass
+class ThreadPage:
+    thread: Thread
+    opening: PostView
+    replies: list[PostView]
+    accepted: Post | None
+    view: str
+    focus: Post | None
+    last_read_number: int
+    first_unread_number: int | None
+    new_count: int
+    subscription_level: str | None
+    reply_total: int
+
+
+def thread_page(thread: Thread, user, *, view: str = "tree",
+                focus_number: int | None = None) -> ThreadPage:
+    """Everything the thread page shows, in a fixed number of queries whatever its size."""
+    posts = list(
+        Post.objects.filter(thread=thread)
+        .select_related("author", "author__department")
+        .order_by("number" if view == "flat" else "path")
+    )
+    by_number = {post.number: post for post in posts}
+    opening = by_number.get(1)
+    if opening is None:
+        raise Http404
+    my_reactions: dict[int, set[str]] = {}
+    for post_id, kind in thread.posts.filter(reactions__user=user).values_list(
+        "pk", "reactions__kind"
+    ):
+        my_reactions.setdefault(post_id, set()).add(kind)
+    read_state = ReadState.objects.filter(user=user, thread=thread).first()
+    last_read = read_state.last_read_number if read_state else 0
+    subscription = Subscription.objects.filter(user=user, thread=thread).first()
+    focus = by_number.get(focus_number) if focus_number and focus_number > 1 else None
+    replies = _arrange(posts, view=view, focus=focus, last_read=last_read,
+                       my_reactions=my_reactions, user=user)
+    unread = [p.number for p in posts if p.number > last_read and p.number > 1]
+    return ThreadPage(
+        thread=thread, replies=replies,
+        opening=PostView(post=opening, indent=0, text_hidden=rules.text_hidden_from(user, opening),
+                         my_reactions=my_reactions.get(opening.pk, set())),
+        accepted=next((p for p in posts if p.pk == thread.accepted_answer_id
+                       and not rules.text_hidden_from(user, p)), None),
+        view=view, focus=focus, last_read_number=last_read,
+        first_unread_number=min(unread) if unread and last_read else None,
+        new_count=len(unread) if last_read else 0,
+        subscription_level=subscription.level if subscription else None,
+        reply_total=len(posts) - 1,
+    )
+
+
+def _arrange(posts: list[Post], *, view: str, focus: Post | None, last_read: int,
+             my_reactions: dict[int, set[str]], user) -> list[PostView]:
+    """Replies in display order: nested (capped at DISPLAY_DEPTH) or flat by number."""
+    root = focus or next(p for p in posts if p.number == 1)
+    shown = []
+    for post in posts:
+        if post.number == 1 and focus is None:
+            continue
+        if view == "flat":
+            indent = 0
+        else:
+            if not post.path.startswith(root.path) or (focus is None and post.depth == 0):
+                continue
+            indent = post.depth - root.depth - (0 if focus else 1)
+            if indent >= DISPLAY_DEPTH:
+                continue
+        shown.append(PostView(
+            post=post, indent=indent,
+            text_hidden=rules.text_hidden_from(user, post),
+            is_new=bool(last_read) and post.number > last_read,
+            my_reactions=my_reactions.get(post.pk, set()),
+            continue_below=view != "flat" and indent == DISPLAY_DEPTH - 1 and post.reply_count > 0,
+        ))
+    return shown
+
+
+def similar_solved_questions(user, title: str, *, limit: int = 5) -> list[Thread]:
+    """Solved questions sharing words with `title`, best overlap first."""
+    words = sorted({w for w in search_key(title).split() if len(w) >= 4}, key=len,
+                   reverse=True)[:6]
+    if not words:
+        return []
+    # A five-letter stem catches «наставника»/«наставнику» without a stemmer.
+    stems = [word[:5] for word in words]
+    match = Q()
+    for stem in stems:
+        match |= Q(title_search__contains=stem)
+    candidates = list(
+        Thread.objects.filter(match, kind=Thread.Kind.QUESTION, accepted_answer__isnull=False,
+                              is_hidden=False,
+                              category__read_access__in=rules.access_levels(user))
+        .select_related("category").order_by("-score", "-created_at")[:50]
+    )
+    candidates.sort(key=lambda t: -sum(stem in t.title_search for stem in stems))
+    return candidates[:limit]
+
+
+def post_revisions(post: Post) -> list[dict]:
+    """Each revision with the text that replaced it, oldest first."""
+    revisions = list(post.revisions.select_related("edited_by").order_by("number"))
+    texts = [r.body for r in revisions] + [post.body]
+    return [
+        {"revision": revision, "before": texts[i], "after": texts[i + 1]}
+        for i, revision in enumerate(revisions)
+    ]
+
+
+def moderation_queue() -> QuerySet[Post]:
+    return (
+        # flag_count counts open flags; `flags__resolved_at__isnull` would also match
+        # every post that has no flags at all (the LEFT JOIN leaves resolved_at NULL).
+        Post.objects.filter(flag_count__gt=0)
+        .annotate(open_flags=Count("flags", filter=Q(flags__resolved_at__isnull=True)))
+        .select_related("thread", "thread__category", "author")
+        .prefetch_related(Prefetch("flags", queryset=Flag.objects.filter(
+            resolved_at__isnull=True).select_related("user")))
+        .order_by("-open_flags", "-pk")
+        .distinct()
+    )
+
+
+def moderation_log() -> QuerySet[ModerationAction]:
+    return ModerationAction.objects.select_related("actor", "thread", "post")
+
+
+def threads_started_by(member, viewer) -> QuerySet[Thread]:
+    return Thread.objects.filter(author=member, is_hidden=False,
+                                 category__read_access__in=rules.access_levels(viewer))
+
+
+def accepted_answers_by(member, viewer) -> QuerySet[Thread]:
+    return Thread.objects.filter(accepted_answer__author=member, is_hidden=False,
+                                 category__read_access__in=rules.access_levels(viewer))

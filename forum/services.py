@@ -1,0 +1,353 @@
+"""Every write to the forum: threads, replies, edits, reactions, answers, subscriptions."""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from community import markup
+from community.notifications.services import notification_create, notifications_send
+from community.ratelimit import rate_limit_hit
+from community.realtime.events import send_event_on_commit
+from forum import mentions, rules
+from forum.models import (
+    MAX_TREE_DEPTH,
+    Category,
+    ModerationAction,
+    Post,
+    PostRevision,
+    Reaction,
+    ReadState,
+    Subscription,
+    Thread,
+    tree_path,
+)
+from forum.moderation import log_action
+from profiles.models import ExpertiseTag
+from profiles.naming import search_key
+
+# What the markup pipeline cooks at most: a longer body could pass the form and then fail.
+MAX_BODY_LENGTH = markup.MAX_SOURCE_LENGTH
+MAX_TAGS = 5
+POSTS_PER_MINUTE = 10
+THREADS_PER_HOUR = 10
+
+
+def thread_group(thread_id: int) -> str:
+    """Sockets reading a thread join this group to see new replies live."""
+    return f"forum.thread.{thread_id}"
+
+
+def _cook(body: str) -> tuple[dict, list]:
+    if not body.strip():
+        raise ValidationError({"body": _("Write something first.")}, code="empty")
+    if len(body) > MAX_BODY_LENGTH:
+        raise ValidationError(
+            {"body": _("The text is too long: at most %(limit)d characters.")
+             % {"limit": MAX_BODY_LENGTH}}, code="too_long")
+    members = mentions.mentioned_members(body)
+    return markup.cook(mentions.link_mentions(body, members)), members
+
+
+def thread_create(
+    *,
+    author,
+    category: Category,
+    kind: str,
+    title: str,
+    body: str,
+    tags: Iterable[ExpertiseTag] = (),
+    submission_token: uuid.UUID | None = None,
+) -> Thread:
+    """Start a thread with its opening post; the same submission twice gives one thread."""
+    if submission_token and (existing := _submitted(author, submission_token)):
+        return existing.thread
+    if not rules.can_start_thread(author, category):
+        raise PermissionDenied(_("You cannot start threads in this category."))
+    title = " ".join(title.split())
+    if not title:
+        raise ValidationError({"title": _("Give the thread a title.")})
+    tags = list(tags)
+    if len(tags) > MAX_TAGS:
+        raise ValidationError({"tags": _("At most %(count)d tags.") % {"count": MAX_TAGS}})
+    cooked, mentioned = _cook(body)
+    rate_limit_hit(key=f"forum.thread:{author.pk}", limit=THREADS_PER_HOUR, period=3600)
+    rate_limit_hit(key=f"forum.post:{author.pk}", limit=POSTS_PER_MINUTE, period=60)
+    try:
+        with transaction.atomic():
+            thread = Thread.objects.create(
+                category=category, kind=kind, title=title, title_search=search_key(title),
+                author=author, last_poster=author, post_sequence=1,
+            )
+            thread.tags.set(tags)
+            opening = Post.objects.create(
+                thread=thread, number=1, depth=0, path=tree_path("", 1), author=author,
+                body=body, body_html=cooked["html"], body_markup_version=cooked["version"],
+                submission_token=submission_token,
+            )
+            Category.objects.filter(pk=category.pk).update(
+                thread_count=F("thread_count") + 1, post_count=F("post_count") + 1,
+                last_activity_at=thread.created_at,
+            )
+            _watch(author, thread)
+            _notify_new_thread(thread)
+            _notify_post(opening, mentioned=mentioned, watchers=False)
+    except IntegrityError:
+        if submission_token and (existing := _submitted(author, submission_token)):
+            return existing.thread
+        raise
+    return thread
+
+
+def post_reply(
+    *,
+    author,
+    thread: Thread,
+    parent: Post | None,
+    body: str,
+    submission_token: uuid.UUID | None = None,
+) -> Post:
+    """Reply to a post (or to the thread's opening post) and tell those who follow."""
+    if submission_token and (existing := _submitted(author, submission_token)):
+        return existing
+    if not rules.can_reply(author, thread):
+        raise PermissionDenied(_("This thread is closed for replies."))
+    cooked, mentioned = _cook(body)
+    rate_limit_hit(key=f"forum.post:{author.pk}", limit=POSTS_PER_MINUTE, period=60)
+    try:
+        with transaction.atomic():
+            thread = Thread.objects.select_for_update().get(pk=thread.pk)
+            parent = parent or thread.posts.get(number=1)
+            if parent.thread_id != thread.pk:
+                raise ValidationError(_("You can only reply to posts in this thread."))
+            number = thread.post_sequence + 1
+            depth = min(parent.depth + 1, MAX_TREE_DEPTH)
+            if depth == parent.depth:  # the tree is as deep as it goes: answer alongside
+                parent = parent.parent
+            post = Post.objects.create(
+                thread=thread, number=number, parent=parent, depth=parent.depth + 1,
+                path=tree_path(parent.path, number), author=author, body=body,
+                body_html=cooked["html"], body_markup_version=cooked["version"],
+                submission_token=submission_token,
+            )
+            Thread.objects.filter(pk=thread.pk).update(
+                post_sequence=number, reply_count=F("reply_count") + 1,
+                last_activity_at=post.created_at, last_poster=author,
+            )
+            Post.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
+            Category.objects.filter(pk=thread.category_id).update(
+                post_count=F("post_count") + 1, last_activity_at=post.created_at
+            )
+            _mark_read(author, thread, number)
+            _watch(author, thread)
+            _notify_post(post, parent=parent, mentioned=mentioned)
+            send_event_on_commit([thread_group(thread.pk)], {
+                "type": "forum.post", "thread_id": thread.pk, "post_id": post.pk,
+                "number": number, "path": post.path,
+            })
+    except IntegrityError:
+        if submission_token and (existing := _submitted(author, submission_token)):
+            return existing
+        raise
+    return post
+
+
+def _submitted(author, token: uuid.UUID) -> Post | None:
+    return Post.objects.select_related("thread").filter(author=author,
+                                                         submission_token=token).first()
+
+
+def post_edit(*, editor, post: Post, body: str, title: str | None = None) -> Post:
+    """Change a post's text, keeping the old text as a revision."""
+    if not rules.can_edit_post(editor, post):
+        raise PermissionDenied(_("You cannot edit this post."))
+    cooked, mentioned = _cook(body)
+    with transaction.atomic():
+        post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
+        already = {member.pk for member in mentions.mentioned_members(post.body)}
+        if post.body != body:
+            PostRevision.objects.create(post=post, number=post.edit_count + 1, body=post.body,
+                                        edited_by=editor)
+            post.body, post.body_html = body, cooked["html"]
+            post.body_markup_version = cooked["version"]
+            post.edit_count += 1
+            post.edited_at = timezone.now()
+            post.save()
+            _notify_post(post, mentioned=mentioned, already=already, watchers=False)
+        if title is not None and post.is_opening:
+            title = " ".join(title.split())
+            if not title:
+                raise ValidationError({"title": _("Give the thread a title.")})
+            Thread.objects.filter(pk=post.thread_id).update(title=title,
+                                                            title_search=search_key(title))
+        if editor.pk != post.author_id:
+            log_action(actor=editor, action=ModerationAction.Action.EDIT_POST, post=post)
+    return post
+
+
+def post_delete(*, actor, post: Post) -> Post:
+    """Leave a tombstone: the tree keeps its shape, the text is gone from view."""
+    if not rules.can_delete_post(actor, post):
+        raise PermissionDenied(_("You cannot delete this post."))
+    with transaction.atomic():
+        Post.objects.filter(pk=post.pk).update(is_deleted=True)
+        if post.thread.accepted_answer_id == post.pk:
+            Thread.objects.filter(pk=post.thread_id).update(accepted_answer=None)
+        if actor.pk != post.author_id:
+            log_action(actor=actor, action=ModerationAction.Action.DELETE_POST, post=post)
+    post.is_deleted = True
+    return post
+
+
+def reaction_toggle(*, user, post: Post, kind: str) -> bool:
+    """Add the member's reaction of this kind, or take it back; True when it now exists."""
+    if kind not in Reaction.Kind.values:
+        raise ValidationError(_("Unknown reaction."))
+    if not rules.can_read_thread(user, post.thread) or post.is_deleted:
+        raise PermissionDenied
+    if post.author_id == user.pk:
+        raise ValidationError(_("You cannot react to your own post."))
+    with transaction.atomic():
+        locked = Post.objects.select_for_update().get(pk=post.pk)
+        deleted, _rows = Reaction.objects.filter(post=locked, user=user, kind=kind).delete()
+        if not deleted:
+            Reaction.objects.create(post=locked, user=user, kind=kind)
+        counts = dict(locked.reaction_counts)
+        counts[kind] = max(0, counts.get(kind, 0) + (-1 if deleted else 1))
+        locked.reaction_counts = {k: v for k, v in counts.items() if v}
+        locked.save(update_fields=["reaction_counts"])
+        if locked.is_opening:
+            Thread.objects.filter(pk=locked.thread_id).update(
+                score=sum(locked.reaction_counts.values()))
+    post.reaction_counts = locked.reaction_counts
+    return not deleted
+
+
+def answer_accept(*, actor, post: Post) -> Thread:
+    thread = post.thread
+    if not rules.can_accept_answer(actor, thread):
+        raise PermissionDenied(_("Only the asker, mentors and moderators accept answers."))
+    if post.is_opening or post.is_deleted or post.is_hidden:
+        raise ValidationError(_("Only a reply can be the accepted answer."))
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+        Thread.objects.filter(pk=thread.pk).update(accepted_answer=post)
+        notification_create(
+            recipient=post.author, actor=actor, kind="forum.accepted",
+            text=_("Your answer was accepted: %(title)s") % {"title": thread.title},
+            url=post.get_absolute_url(),
+        )
+    thread.accepted_answer = post
+    return thread
+
+
+def answer_unaccept(*, actor, thread: Thread) -> Thread:
+    if not rules.can_accept_answer(actor, thread):
+        raise PermissionDenied
+    Thread.objects.filter(pk=thread.pk).update(accepted_answer=None)
+    thread.accepted_answer = None
+    return thread
+
+
+def thread_viewed(*, user, thread: Thread, up_to: int) -> None:
+    """Count the view and remember how far the member has read."""
+    Thread.objects.filter(pk=thread.pk).update(view_count=F("view_count") + 1)
+    _mark_read(user, thread, up_to)
+
+
+def _mark_read(user, thread: Thread, number: int) -> None:
+    updated = ReadState.objects.filter(user=user, thread=thread,
+                                       last_read_number__lt=number).update(
+        last_read_number=number)
+    if not updated:
+        ReadState.objects.get_or_create(user=user, thread=thread,
+                                        defaults={"last_read_number": number})
+
+
+def subscription_set(*, user, level: str | None, thread: Thread | None = None,
+                     category: Category | None = None) -> Subscription | None:
+    """Watch, track or mute a thread or category; None removes the choice."""
+    if (thread is None) == (category is None):
+        raise ValueError("Subscribe to exactly one thread or category")
+    if level is not None and level not in Subscription.Level.values:
+        raise ValidationError(_("Unknown notification level."))
+    target = {"thread": thread} if thread else {"category": category}
+    with transaction.atomic():
+        if level is None:
+            Subscription.objects.filter(user=user, **target).delete()
+            return None
+        subscription, _created = Subscription.objects.update_or_create(
+            user=user, **target, defaults={"level": level})
+    return subscription
+
+
+def _watch(user, thread: Thread) -> None:
+    """Starting or replying to a thread watches it, unless the member chose otherwise."""
+    Subscription.objects.get_or_create(user=user, thread=thread,
+                                       defaults={"level": Subscription.Level.WATCHING})
+
+
+# --- Notifications -------------------------------------------------------------------
+# Texts are written in the site's language, not the actor's: the reader may not share it.
+
+
+def _in_site_language(function):
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+@_in_site_language
+def _notify_post(post: Post, *, parent: Post | None = None, mentioned=(),
+                 already: set[int] = frozenset(), watchers: bool = True) -> None:
+    """Tell the parent's author, the members mentioned and the watchers: once each."""
+    thread = post.thread
+    watching = [s.user for s in Subscription.objects.filter(
+        thread=thread, level=Subscription.Level.WATCHING).select_related("user")
+        ] if watchers else []
+    candidates = {m.pk for m in [*mentioned, *watching]} | ({parent.author_id} if parent else set())
+    muted = set(Subscription.objects.filter(thread=thread, level=Subscription.Level.MUTED,
+                                            user_id__in=candidates)
+                .values_list("user_id", flat=True))
+    told = {post.author_id, *already, *muted}
+
+    def audience(members) -> list:
+        chosen = [m for m in {m.pk: m for m in members}.values()
+                  if m.pk not in told and rules.can_read_thread(m, thread)]
+        told.update(m.pk for m in chosen)
+        return chosen
+
+    names = {"name": post.author.full_name, "title": thread.title}
+    url = post.get_absolute_url()
+    group = f"thread:{thread.pk}"
+    if parent is not None:
+        notifications_send(recipients=audience([parent.author]), actor=post.author,
+                           kind="forum.reply", url=url, group_key=group,
+                           text=_("%(name)s replied to you in «%(title)s»") % names)
+    notifications_send(recipients=audience(mentioned), actor=post.author, kind="forum.mention",
+                       url=url, text=_("%(name)s mentioned you in «%(title)s»") % names)
+    notifications_send(recipients=audience(watching), actor=post.author, url=url,
+                       kind="forum.watched_reply", group_key=group,
+                       text=_("New reply in «%(title)s»") % names)
+
+
+@_in_site_language
+def _notify_new_thread(thread: Thread) -> None:
+    watchers = [s.user for s in Subscription.objects.filter(
+        category=thread.category, level=Subscription.Level.WATCHING).select_related("user")]
+    notifications_send(
+        recipients=[u for u in watchers if rules.can_read_thread(u, thread)],
+        actor=thread.author, kind="forum.new_thread", url=thread.get_absolute_url(),
+        text=_("New thread in %(category)s: «%(title)s»")
+        % {"category": thread.category.name, "title": thread.title},
+    )

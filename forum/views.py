@@ -1,0 +1,389 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from community import markup
+from community.forms import apply_validation_error
+from community.ratelimit import RateLimited
+from community.types import AuthedRequest
+from forum import moderation, rules, selectors, services
+from forum.forms import EditForm, FlagForm, MoveForm, ReplyForm, SubscriptionForm, ThreadForm
+from forum.models import Category, Reaction
+from profiles.naming import search_key
+
+
+def _rate_limited(request: AuthedRequest, error: RateLimited) -> HttpResponse:
+    return render(request, "error_page.html",
+                  {"title": _("Too many attempts"), "text": error.message}, status=429)
+
+
+# --- Lists ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def index(request: AuthedRequest) -> HttpResponse:
+    order = request.GET.get("order", "latest")
+    return render(request, "forum/index.html", {
+        "categories": selectors.categories_for(request.user),
+        "page": selectors.threads_for(request.user, order=order, page=request.GET.get("page")),
+        "order": order, "orders": _orders(),
+    })
+
+
+@login_required
+@require_GET
+def category(request: AuthedRequest, slug: str) -> HttpResponse:
+    category = selectors.category_get_for(request.user, slug)
+    order = request.GET.get("order", "latest")
+    return render(request, "forum/category.html", {
+        "category": category, "order": order, "orders": _orders(),
+        "page": selectors.threads_for(request.user, category=category, order=order,
+                                      page=request.GET.get("page")),
+        "can_start": rules.can_start_thread(request.user, category),
+        "subscription_form": SubscriptionForm(initial={
+            "level": category.subscriptions.filter(user=request.user)
+            .values_list("level", flat=True).first() or ""}),
+    })
+
+
+def _orders() -> list[tuple[str, str]]:
+    return [("latest", _("Latest")), ("newest", _("New")), ("top", _("Top")),
+            ("unanswered", _("Unanswered"))]
+
+
+# --- Threads -------------------------------------------------------------------------
+
+
+@login_required
+def thread_new(request: AuthedRequest) -> HttpResponse:
+    initial = {}
+    if slug := request.GET.get("category"):
+        initial["category"] = Category.objects.filter(slug=slug).first()
+    form = ThreadForm(request.POST or None, user=request.user, initial=initial)
+    if not form.fields["category"].queryset.exists():
+        raise PermissionDenied(_("You cannot start threads in any category."))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            thread = services.thread_create(
+                author=request.user, category=data["category"], kind=data["kind"],
+                title=data["title"], body=data["body"], tags=data["tags"],
+                submission_token=data["submission_token"],
+            )
+        except RateLimited as error:
+            return _rate_limited(request, error)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            return redirect(thread)
+    return render(request, "forum/thread_new.html", {"form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def thread_redirect(request: AuthedRequest, pk: int) -> HttpResponse:
+    return redirect(selectors.thread_get_for(request.user, pk), permanent=True)
+
+
+@login_required
+@require_GET
+def thread(request: AuthedRequest, pk: int, slug: str) -> HttpResponse:
+    thread = selectors.thread_get_for(request.user, pk)
+    if slug != thread.slug:  # a renamed thread keeps its old links working
+        query = f"?{request.GET.urlencode()}" if request.GET else ""
+        return redirect(thread.get_absolute_url() + query, permanent=True)
+    view = "flat" if request.GET.get("view") == "flat" else "tree"
+    focus = request.GET.get("focus")
+    page = selectors.thread_page(thread, request.user, view=view,
+                                 focus_number=int(focus) if focus and focus.isdigit() else None)
+    response = render(request, "forum/thread.html", {
+        "page": page, "thread": thread, "reply_form": ReplyForm(),
+        "can_reply": rules.can_reply(request.user, thread),
+        "can_accept": rules.can_accept_answer(request.user, thread),
+        "is_moderator": rules.is_moderator(request.user),
+        "reaction_kinds": Reaction.Kind.choices,
+        "subscription_form": SubscriptionForm(initial={"level": page.subscription_level or ""}),
+        "move_form": MoveForm(initial={"category": thread.category}),
+    })
+    services.thread_viewed(user=request.user, thread=thread, up_to=thread.post_sequence)
+    return response
+
+
+# --- Posts ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def post(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A post's permalink: the thread at that post, focused on it when nested deep."""
+    post = selectors.post_get_for(request.user, pk)
+    url = post.thread.get_absolute_url()
+    if post.depth > selectors.DISPLAY_DEPTH:
+        url += f"?focus={post.number}"
+    return redirect(f"{url}#post-{post.number}")
+
+
+@login_required
+@require_GET
+def post_fragment(request: AuthedRequest, pk: int) -> HttpResponse:
+    """One post as the thread page renders it, for live updates."""
+    post = selectors.post_get_for(request.user, pk)
+    page = selectors.thread_page(post.thread, request.user, focus_number=post.number)
+    # The page never focuses on the opening post; it has its own place there.
+    view = page.opening if post.is_opening else next(
+        v for v in page.replies if v.post.pk == post.pk)
+    view.indent = max(0, post.depth - 1)
+    return render(request, "forum/partials/post.html", {
+        "item": view, "post": post, "thread": post.thread, "page": page,
+        "can_reply": rules.can_reply(request.user, post.thread),
+        "can_accept": rules.can_accept_answer(request.user, post.thread),
+        "is_moderator": rules.is_moderator(request.user),
+        "reaction_kinds": Reaction.Kind.choices,
+    })
+
+
+@login_required
+def reply(request: AuthedRequest, pk: int) -> HttpResponse:
+    parent = selectors.post_get_for(request.user, pk)
+    thread = selectors.thread_get_for(request.user, parent.thread_id, write=True)
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            post = services.post_reply(author=request.user, thread=thread, parent=parent,
+                                       body=form.cleaned_data["body"],
+                                       submission_token=form.cleaned_data["submission_token"])
+        except RateLimited as error:
+            return _rate_limited(request, error)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            return redirect(post)
+    return render(request, "forum/reply.html", {"form": form, "parent": parent,
+                                                "thread": thread},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    post = selectors.post_get_for(request.user, pk)
+    if not rules.can_edit_post(request.user, post):
+        raise PermissionDenied(_("You cannot edit this post."))
+    form = EditForm(request.POST or None, opening=post.is_opening,
+                    initial={"body": post.body, "title": post.thread.title})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_edit(editor=request.user, post=post, body=form.cleaned_data["body"],
+                               title=form.cleaned_data.get("title"))
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            return redirect(post)
+    return render(request, "forum/edit.html", {"form": form, "post": post},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    post = selectors.post_get_for(request.user, pk)
+    services.post_delete(actor=request.user, post=post)
+    messages.success(request, _("The post has been deleted."))
+    return redirect(post)
+
+
+@login_required
+@require_GET
+def revisions(request: AuthedRequest, pk: int) -> HttpResponse:
+    post = selectors.post_get_for(request.user, pk)
+    if not rules.can_read_history(request.user, post):
+        raise Http404
+    return render(request, "forum/revisions.html", {
+        "post": post, "revisions": selectors.post_revisions(post),
+    })
+
+
+@login_required
+@require_POST
+def react(request: AuthedRequest, pk: int) -> HttpResponse:
+    post = selectors.post_get_for(request.user, pk)
+    try:
+        services.reaction_toggle(user=request.user, post=post, kind=request.POST.get("kind", ""))
+    except ValidationError as error:
+        if not request.htmx:
+            messages.error(request, " ".join(error.messages))
+    if request.htmx:
+        mine = set(post.reactions.filter(user=request.user).values_list("kind", flat=True))
+        return render(request, "forum/partials/reactions.html", {
+            "post": post, "mine": mine, "reaction_kinds": Reaction.Kind.choices})
+    return redirect(post)
+
+
+@login_required
+@require_POST
+def accept(request: AuthedRequest, pk: int) -> HttpResponse:
+    post = selectors.post_get_for(request.user, pk)
+    try:
+        services.answer_accept(actor=request.user, post=post)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(post.thread)
+
+
+@login_required
+@require_POST
+def unaccept(request: AuthedRequest, pk: int) -> HttpResponse:
+    thread = selectors.thread_get_for(request.user, pk)
+    services.answer_unaccept(actor=request.user, thread=thread)
+    return redirect(thread)
+
+
+@login_required
+def flag(request: AuthedRequest, pk: int) -> HttpResponse:
+    post = selectors.post_get_for(request.user, pk)
+    form = FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moderation.flag_create(user=request.user, post=post, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Thank you. Moderators will look at this post."))
+            return redirect(post)
+    return render(request, "forum/flag.html", {"form": form, "post": post},
+                  status=400 if form.errors else 200)
+
+
+# --- Subscriptions -------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def thread_subscription(request: AuthedRequest, pk: int) -> HttpResponse:
+    thread = selectors.thread_get_for(request.user, pk)
+    form = SubscriptionForm(request.POST)
+    if form.is_valid():
+        services.subscription_set(user=request.user, thread=thread,
+                                  level=form.cleaned_data["level"] or None)
+        messages.success(request, _("Notification settings saved."))
+    return redirect(thread)
+
+
+@login_required
+@require_POST
+def category_subscription(request: AuthedRequest, slug: str) -> HttpResponse:
+    category = selectors.category_get_for(request.user, slug)
+    form = SubscriptionForm(request.POST)
+    if form.is_valid():
+        services.subscription_set(user=request.user, category=category,
+                                  level=form.cleaned_data["level"] or None)
+        messages.success(request, _("Notification settings saved."))
+    return redirect(category)
+
+
+# --- Moderation ----------------------------------------------------------------------
+
+THREAD_ACTIONS = {
+    "pin": {"pinned": True}, "unpin": {"pinned": False},
+    "lock": {"locked": True}, "unlock": {"locked": False},
+    "hide": {"hidden": True}, "restore": {"hidden": False},
+}
+
+
+@login_required
+@require_POST
+def thread_moderate(request: AuthedRequest, pk: int) -> HttpResponse:
+    thread = selectors.thread_get_for(request.user, pk)
+    action = request.POST.get("action", "")
+    if action == "move":
+        form = MoveForm(request.POST)
+        if not form.is_valid():
+            raise Http404
+        moderation.thread_move(moderator=request.user, thread=thread,
+                               category=form.cleaned_data["category"])
+    elif action in THREAD_ACTIONS:
+        moderation.thread_set_flags(moderator=request.user, thread=thread,
+                                    **THREAD_ACTIONS[action])
+    else:
+        raise Http404
+    return redirect(thread)
+
+
+@login_required
+@require_POST
+def post_moderate(request: AuthedRequest, pk: int) -> HttpResponse:
+    post = selectors.post_get_for(request.user, pk)
+    action = request.POST.get("action", "")
+    if action in {"hide", "restore"}:
+        moderation.post_set_hidden(moderator=request.user, post=post, hidden=action == "hide")
+    elif action == "dismiss":
+        moderation.flags_dismiss(moderator=request.user, post=post)
+    else:
+        raise Http404
+    if request.POST.get("next") == "queue":
+        return redirect("forum:moderation")
+    return redirect(post)
+
+
+@login_required
+@require_GET
+def moderation_queue(request: AuthedRequest) -> HttpResponse:
+    if not rules.is_moderator(request.user):
+        raise PermissionDenied
+    return render(request, "forum/moderation_queue.html",
+                  {"posts": selectors.moderation_queue()[:100]})
+
+
+@login_required
+@require_GET
+def moderation_log(request: AuthedRequest) -> HttpResponse:
+    if not rules.is_moderator(request.user):
+        raise PermissionDenied
+    return render(request, "forum/moderation_log.html",
+                  {"actions": selectors.moderation_log()[:200]})
+
+
+# --- Composer helpers ----------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def preview(request: AuthedRequest) -> HttpResponse:
+    body = request.POST.get("body", "")
+    try:
+        html = markup.render(body) if body.strip() else ""
+    except ValidationError as error:
+        return HttpResponse(" ".join(error.messages), status=400)
+    return render(request, "forum/partials/preview.html", {"html": html})
+
+
+@login_required
+@require_GET
+def similar(request: AuthedRequest) -> HttpResponse:
+    return render(request, "forum/partials/similar.html", {
+        "threads": selectors.similar_solved_questions(request.user,
+                                                      request.GET.get("title", "")[:200]),
+    })
+
+
+@login_required
+@require_GET
+def mention_suggestions(request: AuthedRequest) -> JsonResponse:
+    query = search_key(request.GET.get("q", ""))[:50]
+    members = get_user_model().objects.filter(is_active=True)
+    if query:
+        members = members.filter(search_name__contains=query) | members.filter(
+            slug__startswith=query)
+    return JsonResponse({"members": [
+        {"slug": m.slug, "name": m.full_name}
+        for m in members.order_by("full_name")[:8]
+    ]})
+

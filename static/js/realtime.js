@@ -1,0 +1,50 @@
+// One websocket per tab at /ws/, shared by every feature on the page (see
+// docs/realtime-protocol.md). Modules are loaded once per page, so importing this file
+// from several scripts still opens a single socket.
+
+const listeners = new Map();
+const onConnectCallbacks = new Set();
+let socket = null;
+let delay = 1000;
+
+export function on(type, callback) {
+  if (!listeners.has(type)) listeners.set(type, new Set());
+  listeners.get(type).add(callback);
+}
+
+export function send(frame) {
+  if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+}
+
+// Runs now if connected, and again after every reconnect (subscriptions must be renewed).
+export function onConnect(callback) {
+  onConnectCallbacks.add(callback);
+  if (socket?.readyState === WebSocket.OPEN) callback();
+}
+
+function emit(type, event) {
+  for (const callback of listeners.get(type) ?? []) callback(event);
+}
+
+function connect() {
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  socket = new WebSocket(`${scheme}://${location.host}/ws/`);
+  socket.addEventListener("open", () => {
+    delay = 1000;
+    document.body.dataset.realtime = "connected";
+    for (const callback of onConnectCallbacks) callback();
+  });
+  socket.addEventListener("message", (message) => {
+    let event;
+    try { event = JSON.parse(message.data); } catch { return; }
+    if (typeof event?.type === "string") emit(event.type, event);
+  });
+  socket.addEventListener("close", () => {
+    document.body.dataset.realtime = "disconnected";
+    // Exponential backoff with jitter, so a restarted server is not stampeded.
+    setTimeout(connect, delay + Math.random() * delay);
+    delay = Math.min(delay * 2, 30000);
+  });
+}
+
+if (document.body.hasAttribute("data-member")) connect();

@@ -1,0 +1,40 @@
+"""What members do in the browser, shared by the journeys."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+DEMO_PASSWORD = "nastavnik-demo"
+MENTOR_EMAIL = "mentor@example.com"
+MENTOR_NAME = "Алия Маратовна Хасанова"
+NEWCOMER_EMAIL = "newcomer@example.com"
+NEWCOMER_NAME = "Тимур Айратович Сабиров"
+COORDINATOR_EMAIL = "coordinator@example.com"
+
+def path_is(live_app, path: str) -> re.Pattern[str]:
+    """A URL pattern for exactly this path on the server (any query string)."""
+    return re.compile(re.escape(live_app.url + path) + r"(\?.*)?$")
+
+
+def account_menu(page: Page):
+    return page.locator("header details.account-menu")
+
+
+def log_in(page: Page, live_app, email: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto("/accounts/login/")
+    page.locator("#id_login").fill(email)
+    page.locator("#id_password").fill(password)
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(path_is(live_app, "/"))
+    expect(account_menu(page)).to_be_visible()
+
+
+def log_out(page: Page, live_app) -> None:
+    account_menu(page).locator("summary").click()
+    account_menu(page).locator("form button[type=submit]").click()
+    expect(account_menu(page)).to_have_count(0)
+    expect(page.locator("header a[href='/accounts/login/']")).to_be_visible()
+
+

@@ -1,0 +1,16 @@
+"""A notification kind of the tests' own, so the tests need no app that sends real ones."""
+
+from __future__ import annotations
+
+import pytest
+
+from community.notifications import registry
+
+KIND = "tests.reply"
+
+
+@pytest.fixture
+def kind() -> str:
+    registry.register_kind(KIND, "Test reply")
+    yield KIND
+    registry.unregister_kind(KIND)

@@ -1,0 +1,49 @@
+"""Notifying many members at once costs the same few queries as notifying a few."""
+
+from __future__ import annotations
+
+from django.core import mail
+
+from community.notifications import services
+from community.notifications.models import Notification
+from profiles.models import User
+from tests.conftest import make_member
+
+
+def members(start: int, stop: int) -> list[User]:
+    return [make_member(f"w{n}@example.com", f"Наблюдатель {n}", User.Role.MENTOR)
+            for n in range(start, stop)]
+
+
+def send(kind, recipients, actor):
+    return services.notifications_send(recipients=recipients, kind=kind, text="Новый ответ",
+                                       url="/forum/t/1/x/", actor=actor, group_key="thread:1")
+
+
+def test_sending_to_many_uses_a_fixed_number_of_queries(kind, newcomer,
+                                                        django_assert_num_queries,
+                                                        django_capture_on_commit_callbacks):
+    few, many = members(0, 3), members(3, 40)
+    with django_capture_on_commit_callbacks(execute=True), \
+            django_assert_num_queries(8) as first:
+        send(kind, few, newcomer)
+    with django_capture_on_commit_callbacks(execute=True), \
+            django_assert_num_queries(len(first.captured_queries)):
+        send(kind, many, newcomer)
+    assert Notification.objects.count() == 40
+    assert len(mail.outbox) == 40
+
+
+def test_a_second_event_bumps_every_unread_notification_in_one_go(kind, newcomer, mentor):
+    watchers = members(0, 5)
+    send(kind, watchers, newcomer)
+    sent = send(kind, [*watchers, mentor], newcomer)
+    assert Notification.objects.count() == 6
+    assert sorted(n.count for n in sent) == [1, 2, 2, 2, 2, 2]
+
+
+def test_the_actor_and_inactive_members_are_left_out(kind, newcomer, mentor, mentor2):
+    mentor2.is_active = False
+    mentor2.save()
+    sent = send(kind, [newcomer, mentor, mentor2, mentor], newcomer)
+    assert [n.recipient for n in sent] == [mentor]
