@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
+from django.urls import reverse
 
 from forum import rules
 from forum.models import (
@@ -90,6 +91,9 @@ def post_get_for(user, pk: int) -> Post:
 class PostView:
     post: Post
     indent: int
+    # The post's URL prefix ("/forum/p/7/"): a 300-reply page would reverse it 2 000 times.
+    url: str = ""
+    is_own: bool = False
     text_hidden: bool = False
     is_new: bool = False
     my_reactions: set[str] = field(default_factory=set)
@@ -134,11 +138,15 @@ def thread_page(thread: Thread, user, *, view: str = "tree",
     focus = by_number.get(focus_number) if focus_number and focus_number > 1 else None
     replies = _arrange(posts, view=view, focus=focus, last_read=last_read,
                        my_reactions=my_reactions, user=user)
+    post_prefix = reverse("forum:post", kwargs={"pk": 0})[:-2]
+    for item in replies:
+        item.url, item.is_own = f"{post_prefix}{item.post.pk}/", item.post.author_id == user.pk
     unread = [p.number for p in posts if p.number > last_read and p.number > 1]
     return ThreadPage(
         thread=thread, replies=replies,
         opening=PostView(post=opening, indent=0, text_hidden=rules.text_hidden_from(user, opening),
-                         my_reactions=my_reactions.get(opening.pk, set())),
+                         my_reactions=my_reactions.get(opening.pk, set()),
+                         url=f"{post_prefix}{opening.pk}/", is_own=opening.author_id == user.pk),
         accepted=next((p for p in posts if p.pk == thread.accepted_answer_id
                        and not rules.text_hidden_from(user, p)), None),
         view=view, focus=focus, last_read_number=last_read,

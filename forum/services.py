@@ -39,6 +39,7 @@ MAX_BODY_LENGTH = markup.MAX_SOURCE_LENGTH
 MAX_TAGS = 5
 POSTS_PER_MINUTE = 10
 THREADS_PER_HOUR = 10
+REPLY_ATTEMPTS = 3
 
 
 def thread_group(thread_id: int) -> str:
@@ -98,6 +99,7 @@ def thread_create(
                 last_activity_at=thread.created_at,
             )
             _watch(author, thread)
+            _mark_read(author, thread, 1)
             _notify_new_thread(thread)
             _notify_post(opening, mentioned=mentioned, watchers=False)
     except IntegrityError:
@@ -122,41 +124,51 @@ def post_reply(
         raise PermissionDenied(_("This thread is closed for replies."))
     cooked, mentioned = _cook(body)
     rate_limit_hit(key=f"forum.post:{author.pk}", limit=POSTS_PER_MINUTE, period=60)
-    try:
-        with transaction.atomic():
-            thread = Thread.objects.select_for_update().get(pk=thread.pk)
-            parent = parent or thread.posts.get(number=1)
-            if parent.thread_id != thread.pk:
-                raise ValidationError(_("You can only reply to posts in this thread."))
-            number = thread.post_sequence + 1
-            depth = min(parent.depth + 1, MAX_TREE_DEPTH)
-            if depth == parent.depth:  # the tree is as deep as it goes: answer alongside
-                parent = parent.parent
-            post = Post.objects.create(
-                thread=thread, number=number, parent=parent, depth=parent.depth + 1,
-                path=tree_path(parent.path, number), author=author, body=body,
-                body_html=cooked["html"], body_markup_version=cooked["version"],
-                submission_token=submission_token,
-            )
-            Thread.objects.filter(pk=thread.pk).update(
-                post_sequence=number, reply_count=F("reply_count") + 1,
-                last_activity_at=post.created_at, last_poster=author,
-            )
-            Post.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
-            Category.objects.filter(pk=thread.category_id).update(
-                post_count=F("post_count") + 1, last_activity_at=post.created_at
-            )
-            _mark_read(author, thread, number)
-            _watch(author, thread)
-            _notify_post(post, parent=parent, mentioned=mentioned)
-            send_event_on_commit([thread_group(thread.pk)], {
-                "type": "forum.post", "thread_id": thread.pk, "post_id": post.pk,
-                "number": number, "path": post.path,
-            })
-    except IntegrityError:
-        if submission_token and (existing := _submitted(author, submission_token)):
-            return existing
-        raise
+    for attempt in range(REPLY_ATTEMPTS):
+        try:
+            return _insert_reply(author=author, thread=thread, parent=parent, body=body,
+                                 cooked=cooked, mentioned=mentioned,
+                                 submission_token=submission_token)
+        except IntegrityError:
+            if submission_token and (existing := _submitted(author, submission_token)):
+                return existing
+            # Without row locks (SQLite) two replies can read the same sequence: go again.
+            if attempt == REPLY_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _insert_reply(*, author, thread: Thread, parent: Post | None, body: str, cooked: dict,
+                  mentioned: list, submission_token: uuid.UUID | None) -> Post:
+    with transaction.atomic():
+        thread = Thread.objects.select_for_update().get(pk=thread.pk)
+        parent = parent or thread.posts.get(number=1)
+        if parent.thread_id != thread.pk:
+            raise ValidationError(_("You can only reply to posts in this thread."))
+        number = thread.post_sequence + 1
+        if parent.depth + 1 > MAX_TREE_DEPTH:  # the tree is as deep as it goes: answer alongside
+            parent = parent.parent
+        post = Post.objects.create(
+            thread=thread, number=number, parent=parent, depth=parent.depth + 1,
+            path=tree_path(parent.path, number), author=author, body=body,
+            body_html=cooked["html"], body_markup_version=cooked["version"],
+            submission_token=submission_token,
+        )
+        Thread.objects.filter(pk=thread.pk).update(
+            post_sequence=number, reply_count=F("reply_count") + 1,
+            last_activity_at=post.created_at, last_poster=author,
+        )
+        Post.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
+        Category.objects.filter(pk=thread.category_id).update(
+            post_count=F("post_count") + 1, last_activity_at=post.created_at
+        )
+        _mark_read(author, thread, number)
+        _watch(author, thread)
+        _notify_post(post, parent=parent, mentioned=mentioned)
+        send_event_on_commit([thread_group(thread.pk)], {
+            "type": "forum.post", "thread_id": thread.pk, "post_id": post.pk,
+            "number": number, "path": post.path,
+        })
     return post
 
 

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -106,11 +107,8 @@ def thread(request: AuthedRequest, pk: int, slug: str) -> HttpResponse:
     page = selectors.thread_page(thread, request.user, view=view,
                                  focus_number=int(focus) if focus and focus.isdigit() else None)
     response = render(request, "forum/thread.html", {
-        "page": page, "thread": thread, "reply_form": ReplyForm(),
-        "can_reply": rules.can_reply(request.user, thread),
-        "can_accept": rules.can_accept_answer(request.user, thread),
-        "is_moderator": rules.is_moderator(request.user),
-        "reaction_kinds": Reaction.Kind.choices,
+        **_post_context(request.user, thread),
+        "page": page, "reply_form": ReplyForm(),
         "subscription_form": SubscriptionForm(initial={"level": page.subscription_level or ""}),
         "move_form": MoveForm(initial={"category": thread.category}),
     })
@@ -143,12 +141,30 @@ def post_fragment(request: AuthedRequest, pk: int) -> HttpResponse:
         v for v in page.replies if v.post.pk == post.pk)
     view.indent = max(0, post.depth - 1)
     return render(request, "forum/partials/post.html", {
-        "item": view, "post": post, "thread": post.thread, "page": page,
-        "can_reply": rules.can_reply(request.user, post.thread),
-        "can_accept": rules.can_accept_answer(request.user, post.thread),
-        "is_moderator": rules.is_moderator(request.user),
-        "reaction_kinds": Reaction.Kind.choices,
+        **_post_context(request.user, post.thread), "item": view, "post": post, "page": page,
     })
+
+
+def _post_context(user, thread) -> dict:
+    """What partials/post.html needs besides the post, worked out once per page."""
+    return {
+        "thread": thread,
+        "can_reply": rules.can_reply(user, thread),
+        "can_accept": rules.can_accept_answer(user, thread),
+        "is_moderator": rules.is_moderator(user),
+        "reaction_kinds": Reaction.Kind.choices,
+        "people_url": reverse("profiles:directory"),
+        # Translated once here rather than once per post in the template.
+        "labels": {
+            "permalink": _("Link to this post"), "edited": _("edited"), "new": _("new"),
+            "accepted": _("Accepted answer"), "deleted": _("This post was deleted."),
+            "hidden": _("This post is hidden by moderators."),
+            "hidden_pending": _("Hidden from other members until a moderator reviews it."),
+            "reply": _("Reply"), "unaccept": _("Unaccept"), "accept": _("Accept answer"),
+            "edit": _("Edit"), "delete": _("Delete"), "report": _("Report"),
+            "restore": _("Restore"), "hide": _("Hide"), "continue": _("Continue this thread →"),
+        },
+    }
 
 
 @login_required

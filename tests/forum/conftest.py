@@ -97,14 +97,16 @@ def reply_chain(authors: list, thread: Thread, depth: int, *, parent: Post | Non
     return chain
 
 
+_POST_ARTICLE = re.compile(r'<article\b[^>]*\bid="post-(\d+)"[^>]*>')
+
+
 def post_numbers(html: str) -> list[int]:
     """The post numbers a page shows, in page order."""
-    return [int(n) for n in re.findall(r'<article class="post[^"]*" id="post-(\d+)"', html)]
+    return [int(n) for n in _POST_ARTICLE.findall(html)]
 
 
 def post_article(html: str, number: int) -> str:
-    """The HTML of one post on a page (up to the next post or the end of the list)."""
-    start = html.index(f'id="post-{number}"')
-    start = html.rindex("<article", 0, start)
-    following = re.search(r'<article class="post', html[start + 1:])
-    return html[start: start + 1 + following.start()] if following else html[start:]
+    """The HTML of one post on a page, from its <article> up to the next post's."""
+    starts = {int(m.group(1)): m.start() for m in _POST_ARTICLE.finditer(html)}
+    later = [start for start in starts.values() if start > starts[number]]
+    return html[starts[number]: min(later, default=len(html))]

@@ -162,3 +162,14 @@ def test_anonymous_visitors_are_sent_to_log_in_from_every_forum_page(client, que
             response = method(address)
             assert response.status_code == 302, address
             assert response["Location"].startswith(reverse("account_login") + "?next="), address
+
+
+def test_profile_pages_list_only_threads_the_viewer_may_read(login, mentor, newcomer, mentor2,
+                                                             question, answer, lounge_thread):
+    services.answer_accept(actor=newcomer, post=answer)
+    own_profile = mentor.get_absolute_url()
+    seen_by_newcomer = login(newcomer).get(own_profile).content.decode()
+    seen_by_mentor = login(mentor2).get(own_profile).content.decode()
+    assert f'href="{lounge_thread.get_absolute_url()}"' not in seen_by_newcomer
+    assert f'href="{lounge_thread.get_absolute_url()}"' in seen_by_mentor
+    assert f'href="{question.get_absolute_url()}"' in seen_by_newcomer
