@@ -285,24 +285,23 @@ def flag(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def thread_subscription(request: AuthedRequest, pk: int) -> HttpResponse:
     thread = selectors.thread_get_for(request.user, pk)
-    form = SubscriptionForm(request.POST)
-    if form.is_valid():
-        services.subscription_set(user=request.user, thread=thread,
-                                  level=form.cleaned_data["level"] or None)
-        messages.success(request, _("Notification settings saved."))
-    return redirect(thread)
+    return _save_subscription(request, thread, thread=thread)
 
 
 @login_required
 @require_POST
 def category_subscription(request: AuthedRequest, slug: str) -> HttpResponse:
     category = selectors.category_get_for(request.user, slug)
+    return _save_subscription(request, category, category=category)
+
+
+def _save_subscription(request: AuthedRequest, target, **where) -> HttpResponse:
     form = SubscriptionForm(request.POST)
     if form.is_valid():
-        services.subscription_set(user=request.user, category=category,
-                                  level=form.cleaned_data["level"] or None)
+        services.subscription_set(user=request.user, level=form.cleaned_data["level"] or None,
+                                  **where)
         messages.success(request, _("Notification settings saved."))
-    return redirect(category)
+    return redirect(target)
 
 
 # --- Moderation ----------------------------------------------------------------------

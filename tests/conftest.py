@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import pytest_asyncio
 from allauth.account.models import EmailAddress
+from channels.db import database_sync_to_async
 from django.core.cache import cache
+from django.db import connections
 from django.test import Client
 
 from profiles import services
@@ -123,3 +126,11 @@ def login():
         return client
 
     return make
+
+
+@pytest_asyncio.fixture
+async def close_socket_db_connections():
+    """Close the database thread's connection after socket tests, or PostgreSQL cannot
+    drop the test database while it is open."""
+    yield
+    await database_sync_to_async(connections.close_all)()

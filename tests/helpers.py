@@ -7,7 +7,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from unittest import mock
 
-from django.test import TestCase
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.test import Client, TestCase
 
 
 @dataclass
@@ -34,3 +37,40 @@ def capture_events() -> Iterator[CapturedEvents]:
     with mock.patch("community.realtime.events._broadcast", side_effect=record), \
             TestCase.captureOnCommitCallbacks(execute=True):
         yield captured
+
+
+# --- Websockets ----------------------------------------------------------------------
+
+ORIGIN = (b"origin", b"http://testserver")
+
+
+@database_sync_to_async
+def session_cookie_for(user) -> bytes:
+    client = Client()
+    client.force_login(user)
+    name = settings.SESSION_COOKIE_NAME
+    return f"{name}={client.cookies[name].value}".encode()
+
+
+async def open_socket(user=None, *, origin=ORIGIN,
+                      extra_cookie: str = "") -> tuple[WebsocketCommunicator, bool]:
+    """A socket to /ws/ as `user` (anonymous when None); returns it and whether it opened."""
+    from community.asgi import application
+
+    headers = [origin] if origin else []
+    cookie = await session_cookie_for(user) if user else b""
+    if extra_cookie:
+        cookie = cookie + (b"; " if cookie else b"") + extra_cookie.encode()
+    if cookie:
+        headers.append((b"cookie", cookie))
+    communicator = WebsocketCommunicator(application, "/ws/", headers=headers)
+    connected, _code = await communicator.connect()
+    return communicator, connected
+
+
+async def joined_socket(user) -> WebsocketCommunicator:
+    """An open socket whose hello has been read, ready for frames."""
+    communicator, connected = await open_socket(user)
+    assert connected
+    assert (await communicator.receive_json_from())["type"] == "hello"
+    return communicator

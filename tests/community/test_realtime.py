@@ -6,51 +6,18 @@ import json
 from unittest import mock
 
 import pytest
-import pytest_asyncio
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
-from channels.testing import WebsocketCommunicator
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connections, transaction
-from django.test import Client
+from django.db import transaction
 
-from community.asgi import application
 from community.realtime import registry
 from community.realtime.consumer import MAX_FRAME_BYTES
 from community.realtime.events import send_event_on_commit, user_group
+from tests.helpers import open_socket
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
-
-ORIGIN = (b"origin", b"http://testserver")
-
-
-@pytest_asyncio.fixture(autouse=True)
-async def _close_connections_of_the_database_thread():
-    """Close the worker thread's connection, or PostgreSQL cannot drop the test database."""
-    yield
-    await database_sync_to_async(connections.close_all)()
-
-
-@database_sync_to_async
-def session_cookie_for(user) -> bytes:
-    client = Client()
-    client.force_login(user)
-    name = settings.SESSION_COOKIE_NAME
-    return f"{name}={client.cookies[name].value}".encode()
-
-
-async def open_socket(user=None, *, origin=ORIGIN, extra_cookie: str = ""):
-    headers = [origin] if origin else []
-    cookie = await session_cookie_for(user) if user else b""
-    if extra_cookie:
-        cookie = cookie + (b"; " if cookie else b"") + extra_cookie.encode()
-    if cookie:
-        headers.append((b"cookie", cookie))
-    communicator = WebsocketCommunicator(application, "/ws/", headers=headers)
-    connected, _code = await communicator.connect()
-    return communicator, connected
-
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True),
+              pytest.mark.usefixtures("close_socket_db_connections")]
 
 async def test_anonymous_socket_is_refused():
     communicator, connected = await open_socket()

@@ -3,44 +3,14 @@
 from __future__ import annotations
 
 import pytest
-import pytest_asyncio
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connections
-from django.test import Client
 
-from community.asgi import application
 from forum import moderation, services
 from forum.services import thread_group
-from tests.helpers import capture_events
+from tests.helpers import capture_events, joined_socket
 
-ORIGIN = (b"origin", b"http://testserver")
-
-
-@pytest_asyncio.fixture(autouse=True)
-async def _close_connections_of_the_database_thread():
-    """Close the worker thread's connection, or PostgreSQL cannot drop the test database."""
-    yield
-    await database_sync_to_async(connections.close_all)()
-
-
-@database_sync_to_async
-def session_cookie_for(user) -> bytes:
-    client = Client()
-    client.force_login(user)
-    name = settings.SESSION_COOKIE_NAME
-    return f"{name}={client.cookies[name].value}".encode()
-
-
-async def open_socket(user) -> WebsocketCommunicator:
-    headers = [ORIGIN, (b"cookie", await session_cookie_for(user))]
-    communicator = WebsocketCommunicator(application, "/ws/", headers=headers)
-    connected, _code = await communicator.connect()
-    assert connected
-    assert (await communicator.receive_json_from())["type"] == "hello"
-    return communicator
+pytestmark = pytest.mark.usefixtures("close_socket_db_connections")
 
 
 async def subscribe(communicator, thread_id) -> dict:
@@ -54,7 +24,7 @@ post_reply = database_sync_to_async(services.post_reply)
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_a_reader_sees_a_new_reply_arrive(question, mentor, mentor2):
-    reader = await open_socket(mentor2)
+    reader = await joined_socket(mentor2)
     assert await subscribe(reader, question.pk) == {
         "type": "forum.subscribed", "thread_id": question.pk, "id": 1}
 
@@ -69,7 +39,7 @@ async def test_a_reader_sees_a_new_reply_arrive(question, mentor, mentor2):
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_after_unsubscribing_a_reader_hears_nothing(question, mentor, mentor2):
-    reader = await open_socket(mentor2)
+    reader = await joined_socket(mentor2)
     await subscribe(reader, question.pk)
     await reader.send_json_to({"type": "forum.unsubscribe", "thread_id": question.pk})
     assert (await reader.receive_json_from())["type"] == "forum.unsubscribed"
@@ -81,7 +51,7 @@ async def test_after_unsubscribing_a_reader_hears_nothing(question, mentor, ment
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_a_newcomer_cannot_follow_a_mentor_thread(lounge_thread, newcomer, mentor2):
-    socket = await open_socket(newcomer)
+    socket = await joined_socket(newcomer)
     error = await subscribe(socket, lounge_thread.pk)
     assert (error["type"], error["code"], error["id"]) == ("error", "not_found", 1)
 
@@ -95,7 +65,7 @@ async def test_a_newcomer_cannot_follow_a_mentor_thread(lounge_thread, newcomer,
 async def test_a_hidden_thread_cannot_be_followed_by_members(question, mentor, coordinator):
     await database_sync_to_async(moderation.thread_set_flags)(
         moderator=coordinator, thread=question, hidden=True)
-    socket = await open_socket(mentor)
+    socket = await joined_socket(mentor)
     assert (await subscribe(socket, question.pk))["code"] == "not_found"
     await socket.disconnect()
 
@@ -104,7 +74,7 @@ async def test_a_hidden_thread_cannot_be_followed_by_members(question, mentor, c
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("thread_id", ["12", None, 1.5, True, [1], {"id": 1}])
 async def test_a_thread_id_that_is_not_a_number_is_invalid(mentor, thread_id):
-    socket = await open_socket(mentor)
+    socket = await joined_socket(mentor)
     error = await subscribe(socket, thread_id)
     assert (error["type"], error["code"]) == ("error", "invalid")
     assert error["message"]
@@ -114,7 +84,7 @@ async def test_a_thread_id_that_is_not_a_number_is_invalid(mentor, thread_id):
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_an_unknown_thread_is_not_found(mentor, newcomers_corner):
-    socket = await open_socket(mentor)
+    socket = await joined_socket(mentor)
     assert (await subscribe(socket, 987654))["code"] == "not_found"
     await socket.disconnect()
 
