@@ -52,6 +52,13 @@ def threads_for(user, *, category: Category | None = None, order: str = "latest"
         threads = threads.filter(is_hidden=False)
     if category is not None:
         threads = threads.filter(category=category)
+    else:
+        # As in Discourse, what a member muted stays out of the forum-wide lists; it is
+        # still there in its category.
+        muted = Subscription.objects.filter(user=user, level=Subscription.Level.MUTED)
+        threads = threads.exclude(pk__in=muted.filter(thread__isnull=False).values("thread_id"))
+        threads = threads.exclude(
+            category_id__in=muted.filter(category__isnull=False).values("category_id"))
     if order == "unanswered":
         threads = threads.filter(kind=Thread.Kind.QUESTION, accepted_answer__isnull=True)
     last_read = ReadState.objects.filter(user=user, thread=OuterRef("pk"))

@@ -182,3 +182,16 @@ def test_a_thread_never_opened_is_new_not_unread(login, question, mentor):
     assert 'class="thread-row thread-unread"' in response.content.decode()
     page = login(mentor).get(question.get_absolute_url()).context["page"]
     assert page.first_unread_number is None
+
+
+def test_muted_threads_and_categories_leave_the_forum_wide_list(login, mentor, question,
+                                                                newcomers_corner):
+    client = login(mentor)
+    assert question in client.get("/forum/").context["page"].object_list
+    services.subscription_set(user=mentor, thread=question, level="muted")
+    assert question not in client.get("/forum/").context["page"].object_list
+    services.subscription_set(user=mentor, thread=question, level=None)
+    services.subscription_set(user=mentor, category=newcomers_corner, level="muted")
+    assert question not in client.get("/forum/").context["page"].object_list
+    category_page = client.get(newcomers_corner.get_absolute_url())
+    assert question in category_page.context["page"].object_list
