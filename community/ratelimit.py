@@ -8,6 +8,8 @@ from __future__ import annotations
 import time
 
 from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,3 +34,12 @@ def rate_limit_hit(*, key: str, limit: int, period: int) -> None:
         return
     if count > limit:
         raise RateLimited
+
+
+def too_many_attempts(request: HttpRequest, message=None) -> HttpResponse:
+    """The 429 page, for allauth's limits and ours alike."""
+    return render(request, "error_page.html", {
+        "title": _("Too many attempts"),
+        "text": message or _("You have made too many attempts. Please wait a few minutes "
+                             "and try again."),
+    }, status=429)

@@ -63,7 +63,13 @@ def database_from_url(url: str) -> dict:
         config["CONN_MAX_AGE"] = 0
         Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
         # WAL lets the daphne server read while a management command writes.
-        config["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
+        config["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL;",
+            "timeout": 20,
+            # Take the write lock when a transaction begins: a deferred one that reads and
+            # then writes fails at once with "database is locked" under concurrent requests.
+            "transaction_mode": "IMMEDIATE",
+        }
     elif config["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL must use sqlite:// or postgres://")
     return config

@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from community.ratelimit import too_many_attempts
 from profiles import selectors as profile_selectors
 
 HEALTH_TIMEOUT_SECONDS = 3.0
@@ -60,9 +61,7 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def rate_limited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error_page(request, 429, _("Too many attempts"), _(
-        "You have made too many attempts. Please wait a few minutes and try again."
-    ))
+    return too_many_attempts(request)
 
 
 @never_cache

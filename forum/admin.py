@@ -18,9 +18,17 @@ class ThreadAdmin(CoordinatorAdmin):
                     "is_locked", "is_hidden"]
     list_filter = ["category", "kind", "is_pinned", "is_locked", "is_hidden"]
     search_fields = ["title"]
-    # Posts, counters and answers change through the forum so that counts stay true.
-    fields = ["title", "category", "kind", "is_pinned", "is_locked", "is_hidden"]
-    readonly_fields = ["category"]
+    # Read-only: pinning, locking, hiding and moving happen on the site, where they keep
+    # counters and search keys true and land in the moderation log.
+    fields = ["title", "category", "kind", "author", "is_pinned", "is_locked", "is_hidden",
+              "reply_count", "view_count", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Flag)

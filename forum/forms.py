@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from forum import rules
@@ -15,9 +16,11 @@ class BodyField(forms.CharField):
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("label", _("Text"))
         kwargs.setdefault("help_text", _("Markdown is supported. Mention colleagues with @."))
-        super().__init__(max_length=MAX_BODY_LENGTH, strip=False,
-                         widget=forms.Textarea(attrs={"rows": 8, "data-composer": "true"}),
-                         **kwargs)
+        super().__init__(max_length=MAX_BODY_LENGTH, strip=False, widget=forms.Textarea(attrs={
+            "rows": 8,
+            "data-mentions-url": reverse_lazy("forum:mentions"),
+            "data-mentions-label": _("Colleagues to mention"),
+        }), **kwargs)
 
 
 class SubmissionTokenMixin(forms.Form):

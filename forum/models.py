@@ -78,7 +78,8 @@ class Thread(models.Model):
                                     null=True, blank=True, related_name="+")
     reply_count = models.PositiveIntegerField(default=0)
     view_count = models.PositiveIntegerField(default=0)
-    score = models.IntegerField(default=0, help_text="Reactions on the opening post.")
+    score = models.IntegerField(_("score"), default=0,
+                                help_text=_("Reactions on the opening post."))
     # The last post number handed out; numbers are permalinks and unread cursors.
     post_sequence = models.PositiveIntegerField(default=0)
     is_pinned = models.BooleanField(_("pinned"), default=False)
@@ -116,9 +117,6 @@ class Thread(models.Model):
     def is_question(self) -> bool:
         return self.kind == self.Kind.QUESTION
 
-    @property
-    def is_solved(self) -> bool:
-        return self.accepted_answer_id is not None
 
 
 class Post(models.Model):
@@ -287,7 +285,6 @@ class Flag(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["post", "user"],
                                                name="flag_once_per_member")]
-        indexes = [models.Index(fields=["resolved_at", "-created_at"], name="flag_queue")]
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()}: {self.post}"

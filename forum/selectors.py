@@ -44,6 +44,21 @@ def category_get_for(user, slug: str) -> Category:
     return category
 
 
+def category_by_slug(slug: str) -> Category | None:
+    return Category.objects.filter(slug=slug).first()
+
+
+def subscription_level(user, *, thread: Thread | None = None,
+                       category: Category | None = None) -> str | None:
+    target = {"thread": thread} if thread is not None else {"category": category}
+    return (Subscription.objects.filter(user=user, **target)
+            .values_list("level", flat=True).first())
+
+
+def my_reactions(user, post: Post) -> set[str]:
+    return set(post.reactions.filter(user=user).values_list("kind", flat=True))
+
+
 def threads_for(user, *, category: Category | None = None, order: str = "latest",
                 page: str | int | None = 1, per_page: int = THREADS_PER_PAGE) -> Page:
     """A page of threads the member may read, with their unread counts."""
@@ -98,9 +113,10 @@ def post_get_for(user, pk: int) -> Post:
 class PostView:
     post: Post
     indent: int
-    # The post's URL prefix ("/forum/p/7/"): a 300-reply page would reverse it 2 000 times.
     url: str = ""
     is_own: bool = False
+    can_edit: bool = False
+    can_delete: bool = False
     text_hidden: bool = False
     is_new: bool = False
     my_reactions: set[str] = field(default_factory=set)
@@ -143,17 +159,19 @@ def thread_page(thread: Thread, user, *, view: str = "tree",
     last_read = read_state.last_read_number if read_state else 0
     subscription = Subscription.objects.filter(user=user, thread=thread).first()
     focus = by_number.get(focus_number) if focus_number and focus_number > 1 else None
-    replies = _arrange(posts, view=view, focus=focus, last_read=last_read,
-                       my_reactions=my_reactions, user=user)
-    post_prefix = reverse("forum:post", kwargs={"pk": 0})[:-2]
-    for item in replies:
-        item.url, item.is_own = f"{post_prefix}{item.post.pk}/", item.post.author_id == user.pk
+    for post in posts:  # the rules read post.thread; this saves a query per post
+        post.thread = thread
+    prefix = _post_url_prefix()
+
+    def make(post: Post, indent: int = 0, continue_below: bool = False) -> PostView:
+        return _post_view(post, user, prefix=prefix, indent=indent, last_read=last_read,
+                          reactions=my_reactions.get(post.pk, set()),
+                          continue_below=continue_below)
+
     unread = [p.number for p in posts if p.number > last_read and p.number > 1]
     return ThreadPage(
-        thread=thread, replies=replies,
-        opening=PostView(post=opening, indent=0, text_hidden=rules.text_hidden_from(user, opening),
-                         my_reactions=my_reactions.get(opening.pk, set()),
-                         url=f"{post_prefix}{opening.pk}/", is_own=opening.author_id == user.pk),
+        thread=thread, opening=make(opening),
+        replies=_arrange(posts, view=view, focus=focus, make=make),
         accepted=next((p for p in posts if p.pk == thread.accepted_answer_id
                        and not rules.text_hidden_from(user, p)), None),
         view=view, focus=focus, last_read_number=last_read,
@@ -164,8 +182,34 @@ def thread_page(thread: Thread, user, *, view: str = "tree",
     )
 
 
-def _arrange(posts: list[Post], *, view: str, focus: Post | None, last_read: int,
-             my_reactions: dict[int, set[str]], user) -> list[PostView]:
+def post_view_for(user, post: Post, *, view: str = "tree") -> PostView:
+    """One post as the thread page would show it (for live updates), in two queries."""
+    last_read = (ReadState.objects.filter(user=user, thread=post.thread)
+                 .values_list("last_read_number", flat=True).first() or 0)
+    indent = 0 if view == "flat" else min(max(post.depth - 1, 0), DISPLAY_DEPTH - 1)
+    return _post_view(post, user, prefix=_post_url_prefix(), indent=indent,
+                      last_read=last_read, reactions=my_reactions(user, post))
+
+
+def _post_url_prefix() -> str:
+    # "/forum/p/": a 300-reply page would otherwise reverse each post's URLs 2 000 times.
+    return reverse("forum:post", kwargs={"pk": 0})[:-2]
+
+
+def _post_view(post: Post, user, *, prefix: str, indent: int, last_read: int,
+               reactions: set[str], continue_below: bool = False) -> PostView:
+    return PostView(
+        post=post, indent=indent, url=f"{prefix}{post.pk}/",
+        is_own=post.author_id == user.pk,
+        can_edit=rules.can_edit_post(user, post),
+        can_delete=rules.can_delete_post(user, post),
+        text_hidden=rules.text_hidden_from(user, post),
+        is_new=bool(last_read) and post.number > last_read,
+        my_reactions=reactions, continue_below=continue_below,
+    )
+
+
+def _arrange(posts: list[Post], *, view: str, focus: Post | None, make) -> list[PostView]:
     """Replies in display order: nested (capped at DISPLAY_DEPTH) or flat by number."""
     root = focus or next(p for p in posts if p.number == 1)
     shown = []
@@ -173,20 +217,13 @@ def _arrange(posts: list[Post], *, view: str, focus: Post | None, last_read: int
         if post.number == 1 and focus is None:
             continue
         if view == "flat":
-            indent = 0
-        else:
-            if not post.path.startswith(root.path) or (focus is None and post.depth == 0):
-                continue
-            indent = post.depth - root.depth - (0 if focus else 1)
-            if indent >= DISPLAY_DEPTH:
-                continue
-        shown.append(PostView(
-            post=post, indent=indent,
-            text_hidden=rules.text_hidden_from(user, post),
-            is_new=bool(last_read) and post.number > last_read,
-            my_reactions=my_reactions.get(post.pk, set()),
-            continue_below=view != "flat" and indent == DISPLAY_DEPTH - 1 and post.reply_count > 0,
-        ))
+            shown.append(make(post))
+            continue
+        if not post.path.startswith(root.path) or (focus is None and post.depth == 0):
+            continue
+        indent = post.depth - root.depth - (0 if focus else 1)
+        if indent < DISPLAY_DEPTH:
+            shown.append(make(post, indent, indent == DISPLAY_DEPTH - 1 and post.reply_count > 0))
     return shown
 
 

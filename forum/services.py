@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from community import markup
-from community.notifications.services import notification_create, notifications_send
+from community.notifications.services import notifications_send
 from community.ratelimit import rate_limit_hit
 from community.realtime.events import send_event_on_commit
 from forum import mentions, rules
@@ -122,6 +122,8 @@ def post_reply(
         return existing
     if not rules.can_reply(author, thread):
         raise PermissionDenied(_("This thread is closed for replies."))
+    if parent is not None and (parent.is_deleted or parent.is_hidden):
+        raise ValidationError(_("This post was deleted or hidden; reply to the thread instead."))
     cooked, mentioned = _cook(body)
     rate_limit_hit(key=f"forum.post:{author.pk}", limit=POSTS_PER_MINUTE, period=60)
     for attempt in range(REPLY_ATTEMPTS):
@@ -249,13 +251,9 @@ def answer_accept(*, actor, post: Post) -> Thread:
         raise PermissionDenied(_("Only the asker, mentors and moderators accept answers."))
     if post.is_opening or post.is_deleted or post.is_hidden:
         raise ValidationError(_("Only a reply can be the accepted answer."))
-    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+    with transaction.atomic():
         Thread.objects.filter(pk=thread.pk).update(accepted_answer=post)
-        notification_create(
-            recipient=post.author, actor=actor, kind="forum.accepted",
-            text=_("Your answer was accepted: %(title)s") % {"title": thread.title},
-            url=post.get_absolute_url(),
-        )
+        _notify_accepted(post, actor)
     thread.accepted_answer = post
     return thread
 
@@ -327,15 +325,13 @@ def _notify_post(post: Post, *, parent: Post | None = None, mentioned=(),
     watching = [s.user for s in Subscription.objects.filter(
         thread=thread, level=Subscription.Level.WATCHING).select_related("user")
         ] if watchers else []
-    candidates = {m.pk for m in [*mentioned, *watching]} | ({parent.author_id} if parent else set())
-    muted = set(Subscription.objects.filter(thread=thread, level=Subscription.Level.MUTED,
-                                            user_id__in=candidates)
-                .values_list("user_id", flat=True))
-    told = {post.author_id, *already, *muted}
+    readers = {m.pk for m in _audience(
+        thread, [*([parent.author] if parent else []), *mentioned, *watching])}
+    told = {post.author_id, *already}
 
     def audience(members) -> list:
         chosen = [m for m in {m.pk: m for m in members}.values()
-                  if m.pk not in told and rules.can_read_thread(m, thread)]
+                  if m.pk in readers and m.pk not in told]
         told.update(m.pk for m in chosen)
         return chosen
 
@@ -351,6 +347,23 @@ def _notify_post(post: Post, *, parent: Post | None = None, mentioned=(),
     notifications_send(recipients=audience(watching), actor=post.author, url=url,
                        kind="forum.watched_reply", group_key=group,
                        text=_("New reply in «%(title)s»") % names)
+
+
+@_in_site_language
+def _notify_accepted(post: Post, actor) -> None:
+    notifications_send(
+        recipients=_audience(post.thread, [post.author]), actor=actor, kind="forum.accepted",
+        text=_("Your answer was accepted: %(title)s") % {"title": post.thread.title},
+        url=post.get_absolute_url(),
+    )
+
+
+def _audience(thread: Thread, members: list) -> list:
+    """Those of `members` who may read the thread and have not muted it."""
+    muted = set(Subscription.objects.filter(
+        thread=thread, level=Subscription.Level.MUTED, user_id__in=[m.pk for m in members],
+    ).values_list("user_id", flat=True))
+    return [m for m in members if m.pk not in muted and rules.can_read_thread(m, thread)]
 
 
 @_in_site_language

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
@@ -12,17 +13,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from community import markup
 from community.forms import apply_validation_error
-from community.ratelimit import RateLimited
+from community.ratelimit import RateLimited, too_many_attempts
 from community.types import AuthedRequest
 from forum import moderation, rules, selectors, services
 from forum.forms import EditForm, FlagForm, MoveForm, ReplyForm, SubscriptionForm, ThreadForm
-from forum.models import Category, Reaction
-from profiles.naming import search_key
+from forum.models import Reaction
+from profiles import selectors as profile_selectors
 
-
-def _rate_limited(request: AuthedRequest, error: RateLimited) -> HttpResponse:
-    return render(request, "error_page.html",
-                  {"title": _("Too many attempts"), "text": error.message}, status=429)
+# ?focus= takes a post number; isdigit() alone would pass "²" and 5 000-digit numbers.
+POST_NUMBER = re.compile(r"[0-9]{1,9}")
 
 
 # --- Lists ---------------------------------------------------------------------------
@@ -35,7 +34,7 @@ def index(request: AuthedRequest) -> HttpResponse:
     return render(request, "forum/index.html", {
         "categories": selectors.categories_for(request.user),
         "page": selectors.threads_for(request.user, order=order, page=request.GET.get("page")),
-        "order": order, "orders": _orders(),
+        "order": order, "orders": _orders(), "is_moderator": rules.is_moderator(request.user),
     })
 
 
@@ -50,8 +49,7 @@ def category(request: AuthedRequest, slug: str) -> HttpResponse:
                                       page=request.GET.get("page")),
         "can_start": rules.can_start_thread(request.user, category),
         "subscription_form": SubscriptionForm(initial={
-            "level": category.subscriptions.filter(user=request.user)
-            .values_list("level", flat=True).first() or ""}),
+            "level": selectors.subscription_level(request.user, category=category) or ""}),
     })
 
 
@@ -67,7 +65,7 @@ def _orders() -> list[tuple[str, str]]:
 def thread_new(request: AuthedRequest) -> HttpResponse:
     initial = {}
     if slug := request.GET.get("category"):
-        initial["category"] = Category.objects.filter(slug=slug).first()
+        initial["category"] = selectors.category_by_slug(slug)
     form = ThreadForm(request.POST or None, user=request.user, initial=initial)
     if not form.fields["category"].queryset.exists():
         raise PermissionDenied(_("You cannot start threads in any category."))
@@ -80,7 +78,7 @@ def thread_new(request: AuthedRequest) -> HttpResponse:
                 submission_token=data["submission_token"],
             )
         except RateLimited as error:
-            return _rate_limited(request, error)
+            return too_many_attempts(request, error.message)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -103,9 +101,9 @@ def thread(request: AuthedRequest, pk: int, slug: str) -> HttpResponse:
         query = f"?{request.GET.urlencode()}" if request.GET else ""
         return redirect(thread.get_absolute_url() + query, permanent=True)
     view = "flat" if request.GET.get("view") == "flat" else "tree"
-    focus = request.GET.get("focus")
+    focus = request.GET.get("focus", "")
     page = selectors.thread_page(thread, request.user, view=view,
-                                 focus_number=int(focus) if focus and focus.isdigit() else None)
+                                 focus_number=int(focus) if POST_NUMBER.fullmatch(focus) else None)
     response = render(request, "forum/thread.html", {
         **_post_context(request.user, thread),
         "page": page, "reply_form": ReplyForm(),
@@ -135,13 +133,10 @@ def post(request: AuthedRequest, pk: int) -> HttpResponse:
 def post_fragment(request: AuthedRequest, pk: int) -> HttpResponse:
     """One post as the thread page renders it, for live updates."""
     post = selectors.post_get_for(request.user, pk)
-    page = selectors.thread_page(post.thread, request.user, focus_number=post.number)
-    # The page never focuses on the opening post; it has its own place there.
-    view = page.opening if post.is_opening else next(
-        v for v in page.replies if v.post.pk == post.pk)
-    view.indent = max(0, post.depth - 1)
+    view = "flat" if request.GET.get("view") == "flat" else "tree"
     return render(request, "forum/partials/post.html", {
-        **_post_context(request.user, post.thread), "item": view, "post": post, "page": page,
+        **_post_context(request.user, post.thread), "post": post,
+        "item": selectors.post_view_for(request.user, post, view=view),
     })
 
 
@@ -178,7 +173,7 @@ def reply(request: AuthedRequest, pk: int) -> HttpResponse:
                                        body=form.cleaned_data["body"],
                                        submission_token=form.cleaned_data["submission_token"])
         except RateLimited as error:
-            return _rate_limited(request, error)
+            return too_many_attempts(request, error.message)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -237,9 +232,9 @@ def react(request: AuthedRequest, pk: int) -> HttpResponse:
         if not request.htmx:
             messages.error(request, " ".join(error.messages))
     if request.htmx:
-        mine = set(post.reactions.filter(user=request.user).values_list("kind", flat=True))
         return render(request, "forum/partials/reactions.html", {
-            "post": post, "mine": mine, "reaction_kinds": Reaction.Kind.choices})
+            "post": post, "mine": selectors.my_reactions(request.user, post),
+            "reaction_kinds": Reaction.Kind.choices})
     return redirect(post)
 
 
@@ -392,13 +387,6 @@ def similar(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_GET
 def mention_suggestions(request: AuthedRequest) -> JsonResponse:
-    query = search_key(request.GET.get("q", ""))[:50]
-    members = get_user_model().objects.filter(is_active=True)
-    if query:
-        members = members.filter(search_name__contains=query) | members.filter(
-            slug__startswith=query)
-    return JsonResponse({"members": [
-        {"slug": m.slug, "name": m.full_name}
-        for m in members.order_by("full_name")[:8]
-    ]})
+    members = profile_selectors.members_for_mention(request.GET.get("q", ""))
+    return JsonResponse({"members": [{"slug": m.slug, "name": m.full_name} for m in members]})
 

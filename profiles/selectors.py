@@ -141,3 +141,12 @@ def community_counts() -> dict[str, int]:
     )
     counts["departments"] = Department.objects.count()
     return counts
+
+
+def members_for_mention(query: str, *, limit: int = 8) -> list[User]:
+    """Active members whose name or profile address starts like `query`, for @-completion."""
+    key = naming.search_key(query)[:50]
+    members = User.objects.filter(is_active=True)
+    if key:
+        members = members.filter(Q(search_name__contains=key) | Q(slug__startswith=key))
+    return list(members.order_by("full_name")[:limit])

@@ -65,6 +65,7 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "read_at", "-created_at"],
                          name="notification_inbox"),
+            models.Index(fields=["recipient", "-created_at"], name="notification_all"),
         ]
         constraints = [
             # The real guard against two concurrent events opening two rows for one group.

@@ -9,5 +9,6 @@ urlpatterns = [
     path("", views.notification_list, name="list"),
     path("<int:pk>/", views.notification_open, name="open"),
     path("read-all/", views.notifications_read_all, name="read-all"),
+    path("badge/", views.badge, name="badge"),
     path("settings/", views.preference_edit, name="settings"),
 ]

@@ -31,9 +31,14 @@ def notification_list(request: AuthedRequest) -> HttpResponse:
         "unread_only": unread_only,
         "query_string": "filter=unread" if unread_only else "",
     }
-    if request.htmx and not request.htmx.history_restore_request:
-        return render(request, "notifications/partials/list_items.html", context)
     return render(request, "notifications/list.html", context)
+
+
+@login_required
+@require_GET
+def badge(request: AuthedRequest) -> HttpResponse:
+    """The header badge alone, for tabs that heard of new or read notifications live."""
+    return render(request, "notifications/partials/badge.html")
 
 
 @login_required
@@ -51,9 +56,6 @@ def notification_open(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def notifications_read_all(request: AuthedRequest) -> HttpResponse:
     services.notifications_mark_read(user=request.user)
-    if request.htmx:
-        return render(request, "notifications/partials/badge.html",
-                      {"notification_unread_count": 0})
     messages.success(request, _("All notifications are marked as read."))
     next_url = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},

@@ -8,10 +8,11 @@ const composer = document.querySelector("form.composer-form textarea[name=body]"
 // --- Live replies over the one /ws/ socket -------------------------------------------
 if (thread) {
   const threadId = Number(thread.dataset.threadId);
-  const fragmentUrl = (postId) => thread.dataset.fragmentUrl.replace("/0/", `/${postId}/`);
+  const flat = new URLSearchParams(location.search).get("view") === "flat";
+  const fragmentUrl = (postId) => thread.dataset.fragmentUrl.replace("/0/", `/${postId}/`)
+    + (flat ? "?view=flat" : "");
   const status = document.getElementById("live-status");
   const replies = document.getElementById("replies");
-  const flat = new URLSearchParams(location.search).get("view") === "flat";
 
   const insert = async (event) => {
     if (document.getElementById(`post-${event.number}`)) return;
@@ -34,38 +35,51 @@ if (thread) {
 }
 
 // --- Quote a selection into the reply ----------------------------------------------------
-if (thread && composer) {
-  document.addEventListener("mouseup", () => {
-    const selection = window.getSelection();
-    const text = selection?.toString().trim();
-    const post = selection?.anchorNode?.parentElement?.closest("article.post");
-    document.getElementById("quote-button")?.remove();
-    if (!text || !post) return;
-    const button = document.createElement("button");
-    button.type = "button";
-    button.id = "quote-button";
-    button.className = "button button-small quote-button";
-    button.textContent = thread.dataset.quoteLabel || "Quote";
-    button.addEventListener("click", () => {
-      const author = post.querySelector(".post-author")?.textContent.trim();
-      const quoted = text.split("\n").map((line) => `> ${line}`).join("\n");
-      composer.value += `${composer.value ? "\n\n" : ""}${quoted}\n> — ${author}\n\n`;
-      composer.focus();
-      button.remove();
-    });
-    post.querySelector(".post-head")?.append(button);
+// On mouseup and keyup, so a selection made with the keyboard can be quoted too.
+const offerQuote = () => {
+  const selection = window.getSelection();
+  const text = selection?.toString().trim();
+  const post = selection?.anchorNode?.parentElement?.closest("article.post");
+  document.getElementById("quote-button")?.remove();
+  if (!text || !post) return;
+  const button = document.createElement("button");
+  button.type = "button";
+  button.id = "quote-button";
+  button.className = "button button-small quote-button";
+  button.textContent = thread.dataset.quoteLabel;
+  button.addEventListener("click", () => {
+    const author = post.querySelector(".post-author")?.textContent.trim();
+    const quoted = text.split("\n").map((line) => `> ${line}`).join("\n");
+    composer.value += `${composer.value ? "\n\n" : ""}${quoted}\n> — ${author}\n\n`;
+    composer.focus();
+    button.remove();
   });
+  post.querySelector(".post-head")?.append(button);
+};
+if (thread && composer) {
+  document.addEventListener("mouseup", offerQuote);
+  document.addEventListener("keyup", (event) => { if (event.shiftKey) offerQuote(); });
 }
 
 // --- @mention suggestions ------------------------------------------------------------
-for (const textarea of document.querySelectorAll("textarea[data-composer]")) {
+let listCount = 0;
+for (const textarea of document.querySelectorAll("textarea[data-mentions-url]")) {
   const list = document.createElement("ul");
+  list.id = `mention-suggestions-${++listCount}`;
   list.className = "mention-suggestions";
   list.setAttribute("role", "listbox");
+  list.setAttribute("aria-label", textarea.dataset.mentionsLabel);
   list.hidden = true;
   textarea.after(list);
+  textarea.setAttribute("aria-autocomplete", "list");
+  textarea.setAttribute("aria-controls", list.id);
+  textarea.setAttribute("aria-expanded", "false");
   let controller;
 
+  const show = (visible) => {
+    list.hidden = !visible;
+    textarea.setAttribute("aria-expanded", String(visible));
+  };
   const wordBeforeCaret = () => {
     const before = textarea.value.slice(0, textarea.selectionStart);
     const match = before.match(/(?:^|\s)@([\p{L}\d-]{1,40})$/u);
@@ -76,35 +90,46 @@ for (const textarea of document.querySelectorAll("textarea[data-composer]")) {
     const before = textarea.value.slice(0, start).replace(/@[\p{L}\d-]{1,40}$/u, `@${slug} `);
     textarea.value = before + textarea.value.slice(start);
     textarea.selectionStart = textarea.selectionEnd = before.length;
-    list.hidden = true;
+    show(false);
     textarea.focus();
+  };
+  const option = (member) => {
+    const item = document.createElement("li");
+    item.setAttribute("role", "option");
+    item.tabIndex = -1;
+    item.textContent = `${member.name} (@${member.slug})`;
+    item.addEventListener("click", () => choose(member.slug));
+    item.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") { event.preventDefault(); choose(member.slug); }
+      if (event.key === "ArrowDown") { event.preventDefault(); item.nextElementSibling?.focus(); }
+      if (event.key === "ArrowUp") {
+        event.preventDefault();
+        (item.previousElementSibling || textarea).focus();
+      }
+      if (event.key === "Escape") { show(false); textarea.focus(); }
+    });
+    return item;
   };
 
   textarea.addEventListener("input", async () => {
     const word = wordBeforeCaret();
-    if (!word) { list.hidden = true; return; }
+    if (!word) { show(false); return; }
     controller?.abort();
     controller = new AbortController();
     try {
-      const response = await fetch(`/forum/mentions/?q=${encodeURIComponent(word)}`,
-                                   { signal: controller.signal });
-      const { members } = await response.json();
-      list.replaceChildren(...members.map((member) => {
-        const item = document.createElement("li");
-        item.setAttribute("role", "option");
-        item.tabIndex = 0;
-        item.textContent = `${member.name} (@${member.slug})`;
-        item.addEventListener("click", () => choose(member.slug));
-        item.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); choose(member.slug); } });
-        return item;
-      }));
-      list.hidden = members.length === 0;
+      const url = `${textarea.dataset.mentionsUrl}?q=${encodeURIComponent(word)}`;
+      const { members } = await (await fetch(url, { signal: controller.signal })).json();
+      list.replaceChildren(...members.map(option));
+      show(members.length > 0);
     } catch (error) {
-      if (error.name !== "AbortError") list.hidden = true;
+      if (error.name !== "AbortError") show(false);
     }
   });
-  textarea.addEventListener("keydown", (e) => {
-    if (e.key === "ArrowDown" && !list.hidden) { e.preventDefault(); list.firstElementChild?.focus(); }
-    if (e.key === "Escape") list.hidden = true;
+  textarea.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown" && !list.hidden) {
+      event.preventDefault();
+      list.firstElementChild?.focus();
+    }
+    if (event.key === "Escape") show(false);
   });
 }

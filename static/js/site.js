@@ -8,21 +8,13 @@ if (languageSelect) {
   languageSelect.form.querySelector("button[type=submit]")?.classList.add("visually-hidden");
 }
 
-// The notification badge follows new and read notifications from any tab.
-const setUnread = (count) => {
+// The notification badge follows new and read notifications from any tab; the server
+// renders it, so its label stays translated and correctly pluralised.
+const refreshBadge = () => {
   const badge = document.getElementById("notification-badge");
-  if (!badge || typeof count !== "number") return;
-  let number = badge.querySelector(".notification-count");
-  if (!number && count) {
-    number = document.createElement("span");
-    number.className = "notification-count";
-    number.setAttribute("aria-hidden", "true");
-    badge.append(number);
+  if (badge && window.htmx) {
+    window.htmx.ajax("GET", badge.dataset.refreshUrl, { target: badge, swap: "outerHTML" });
   }
-  if (number) number.textContent = count > 99 ? "99+" : String(count);
-  if (number && !count) number.remove();
-  badge.classList.toggle("has-unread", count > 0);
-  badge.setAttribute("aria-label", count ? `${badge.title}: ${count}` : badge.title);
 };
-on("notification", (event) => setUnread(event.unread_count));
-on("notifications_read", (event) => setUnread(event.unread_count));
+on("notification", refreshBadge);
+on("notifications_read", refreshBadge);

@@ -207,7 +207,18 @@ def test_deleting_the_accepted_answer_unsolves_the_question(question, answer, ne
 
 
 def test_replies_to_a_deleted_post_keep_their_place(question, answer, newcomer, mentor):
+    early = reply(newcomer, question, parent=answer, body="Ответ до удаления")
     services.post_delete(actor=mentor, post=answer)
-    late = reply(newcomer, question, parent=answer, body="Ответ под удалённым")
-    assert late.parent == answer
-    assert late.path.startswith(answer.path)
+    early.refresh_from_db()
+    assert early.parent == answer
+    assert early.path.startswith(answer.path)
+
+
+def test_a_deleted_post_takes_no_new_replies(question, answer, newcomer, mentor):
+    from django.core.exceptions import ValidationError
+
+    services.post_delete(actor=mentor, post=answer)
+    answer.refresh_from_db()
+    with pytest.raises(ValidationError):
+        reply(newcomer, question, parent=answer, body="Ответ под удалённым")
+    assert not answer.children.exists()
