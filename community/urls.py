@@ -1,7 +1,5 @@
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from community import views
 from profiles import views as profile_views
@@ -10,7 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages that name no icon (plain-text errors, feeds).
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
+    path("favicon.ico", views.favicon),
     # /accounts/: allauth's login, signup, verification, password reset and change
     path("accounts/login/", profile_views.login),
     path("accounts/", include("allauth.urls")),

@@ -12,8 +12,9 @@ import uuid
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -32,6 +33,11 @@ def home(request: HttpRequest) -> HttpResponse:
         if user.is_newcomer:
             context["application"] = profile_selectors.mentor_application_latest(applicant=user)
     return render(request, "home.html", context)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    # Resolved per request: with hashed static files the name is known only after collectstatic.
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 def _error_page(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:

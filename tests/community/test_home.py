@@ -51,3 +51,9 @@ def test_an_expired_form_gets_a_friendly_csrf_page(newcomer):
     response = client.post("/mentors/apply/", {"motivation": "x"})
     assert response.status_code == 403
     assert "Форма устарела" in response.content.decode()
+
+
+def test_favicon_ico_points_browsers_at_the_svg_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")
