@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ChatConfig(AppConfig):
     name = "chat"
     verbose_name = _("Chat")
+
+    def ready(self) -> None:
+        from chat.models import Message
+        from community import markup
+
+        markup.register_cooked_field(Message, source="body", html="body_html",
+                                     version="body_markup_version")

@@ -1,0 +1,47 @@
+"""Who may do what in chat. A room is invisible to anyone who may not read it."""
+
+from __future__ import annotations
+
+from chat.models import Membership, Message, Room
+
+
+def is_mentor_or_coordinator(user) -> bool:
+    return bool(user.is_mentor or user.is_coordinator or user.is_staff)
+
+
+def is_moderator(user) -> bool:
+    return bool(user.is_coordinator or user.is_staff or user.is_superuser)
+
+
+def is_member(user, room: Room) -> bool:
+    return Membership.objects.filter(room=room, user=user).exists()
+
+
+def can_find(user, room: Room) -> bool:
+    """Channels open to the member's role are listed; everything else only to members."""
+    if room.is_channel and not room.is_archived:
+        return room.access == Room.Access.MEMBERS or is_mentor_or_coordinator(user)
+    return is_member(user, room)
+
+
+def can_join(user, room: Room) -> bool:
+    return room.is_channel and not room.is_archived and can_find(user, room)
+
+
+def can_post(user, room: Room) -> bool:
+    return user.is_active and not room.is_archived and is_member(user, room)
+
+
+def can_invite(user, room: Room) -> bool:
+    if room.kind in {Room.Kind.DIRECT, Room.Kind.PAIR}:
+        return False
+    return Membership.objects.filter(room=room, user=user).exists() and (
+        room.is_channel or Membership.objects.filter(
+            room=room, user=user, role=Membership.Role.OWNER).exists()
+        or is_moderator(user))
+
+
+def can_change(user, message: Message) -> bool:
+    if message.is_deleted:
+        return False
+    return message.author_id == user.pk or (is_moderator(user) and is_member(user, message.room))

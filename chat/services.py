@@ -1,0 +1,233 @@
+"""Every write to chat: rooms, memberships and messages, persisted first, then broadcast."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from chat import rules
+from chat.models import (
+    MESSAGE_MAX_LENGTH,
+    Membership,
+    Message,
+    MessageReaction,
+    MessageRevision,
+    Room,
+)
+from chat.serializers import message_event
+from community import markup
+from community.ratelimit import rate_limit_hit
+from community.realtime.events import send_event_on_commit, user_group
+
+MESSAGES_PER_WINDOW = 20
+WINDOW_SECONDS = 10
+CLIENT_ID_MAX_LENGTH = 64
+
+
+def room_group(room_id: int) -> str:
+    """Sockets subscribed to a room join this group."""
+    return f"chat.room.{room_id}"
+
+
+# --- Rooms ---------------------------------------------------------------------------
+
+
+def channel_create(*, creator, name: str, topic: str = "",
+                   access: str = Room.Access.MEMBERS) -> Room:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": _("Give the channel a name.")})
+    if access == Room.Access.MENTORS and not rules.is_mentor_or_coordinator(creator):
+        raise PermissionDenied(_("Only mentors and coordinators create mentor channels."))
+    slug = slugify(name, allow_unicode=True)[:90] or "channel"
+    with transaction.atomic():
+        if Room.objects.filter(slug=slug).exists():
+            raise ValidationError({"name": _("A channel with this name already exists.")})
+        room = Room.objects.create(kind=Room.Kind.CHANNEL, name=name, slug=slug, topic=topic,
+                                   access=access, created_by=creator)
+        Membership.objects.create(room=room, user=creator, role=Membership.Role.OWNER)
+    return room
+
+
+def group_create(*, creator, name: str, members) -> Room:
+    """A private group: only the invited see it."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": _("Give the group a name.")})
+    with transaction.atomic():
+        room = Room.objects.create(kind=Room.Kind.GROUP, name=name, created_by=creator)
+        Membership.objects.create(room=room, user=creator, role=Membership.Role.OWNER)
+        Membership.objects.bulk_create(
+            [Membership(room=room, user=m) for m in {m.pk: m for m in members}.values()
+             if m.pk != creator.pk and m.is_active])
+    return room
+
+
+def direct_open(*, user, others) -> Room:
+    """The conversation between `user` and `others`; a 1:1 is found again, never doubled."""
+    people = {p.pk: p for p in [user, *others] if p.is_active}
+    if len(people) < 2:
+        raise ValidationError(_("Choose at least one other member."))
+    key = None
+    if len(people) == 2:
+        low, high = sorted(people)
+        key = f"{low}:{high}"
+        if existing := Room.objects.filter(direct_key=key).first():
+            return existing
+    try:
+        with transaction.atomic():
+            room = Room.objects.create(kind=Room.Kind.DIRECT, direct_key=key, created_by=user)
+            Membership.objects.bulk_create([Membership(room=room, user=p)
+                                            for p in people.values()])
+    except IntegrityError:  # the other side opened it at the same moment
+        return Room.objects.get(direct_key=key)
+    return room
+
+
+def room_join(*, user, room: Room) -> Membership:
+    if not rules.can_join(user, room):
+        raise PermissionDenied(_("You cannot join this room."))
+    membership, _created = Membership.objects.get_or_create(room=room, user=user)
+    return membership
+
+
+def member_invite(*, inviter, room: Room, invitee) -> Membership:
+    if not rules.can_invite(inviter, room):
+        raise PermissionDenied(_("You cannot invite members to this room."))
+    if not invitee.is_active:
+        raise ValidationError(_("This member cannot be invited."))
+    membership, _created = Membership.objects.get_or_create(room=room, user=invitee)
+    return membership
+
+
+def room_leave(*, user, room: Room) -> None:
+    if room.kind == Room.Kind.PAIR:
+        raise PermissionDenied(_("A mentoring pair's room closes with the pair."))
+    Membership.objects.filter(room=room, user=user).delete()
+
+
+# --- Messages ------------------------------------------------------------------------
+
+
+def _next_seq(room: Room) -> int:
+    """Take the room's next sequence number, inside the caller's transaction."""
+    Room.objects.filter(pk=room.pk).update(sequence=F("sequence") + 1)
+    return Room.objects.values_list("sequence", flat=True).get(pk=room.pk)
+
+
+def _cook(body: str) -> dict:
+    if not body.strip():
+        raise ValidationError(_("The message is empty."), code="empty")
+    if len(body) > MESSAGE_MAX_LENGTH:
+        raise ValidationError(_("The message is too long: at most %(limit)d characters.")
+                              % {"limit": MESSAGE_MAX_LENGTH}, code="too_long")
+    return markup.cook(body)
+
+
+def message_send(*, author, room: Room, body: str, client_id: str,
+                 reply_to: Message | None = None) -> tuple[Message, bool]:
+    """Persist a message, then broadcast it; returns it and whether it is new.
+
+    A resend with the same client_id returns the first message, so a tab that lost its
+    connection before the acknowledgement never posts twice.
+    """
+    if not client_id or len(client_id) > CLIENT_ID_MAX_LENGTH:
+        raise ValidationError(_("Every message needs a client_id of up to 64 characters."),
+                              code="bad_client_id")
+    if existing := Message.objects.filter(author=author, client_id=client_id).first():
+        return existing, False
+    if not rules.can_post(author, room):
+        raise PermissionDenied
+    if reply_to is not None and reply_to.room_id != room.pk:
+        raise ValidationError(_("You can only reply to a message in this room."))
+    cooked = _cook(body)
+    rate_limit_hit(key=f"chat.send:{author.pk}", limit=MESSAGES_PER_WINDOW,
+                   period=WINDOW_SECONDS)
+    try:
+        with transaction.atomic():
+            seq = _next_seq(room)
+            message = Message.objects.create(
+                room=room, author=author, client_id=client_id, created_seq=seq, seq=seq,
+                body=body, body_html=cooked["html"], body_markup_version=cooked["version"],
+                reply_to=reply_to,
+            )
+            Room.objects.filter(pk=room.pk).update(last_message_at=message.created_at)
+            # Writing is reading: the author's own message is never unread for them.
+            Membership.objects.filter(room=room, user=author).update(last_read_seq=seq)
+            _broadcast(message, "message")
+    except IntegrityError:
+        if existing := Message.objects.filter(author=author, client_id=client_id).first():
+            return existing, False
+        raise
+    return message, True
+
+
+def message_edit(*, editor, message: Message, body: str) -> Message:
+    if not rules.can_change(editor, message):
+        raise PermissionDenied(_("You cannot edit this message."))
+    cooked = _cook(body)
+    with transaction.atomic():
+        MessageRevision.objects.create(message=message, body=message.body)
+        message.body, message.body_html = body, cooked["html"]
+        message.body_markup_version = cooked["version"]
+        message.edited_at = timezone.now()
+        message.seq = _next_seq(message.room)
+        message.save()
+        _broadcast(message, "message_edited")
+    return message
+
+
+def message_delete(*, actor, message: Message) -> Message:
+    """Leave a tombstone: the place in history stays, the text goes."""
+    if not rules.can_change(actor, message):
+        raise PermissionDenied(_("You cannot delete this message."))
+    with transaction.atomic():
+        message.is_deleted = True
+        message.body = message.body_html = ""
+        message.seq = _next_seq(message.room)
+        message.save()
+        message.revisions.all().delete()
+        _broadcast(message, "message_deleted")
+    return message
+
+
+def reaction_toggle(*, user, message: Message, emoji: str) -> bool:
+    if not emoji or len(emoji) > 16 or any(c.isspace() for c in emoji):
+        raise ValidationError(_("Unknown reaction."))
+    if not rules.can_post(user, message.room) or message.is_deleted:
+        raise PermissionDenied
+    with transaction.atomic():
+        deleted, _rows = MessageReaction.objects.filter(message=message, user=user,
+                                                        emoji=emoji).delete()
+        if not deleted:
+            MessageReaction.objects.create(message=message, user=user, emoji=emoji)
+        counts = dict(message.reaction_counts)
+        counts[emoji] = max(0, counts.get(emoji, 0) + (-1 if deleted else 1))
+        message.reaction_counts = {k: v for k, v in counts.items() if v}
+        message.seq = _next_seq(message.room)
+        message.save(update_fields=["reaction_counts", "seq"])
+        _broadcast(message, "reaction")
+    return not deleted
+
+
+def room_mark_read(*, user, room: Room, seq: int) -> int:
+    """Move the member's read cursor forward (never back); returns where it stands."""
+    with transaction.atomic():
+        newest = Room.objects.values_list("sequence", flat=True).get(pk=room.pk)
+        Membership.objects.filter(room=room, user=user, last_read_seq__lt=seq).update(
+            last_read_seq=min(seq, newest))
+        cursor = Membership.objects.values_list("last_read_seq", flat=True).get(
+            room=room, user=user)
+        # Every tab of the member moves its unread count, not only the one that read.
+        send_event_on_commit([user_group(user.pk)], {
+            "type": "read", "room_id": room.pk, "seq": cursor,
+        })
+    return cursor
+
+
+def _broadcast(message: Message, event_type: str) -> None:
+    send_event_on_commit([room_group(message.room_id)], message_event(message, event_type))
