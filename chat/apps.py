@@ -7,8 +7,13 @@ class ChatConfig(AppConfig):
     verbose_name = _("Chat")
 
     def ready(self) -> None:
+        from chat import realtime  # noqa: F401  (registers chat's frame handlers)
         from chat.models import Message
         from community import markup
 
         markup.register_cooked_field(Message, source="body", html="body_html",
                                      version="body_markup_version")
+        from chat import demo
+        from profiles.seeding import register_demo_loader
+
+        register_demo_loader(demo.load, order=20)

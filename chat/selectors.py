@@ -8,6 +8,7 @@ from django.http import Http404
 
 from chat import rules
 from chat.models import Membership, Message, Room
+from chat.serializers import message_event
 
 CATCH_UP_LIMIT = 500
 HISTORY_PAGE = 50
@@ -51,3 +52,55 @@ def history_before(room: Room, before: int | None = None, *,
     if before is not None:
         messages = messages.filter(created_seq__lt=before)
     return list(reversed(messages.order_by("-created_seq")[:limit]))
+
+
+def catch_up(room: Room, cursor: int) -> tuple[list[dict], bool]:
+    """The events a client at `cursor` missed, and whether there are more than one batch."""
+    changes = messages_since(room, cursor, limit=CATCH_UP_LIMIT + 1)
+    more = len(changes) > CATCH_UP_LIMIT
+    return [message_event(m, _EVENT_FOR[_kind(m)]) for m in changes[:CATCH_UP_LIMIT]], more
+
+
+_EVENT_FOR = {"new": "message", "edited": "message_edited", "deleted": "message_deleted"}
+
+
+def _kind(message: Message) -> str:
+    if message.is_deleted:
+        return "deleted"
+    return "edited" if message.edited_at else "new"
+
+
+def message_get_for(user, message_id: int) -> Message:
+    """A message in one of the member's rooms; anything else is a 404."""
+    message = (Message.objects.select_related("room", "author")
+               .filter(pk=message_id).first())
+    if message is None or not rules.is_member(user, message.room):
+        raise Http404
+    return message
+
+
+def joinable_channels(user) -> QuerySet[Room]:
+    """Channels the member may join and has not joined yet."""
+    levels = [Room.Access.MEMBERS]
+    if rules.is_mentor_or_coordinator(user):
+        levels.append(Room.Access.MENTORS)
+    return (Room.objects.filter(kind=Room.Kind.CHANNEL, is_archived=False, access__in=levels)
+            .exclude(memberships__user=user).order_by("name"))
+
+
+def room_members(room: Room) -> list:
+    return [m.user for m in room.memberships.select_related("user").order_by("user__full_name")]
+
+
+def room_title(room: Room, viewer) -> str:
+    """A channel or group by its name; a direct conversation by the other people in it."""
+    if room.name:
+        return room.name
+    others = [m.user.full_name for m in room.memberships.select_related("user")
+              if m.user_id != viewer.pk]
+    return ", ".join(others) or viewer.full_name
+
+
+def last_read_seq(user, room: Room) -> int:
+    return (Membership.objects.filter(room=room, user=user)
+            .values_list("last_read_seq", flat=True).first() or 0)

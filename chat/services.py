@@ -21,7 +21,11 @@ from chat.models import (
 from chat.serializers import message_event
 from community import markup
 from community.ratelimit import rate_limit_hit
-from community.realtime.events import send_event_on_commit, user_group
+from community.realtime.events import (
+    remove_from_group_on_commit,
+    send_event_on_commit,
+    user_group,
+)
 
 MESSAGES_PER_WINDOW = 20
 WINDOW_SECONDS = 10
@@ -107,7 +111,9 @@ def member_invite(*, inviter, room: Room, invitee) -> Membership:
 def room_leave(*, user, room: Room) -> None:
     if room.kind == Room.Kind.PAIR:
         raise PermissionDenied(_("A mentoring pair's room closes with the pair."))
-    Membership.objects.filter(room=room, user=user).delete()
+    with transaction.atomic():
+        Membership.objects.filter(room=room, user=user).delete()
+        remove_from_group_on_commit([user.pk], room_group(room.pk))
 
 
 # --- Messages ------------------------------------------------------------------------
@@ -117,6 +123,20 @@ def _next_seq(room: Room) -> int:
     """Take the room's next sequence number, inside the caller's transaction."""
     Room.objects.filter(pk=room.pk).update(sequence=F("sequence") + 1)
     return Room.objects.values_list("sequence", flat=True).get(pk=room.pk)
+
+
+def _lock_for_change(message: Message) -> int:
+    """Take the room's next seq, then re-read the message, all inside the caller's transaction.
+
+    The sequence UPDATE locks the room row until commit, so changes to a room's messages
+    queue up here; re-reading keeps a deletion or reaction that landed after the caller
+    fetched `message` from being overwritten by its stale fields.
+    """
+    seq = _next_seq(message.room)
+    # Only what changes; a full refresh would also drop the cached room and author.
+    message.refresh_from_db(fields=["body", "body_html", "body_markup_version", "edited_at",
+                                    "is_deleted", "reaction_counts"])
+    return seq
 
 
 def _cook(body: str) -> dict:
@@ -171,11 +191,14 @@ def message_edit(*, editor, message: Message, body: str) -> Message:
         raise PermissionDenied(_("You cannot edit this message."))
     cooked = _cook(body)
     with transaction.atomic():
+        seq = _lock_for_change(message)
+        if not rules.can_change(editor, message):  # deleted since it was fetched
+            raise PermissionDenied(_("You cannot edit this message."))
         MessageRevision.objects.create(message=message, body=message.body)
         message.body, message.body_html = body, cooked["html"]
         message.body_markup_version = cooked["version"]
         message.edited_at = timezone.now()
-        message.seq = _next_seq(message.room)
+        message.seq = seq
         message.save()
         _broadcast(message, "message_edited")
     return message
@@ -186,9 +209,12 @@ def message_delete(*, actor, message: Message) -> Message:
     if not rules.can_change(actor, message):
         raise PermissionDenied(_("You cannot delete this message."))
     with transaction.atomic():
+        seq = _lock_for_change(message)
+        if not rules.can_change(actor, message):  # deleted since it was fetched
+            raise PermissionDenied(_("You cannot delete this message."))
         message.is_deleted = True
         message.body = message.body_html = ""
-        message.seq = _next_seq(message.room)
+        message.seq = seq
         message.save()
         message.revisions.all().delete()
         _broadcast(message, "message_deleted")
@@ -201,6 +227,9 @@ def reaction_toggle(*, user, message: Message, emoji: str) -> bool:
     if not rules.can_post(user, message.room) or message.is_deleted:
         raise PermissionDenied
     with transaction.atomic():
+        seq = _lock_for_change(message)
+        if message.is_deleted:
+            raise PermissionDenied
         deleted, _rows = MessageReaction.objects.filter(message=message, user=user,
                                                         emoji=emoji).delete()
         if not deleted:
@@ -208,7 +237,7 @@ def reaction_toggle(*, user, message: Message, emoji: str) -> bool:
         counts = dict(message.reaction_counts)
         counts[emoji] = max(0, counts.get(emoji, 0) + (-1 if deleted else 1))
         message.reaction_counts = {k: v for k, v in counts.items() if v}
-        message.seq = _next_seq(message.room)
+        message.seq = seq
         message.save(update_fields=["reaction_counts", "seq"])
         _broadcast(message, "reaction")
     return not deleted

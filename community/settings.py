@@ -217,7 +217,11 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "nastavnik"},
+            # channels_redis waits for a socket's events in a 5 s BZPOPMIN; redis-py's
+            # default read timeout is also 5 s and fires first, killing an idle socket's
+            # consumer every 5 s. Reading for longer lets the wait end normally.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 10}],
+                       "prefix": "nastavnik"},
         }
     }
 else:

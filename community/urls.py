@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("profiles.urls")),
     path("forum/", include("forum.urls")),
+    path("chat/", include("chat.urls")),
     path("notifications/", include("community.notifications.urls")),
 ]
 

@@ -18,7 +18,7 @@ class BodyField(forms.CharField):
         kwargs.setdefault("help_text", _("Markdown is supported. Mention colleagues with @."))
         super().__init__(max_length=MAX_BODY_LENGTH, strip=False, widget=forms.Textarea(attrs={
             "rows": 8,
-            "data-mentions-url": reverse_lazy("forum:mentions"),
+            "data-mentions-url": reverse_lazy("profiles:suggest"),
             "data-mentions-label": _("Colleagues to mention"),
         }), **kwargs)
 

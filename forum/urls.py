@@ -10,7 +10,6 @@ urlpatterns = [
     path("new/", views.thread_new, name="thread-new"),
     path("preview/", views.preview, name="preview"),
     path("similar/", views.similar, name="similar"),
-    path("mentions/", views.mention_suggestions, name="mentions"),
     path("moderation/", views.moderation_queue, name="moderation"),
     path("moderation/log/", views.moderation_log, name="moderation-log"),
     # /forum/c/<slug>/

@@ -5,7 +5,7 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,7 +18,6 @@ from community.types import AuthedRequest
 from forum import moderation, rules, selectors, services
 from forum.forms import EditForm, FlagForm, MoveForm, ReplyForm, SubscriptionForm, ThreadForm
 from forum.models import Reaction
-from profiles import selectors as profile_selectors
 
 # ?focus= takes a post number; isdigit() alone would pass "²" and 5 000-digit numbers.
 POST_NUMBER = re.compile(r"[0-9]{1,9}")
@@ -382,11 +381,3 @@ def similar(request: AuthedRequest) -> HttpResponse:
         "threads": selectors.similar_solved_questions(request.user,
                                                       request.GET.get("title", "")[:200]),
     })
-
-
-@login_required
-@require_GET
-def mention_suggestions(request: AuthedRequest) -> JsonResponse:
-    members = profile_selectors.members_for_mention(request.GET.get("q", ""))
-    return JsonResponse({"members": [{"slug": m.slug, "name": m.full_name} for m in members]})
-

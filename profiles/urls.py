@@ -7,6 +7,7 @@ app_name = "profiles"
 urlpatterns = [
     # /people/
     path("people/", views.directory, name="directory"),
+    path("people/suggest/", views.member_suggestions, name="suggest"),
     path("people/<int:pk>/", views.profile_by_id, name="profile-by-id"),
     path("people/<slug:slug>/", views.profile, name="profile"),
     path("people/<slug:slug>/photo/", views.avatar, name="avatar"),

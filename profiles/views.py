@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -226,3 +226,12 @@ def mentor_application(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "profiles/mentor_application.html", {
         "application": application, "form": form,
     }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def member_suggestions(request: AuthedRequest) -> JsonResponse:
+    """Members whose name or address starts like ?q=, for @mentions and invitations."""
+    members = selectors.members_for_mention(request.GET.get("q", ""))
+    return JsonResponse({"members": [{"id": m.pk, "slug": m.slug, "name": m.full_name}
+                                     for m in members]})

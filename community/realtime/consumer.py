@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from community.ratelimit import RateLimited
 from community.realtime import registry
 from community.realtime.events import user_group
 
@@ -89,6 +90,8 @@ class Connection(AsyncJsonWebsocketConsumer):
             return
         try:
             reply = await handler(self, frame)
+        except RateLimited as error:
+            await self.send_error("rate_limited", str(error.message), ref=ref)
         except PermissionDenied:
             await self.send_error("forbidden", _("You do not have access to this."), ref=ref)
         except (Http404, ObjectDoesNotExist):
@@ -111,6 +114,10 @@ class Connection(AsyncJsonWebsocketConsumer):
     async def realtime_event(self, message: dict[str, Any]) -> None:
         """An event from send_event_on_commit(), relayed as is."""
         await self.send_json(message["event"])
+
+    async def realtime_leave(self, message: dict[str, Any]) -> None:
+        """remove_from_group_on_commit(): stop hearing a group the member no longer reads."""
+        await self.leave(message["group"])
 
     def _language_from_cookie(self) -> str:
         cookies = self.scope.get("cookies", {})

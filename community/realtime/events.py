@@ -14,6 +14,7 @@ logger = logging.getLogger(__name__)
 
 # The channel-layer message type that the consumer's realtime_event() receives.
 EVENT_MESSAGE_TYPE = "realtime.event"
+LEAVE_MESSAGE_TYPE = "realtime.leave"
 
 
 def user_group(user_id: int) -> str:
@@ -29,6 +30,25 @@ def send_event_on_commit(groups: Iterable[str], event: dict[str, Any]) -> None:
     """
     groups = list(groups)
     transaction.on_commit(lambda: _broadcast(groups, event))
+
+
+def remove_from_group_on_commit(user_ids: Iterable[int], group: str) -> None:
+    """Take every socket of these members out of `group` once the transaction commits.
+
+    A member who leaves a room must stop hearing it at once, not at their next reconnect.
+    """
+    user_ids = list(user_ids)
+
+    def send() -> None:
+        layer = get_channel_layer()
+        for user_id in user_ids:
+            try:
+                async_to_sync(layer.group_send)(user_group(user_id),
+                                                {"type": LEAVE_MESSAGE_TYPE, "group": group})
+            except Exception:
+                logger.exception("Could not remove user %s from %s", user_id, group)
+
+    transaction.on_commit(send)
 
 
 def _broadcast(groups: list[str], event: dict[str, Any]) -> None:

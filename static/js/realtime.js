@@ -13,7 +13,9 @@ export function on(type, callback) {
 }
 
 export function send(frame) {
-  if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+  if (socket?.readyState !== WebSocket.OPEN) return false;
+  socket.send(JSON.stringify(frame));
+  return true;
 }
 
 // Runs now if connected, and again after every reconnect (subscriptions must be renewed).
@@ -32,6 +34,7 @@ function connect() {
   socket.addEventListener("open", () => {
     delay = 1000;
     document.body.dataset.realtime = "connected";
+    emit("connection", { connected: true });
     for (const callback of onConnectCallbacks) callback();
   });
   socket.addEventListener("message", (message) => {
@@ -41,6 +44,7 @@ function connect() {
   });
   socket.addEventListener("close", () => {
     document.body.dataset.realtime = "disconnected";
+    emit("connection", { connected: false });
     // Exponential backoff with jitter, so a restarted server is not stampeded.
     setTimeout(connect, delay + Math.random() * delay);
     delay = Math.min(delay * 2, 30000);

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from unittest import mock
 
 import pytest
 
@@ -31,3 +32,10 @@ def send(author, room, body="Привет!", client_id=None, **kwargs):
     message, _new = services.message_send(
         author=author, room=room, body=body, client_id=client_id or uuid.uuid4().hex, **kwargs)
     return message
+
+
+@pytest.fixture
+def no_chat_rate_limit():
+    """For tests that need more messages than one member may send in ten seconds."""
+    with mock.patch("chat.services.rate_limit_hit"):
+        yield

@@ -90,15 +90,16 @@ def test_similar_with_no_real_words_suggests_nothing(login, newcomer, solved_and
 
 def test_mention_suggestions_are_json_members_matching_the_start_of_a_name(login, newcomer,
                                                                            mentor, mentor2):
-    response = login(newcomer).get("/forum/mentions/", {"q": "ал"})
+    response = login(newcomer).get("/people/suggest/", {"q": "ал"})
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"members": [{"slug": mentor.slug, "name": mentor.full_name}]}
+    assert response.json() == {"members": [
+        {"id": mentor.pk, "slug": mentor.slug, "name": mentor.full_name}]}
 
 
 @pytest.mark.parametrize("query", ["АЛИЯ", "хасан", "aliia"])
 def test_mention_suggestions_fold_case_and_match_slugs(login, newcomer, mentor, query):
-    names = [m["name"] for m in login(newcomer).get("/forum/mentions/", {"q": query}
+    names = [m["name"] for m in login(newcomer).get("/people/suggest/", {"q": query}
                                                     ).json()["members"]]
     assert names == [mentor.full_name]
 
@@ -108,7 +109,7 @@ def test_mention_suggestions_leave_out_inactive_members(login, newcomer, divisio
                        department=division)
     gone.is_active = False
     gone.save()
-    slugs = [m["slug"] for m in login(newcomer).get("/forum/mentions/", {"q": "ал"}
+    slugs = [m["slug"] for m in login(newcomer).get("/people/suggest/", {"q": "ал"}
                                                     ).json()["members"]]
     assert gone.slug not in slugs
 
@@ -117,7 +118,7 @@ def test_mention_suggestions_are_capped(login, newcomer, division):
     for n in range(12):
         make_member(f"al{n}@example.com", f"Алексей {n:02d}", User.Role.NEWCOMER,
                     department=division)
-    members = login(newcomer).get("/forum/mentions/", {"q": "алексей"}).json()["members"]
+    members = login(newcomer).get("/people/suggest/", {"q": "алексей"}).json()["members"]
     everyone = [f"Алексей {n:02d}" for n in range(12)]
     assert 0 < len(members) < len(everyone)
     assert [m["name"] for m in members] == everyone[:len(members)]
