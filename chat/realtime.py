@@ -96,27 +96,28 @@ async def send(connection, frame: Frame) -> Frame:
 
 @frame_handler("edit")
 async def edit(connection, frame: Frame) -> Frame:
-    message = await _message_for(connection.user, frame)
     body = _text(frame, "body")
-    await database_sync_to_async(services.message_edit)(editor=connection.user,
-                                                        message=message, body=body)
-    return {"type": "ack", "message_id": message.pk, "id": frame.get("id")}
+    return await _change(connection, frame, lambda user, message: services.message_edit(
+        editor=user, message=message, body=body))
 
 
 @frame_handler("delete")
 async def delete(connection, frame: Frame) -> Frame:
-    message = await _message_for(connection.user, frame)
-    await database_sync_to_async(services.message_delete)(actor=connection.user,
-                                                          message=message)
-    return {"type": "ack", "message_id": message.pk, "id": frame.get("id")}
+    return await _change(connection, frame, lambda user, message: services.message_delete(
+        actor=user, message=message))
 
 
 @frame_handler("react")
 async def react(connection, frame: Frame) -> Frame:
-    message = await _message_for(connection.user, frame)
     emoji = _text(frame, "emoji")
-    await database_sync_to_async(services.reaction_toggle)(user=connection.user,
-                                                           message=message, emoji=emoji)
+    return await _change(connection, frame, lambda user, message: services.reaction_toggle(
+        user=user, message=message, emoji=emoji))
+
+
+async def _change(connection, frame: Frame, apply) -> Frame:
+    """Find the message the frame names (404 unless the member's), apply, acknowledge."""
+    message = await _message_for(connection.user, frame)
+    await database_sync_to_async(apply)(connection.user, message)
     return {"type": "ack", "message_id": message.pk, "id": frame.get("id")}
 
 
