@@ -164,7 +164,8 @@ async def _tell(groups: list[str], event: dict) -> None:
     layer = get_channel_layer()
     for group in groups:
         try:
-            await layer.group_send(group, {"type": EVENT_MESSAGE_TYPE, "event": event})
+            await layer.group_send(group, {"type": EVENT_MESSAGE_TYPE, "event": event,
+                                           "group": group})
         except Exception:  # a full channel drops typing and presence; both expire anyway
             logger.warning("Dropped %s for %s", event["type"], group, exc_info=True)
 

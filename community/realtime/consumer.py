@@ -112,7 +112,13 @@ class Connection(AsyncJsonWebsocketConsumer):
     # --- Server events -----------------------------------------------------------
 
     async def realtime_event(self, message: dict[str, Any]) -> None:
-        """An event from send_event_on_commit(), relayed as is."""
+        """An event from send_event_on_commit(), relayed as is.
+
+        An event already queued for a group this socket has since left is dropped: the
+        leave may be processed after the layer expanded the group to this channel.
+        """
+        if message.get("group", "") not in self.groups_joined:
+            return
         await self.send_json(message["event"])
 
     async def realtime_leave(self, message: dict[str, Any]) -> None:

@@ -57,7 +57,8 @@ def _broadcast(groups: list[str], event: dict[str, Any]) -> None:
         return
     for group in groups:
         try:
-            async_to_sync(layer.group_send)(group, {"type": EVENT_MESSAGE_TYPE, "event": event})
+            async_to_sync(layer.group_send)(group, {"type": EVENT_MESSAGE_TYPE, "event": event,
+                                                    "group": group})
         except Exception:
             # A full channel or a Redis hiccup must not fail the request that already committed.
             logger.exception("Could not broadcast %s to %s", event.get("type"), group)
