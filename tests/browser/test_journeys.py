@@ -95,8 +95,9 @@ def test_demo_mentor_logs_in_and_sees_the_directory(page: Page, live_app):
     # Unfiltered, the first page mixes roles (the coordinator and newcomers are there too).
     expect(results.locator(".member-card .badge:not(.badge-mentor)").first).to_be_visible()
 
+    page.wait_for_load_state("load")  # htmx has wired the filters by now
     page.locator("#id_role").select_option("mentor")
-    expect(page).to_have_url(re.compile(r"/people/\?(.*&)?role=mentor(&|$)"))
+    expect(page).to_have_url(re.compile(r"/people/\?(.*&)?role=mentor(&|$)"), timeout=15_000)
     expect(results.locator(".member-card .badge:not(.badge-mentor)")).to_have_count(0)
     expect(results.locator(".member-name", has_text=MENTOR_NAME)).to_be_visible()
     expect(results.locator(".member-card .badge-mentor").first).to_be_visible()

@@ -87,3 +87,19 @@ def test_sqlite_urls_get_a_busy_timeout_and_wal():
 def test_email_url_timeout_must_be_whole_seconds():
     with pytest.raises(ImproperlyConfigured, match="EMAIL_URL"):
         project_settings.email_from_url("smtp://mail.city.ru:25?timeout=abc")
+
+
+def test_channel_layer_reads_longer_than_its_blocking_receive_waits():
+    """redis-py's default 5 s read timeout would end channels_redis's 5 s BZPOPMIN first,
+    killing an idle socket's consumer every 5 s (tests/chat/test_multiprocess.py sees it)."""
+    script = ("from django.conf import settings; import django; django.setup(); "
+              "from channels_redis.core import RedisChannelLayer as L; "
+              "host = settings.CHANNEL_LAYERS['default']['CONFIG']['hosts'][0]; "
+              "print(host['socket_timeout'] > L.brpop_timeout)")
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={**clean, "DEBUG": "1", "REDIS_URL": "redis://127.0.0.1:6379/0",
+             "DJANGO_SETTINGS_MODULE": "community.settings"},
+    )
+    assert result.stdout.strip() == "True", result.stderr
