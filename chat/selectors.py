@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -27,6 +36,8 @@ def rooms_for(user) -> QuerySet[Room]:
                      .annotate(total=Count("pk")).values("total")[:1],
                      output_field=IntegerField()),
             Value(0)))
+        .prefetch_related(Prefetch("memberships",
+                                   queryset=Membership.objects.select_related("user")))
         .order_by(F("last_message_at").desc(nulls_last=True), "pk")
     )
 
@@ -96,8 +107,8 @@ def room_title(room: Room, viewer) -> str:
     """A channel or group by its name; a direct conversation by the other people in it."""
     if room.name:
         return room.name
-    others = [m.user.full_name for m in room.memberships.select_related("user")
-              if m.user_id != viewer.pk]
+    # .all(): the sidebar prefetched memberships with their users, one query for all rooms.
+    others = [m.user.full_name for m in room.memberships.all() if m.user_id != viewer.pk]
     return ", ".join(others) or viewer.full_name
 
 

@@ -106,9 +106,26 @@ def test_the_room_page_uses_a_fixed_number_of_queries(login, general, mentor, me
     for n in range(3):
         send(mentor, general, f"{n}")
     client.get(f"/chat/r/{general.pk}/")
-    with django_assert_num_queries(15) as few:
+    with django_assert_num_queries(16) as few:
         client.get(f"/chat/r/{general.pk}/")
     for n in range(40):
         send(mentor2 if n % 2 else mentor, general, f"ещё {n}")
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(f"/chat/r/{general.pk}/")
+
+
+def test_the_sidebar_costs_the_same_however_many_conversations(login, general, mentor,
+                                                                newcomer, division,
+                                                                django_assert_num_queries):
+    from tests.conftest import make_member
+
+    client = login(mentor)
+    client.get(f"/chat/r/{general.pk}/")
+    with django_assert_num_queries(16) as few:
+        client.get(f"/chat/r/{general.pk}/")
+    for n in range(6):
+        other = make_member(f"dm{n}@example.com", f"Собеседник {n}", "newcomer",
+                            department=division)
+        services.direct_open(user=mentor, others=[other])
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(f"/chat/r/{general.pk}/")

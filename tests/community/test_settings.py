@@ -103,3 +103,23 @@ def test_channel_layer_reads_longer_than_its_blocking_receive_waits():
              "DJANGO_SETTINGS_MODULE": "community.settings"},
     )
     assert result.stdout.strip() == "True", result.stderr
+
+
+def test_manage_py_works_in_a_bare_checkout():
+    clean = {k: v for k, v in os.environ.items()
+             if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    result = subprocess.run([sys.executable, "manage.py", "makemigrations", "--check",
+                             "--dry-run"], cwd=ROOT, env=clean, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+
+
+def test_manage_py_keeps_the_production_profile_it_is_given():
+    result = import_settings_with(DEBUG="0", ALLOWED_HOSTS="example.org")
+    manage = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT,
+                            env={**{k: v for k, v in os.environ.items()
+                                    if k not in {"SECRET_KEY", "DATABASE_URL", "REDIS_URL"}},
+                                 "DEBUG": "0", "ALLOWED_HOSTS": "example.org"},
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0 and manage.returncode != 0
+    assert "SECRET_KEY" in manage.stderr
