@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from chat import selectors, services
-from community.realtime.events import EVENT_MESSAGE_TYPE
+from community.realtime.events import layer_messages
 from community.realtime.registry import Frame, frame_handler
 
 logger = logging.getLogger(__name__)
@@ -77,13 +77,14 @@ async def subscribe(connection, frame: Frame) -> Frame:
 
 @frame_handler("send")
 async def send(connection, frame: Frame) -> Frame:
-    room = await _room_for(connection.user, frame)
+    room_id = _int(frame, "room_id", minimum=1)
     body, client_id = _text(frame, "body"), _text(frame, "client_id")
     # A reply_to of the wrong type is refused, not dropped: the reply would lose its parent.
     reply_to = (None if frame.get("reply_to") is None
                 else _int(frame, "reply_to", minimum=1))
 
-    def write():
+    def write():  # one trip to the database thread: this is the hottest frame
+        room = selectors.room_get_for(connection.user, room_id)
         parent = (selectors.message_get_for(connection.user, reply_to)
                   if reply_to is not None else None)
         return services.message_send(author=connection.user, room=room, body=body,
@@ -162,10 +163,8 @@ async def presence(connection, frame: Frame) -> None:
 async def _tell(groups: list[str], event: dict) -> None:
     """Send an ephemeral event now: nothing is stored, so there is no commit to wait for."""
     layer = get_channel_layer()
-    for group in groups:
+    for group, message in layer_messages(groups, event):
         try:
-            await layer.group_send(group, {"type": EVENT_MESSAGE_TYPE, "event": event,
-                                           "group": group})
+            await layer.group_send(group, message)
         except Exception:  # a full channel drops typing and presence; both expire anyway
             logger.warning("Dropped %s for %s", event["type"], group, exc_info=True)
-

@@ -29,7 +29,12 @@ def can_join(user, room: Room) -> bool:
 
 
 def can_post(user, room: Room) -> bool:
-    return user.is_active and not room.is_archived and is_member(user, room)
+    return posting_open(user, room) and is_member(user, room)
+
+
+def posting_open(user, room: Room) -> bool:
+    """Everything posting asks of a member but the membership itself."""
+    return user.is_active and not room.is_archived
 
 
 def can_invite(user, room: Room) -> bool:

@@ -44,8 +44,8 @@ def rooms_for(user) -> QuerySet[Room]:
 
 def room_get_for(user, room_id: int) -> Room:
     """A room the member belongs to; anything else is a 404, never a hint that it exists."""
-    room = Room.objects.filter(pk=room_id).first()
-    if room is None or not rules.is_member(user, room):
+    room = Room.objects.filter(pk=room_id, memberships__user=user).first()
+    if room is None:
         raise Http404
     return room
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -119,10 +118,21 @@ def room_leave(*, user, room: Room) -> None:
 # --- Messages ------------------------------------------------------------------------
 
 
-def _next_seq(room: Room) -> int:
-    """Take the room's next sequence number, inside the caller's transaction."""
-    Room.objects.filter(pk=room.pk).update(sequence=F("sequence") + 1)
-    return Room.objects.values_list("sequence", flat=True).get(pk=room.pk)
+def _next_seq(room: Room, *, message_at=None) -> int:
+    """Take the room's next sequence number, inside the caller's transaction.
+
+    The UPDATE's row lock is what orders a room's changes. It runs for every message, so it
+    is one statement (RETURNING: PostgreSQL, and SQLite since 3.35), and a new message's
+    time for the sidebar's order rides along in it.
+    """
+    assignments, params = "sequence = sequence + 1", []
+    if message_at is not None:
+        assignments += ", last_message_at = %s"
+        params.append(message_at)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {Room._meta.db_table} SET {assignments} "  # noqa: S608
+                       "WHERE id = %s RETURNING sequence", [*params, room.pk])
+        return cursor.fetchone()[0]
 
 
 def _lock_for_change(message: Message) -> int:
@@ -160,7 +170,7 @@ def message_send(*, author, room: Room, body: str, client_id: str,
                               code="bad_client_id")
     if existing := Message.objects.filter(author=author, client_id=client_id).first():
         return existing, False
-    if not rules.can_post(author, room):
+    if not rules.posting_open(author, room):
         raise PermissionDenied
     if reply_to is not None and reply_to.room_id != room.pk:
         raise ValidationError(_("You can only reply to a message in this room."))
@@ -169,15 +179,17 @@ def message_send(*, author, room: Room, body: str, client_id: str,
                    period=WINDOW_SECONDS)
     try:
         with transaction.atomic():
-            seq = _next_seq(room)
+            seq = _next_seq(room, message_at=timezone.now())
+            # Writing is reading: the author's own message is never unread for them. The
+            # same statement checks membership (rules.can_post) inside the transaction, so
+            # a member removed a moment ago cannot slip a message in after the check.
+            if not Membership.objects.filter(room=room, user=author).update(last_read_seq=seq):
+                raise PermissionDenied
             message = Message.objects.create(
                 room=room, author=author, client_id=client_id, created_seq=seq, seq=seq,
                 body=body, body_html=cooked["html"], body_markup_version=cooked["version"],
                 reply_to=reply_to,
             )
-            Room.objects.filter(pk=room.pk).update(last_message_at=message.created_at)
-            # Writing is reading: the author's own message is never unread for them.
-            Membership.objects.filter(room=room, user=author).update(last_read_seq=seq)
             _broadcast(message, "message")
     except IntegrityError:
         if existing := Message.objects.filter(author=author, client_id=client_id).first():

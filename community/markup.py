@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+import threading
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
@@ -109,7 +110,7 @@ def _set_link_rel(attrs: dict, new: bool = False) -> dict:
     return attrs
 
 
-_cleaner = bleach.Cleaner(
+_CLEANER_OPTIONS = dict(
     tags=ALLOWED_TAGS,
     attributes=_allow_attribute,
     protocols=ALLOWED_PROTOCOLS,
@@ -177,6 +178,30 @@ _BRACKET_STAND_IN = "\ue000"
 _PARAGRAPH_BREAK = re.compile(r"(\n[ \t]*\n)")
 
 
+_per_thread = threading.local()
+
+
+def _markdown() -> markdown.Markdown:
+    """This thread's converter, reset for a new text.
+
+    Building one costs more than converting a chat message, so each thread keeps one; a
+    Markdown instance carries state between conversions and must not be shared by threads.
+    """
+    md = getattr(_per_thread, "markdown", None)
+    if md is None:
+        md = _per_thread.markdown = markdown.Markdown(extensions=_MARKDOWN_EXTENSIONS,
+                                                      extension_configs=_MARKDOWN_CONFIG)
+    return md.reset()
+
+
+def _cleaner() -> bleach.Cleaner:
+    """This thread's sanitizer: a Cleaner's parser is not safe to share between threads."""
+    cleaner = getattr(_per_thread, "cleaner", None)
+    if cleaner is None:
+        cleaner = _per_thread.cleaner = bleach.Cleaner(**_CLEANER_OPTIONS)
+    return cleaner
+
+
 def render(text: str) -> SafeString:
     """Cook user markdown into sanitized HTML that templates may print as is."""
     if len(text) > MAX_SOURCE_LENGTH:
@@ -185,14 +210,13 @@ def render(text: str) -> SafeString:
             % {"limit": MAX_SOURCE_LENGTH},
             code="too_long",
         )
-    md = markdown.Markdown(extensions=_MARKDOWN_EXTENSIONS, extension_configs=_MARKDOWN_CONFIG)
-    html = md.convert(_set_aside_bracket_floods(text)).replace(_BRACKET_STAND_IN, "[")
-    return mark_safe(_cleaner.clean(html))  # noqa: S308  (the cleaner is the guard)
+    html = _markdown().convert(_set_aside_bracket_floods(text)).replace(_BRACKET_STAND_IN, "[")
+    return mark_safe(_cleaner().clean(html))  # noqa: S308  (the cleaner is the guard)
 
 
 def sanitize(html: str) -> SafeString:
     """Sanitize HTML; idempotent, so HTML from render() comes back unchanged."""
-    return mark_safe(_cleaner.clean(html))  # noqa: S308
+    return mark_safe(_cleaner().clean(html))  # noqa: S308
 
 
 def _set_aside_bracket_floods(text: str) -> str:

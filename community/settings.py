@@ -60,7 +60,6 @@ def database_from_url(url: str) -> dict:
     except Exception as exc:  # dj_database_url raises several types for one mistake
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        config["CONN_MAX_AGE"] = 0
         Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
         # WAL lets the daphne server read while a management command writes.
         config["OPTIONS"] = {
@@ -226,7 +225,7 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "community.realtime.layers.InMemoryChannelLayer"}}
 
 # --- Accounts ---------------------------------------------------------------
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -15,6 +16,17 @@ logger = logging.getLogger(__name__)
 # The channel-layer message type that the consumer's realtime_event() receives.
 EVENT_MESSAGE_TYPE = "realtime.event"
 LEAVE_MESSAGE_TYPE = "realtime.leave"
+
+
+def layer_messages(groups: Iterable[str], event: dict[str, Any]) -> Iterator[tuple[str, dict]]:
+    """What the channel layer carries to each group's sockets for one event.
+
+    The event travels as JSON text, encoded once: a room's every socket would otherwise
+    encode it again, and the in-memory layer deep-copies a dict for each of them.
+    """
+    text = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+    for group in groups:
+        yield group, {"type": EVENT_MESSAGE_TYPE, "text": text, "group": group}
 
 
 def user_group(user_id: int) -> str:
@@ -55,10 +67,9 @@ def _broadcast(groups: list[str], event: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    for group in groups:
+    for group, message in layer_messages(groups, event):
         try:
-            async_to_sync(layer.group_send)(group, {"type": EVENT_MESSAGE_TYPE, "event": event,
-                                                    "group": group})
+            async_to_sync(layer.group_send)(group, message)
         except Exception:
             # A full channel or a Redis hiccup must not fail the request that already committed.
             logger.exception("Could not broadcast %s to %s", event.get("type"), group)

@@ -213,7 +213,7 @@ class RedisServer:
             _stop(self.process)
 
 
-# --- Daphne --------------------------------------------------------------------------
+# --- App servers ---------------------------------------------------------------------
 
 
 def _healthy(port: int) -> bool:
@@ -226,21 +226,33 @@ def _healthy(port: int) -> bool:
         return False
 
 
+# How each ASGI server is told to serve community.asgi on a port. uvicorn gets its
+# `websockets` implementation (its default, wsproto, is slower) and no lifespan events,
+# which Django does not handle.
+SERVER_COMMANDS = {
+    "daphne": lambda port: ["-m", "daphne", "-b", LOCAL, "-p", str(port),
+                            "community.asgi:application"],
+    "uvicorn": lambda port: ["-m", "uvicorn", "--host", LOCAL, "--port", str(port),
+                             "--ws", "websockets", "--lifespan", "off", "--log-level",
+                             "warning", "--no-access-log", "community.asgi:application"],
+}
+
+
 @dataclass
-class Daphne:
-    """One daphne process serving community.asgi on a free port."""
+class AppServer:
+    """One ASGI server process (daphne unless told otherwise) serving community.asgi."""
 
     name: str
     env: dict[str, str]
     log: Path
+    program: str = "daphne"
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
 
     def start(self) -> None:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "daphne", "-b", LOCAL, "-p", str(self.port),
-                 "community.asgi:application"],
+                [sys.executable, *SERVER_COMMANDS[self.program](self.port)],
                 cwd=REPO_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
 
     def wait_healthy(self) -> None:
@@ -250,7 +262,8 @@ class Daphne:
                 state = (f"exited with {self.process.returncode}"
                          if self.process.poll() is not None
                          else f"not healthy after {SERVER_START_TIMEOUT:.0f} s")
-                raise LiveFailure(f"daphne {self.name} {state}; its output:\n{self.output()}")
+                raise LiveFailure(f"{self.program} {self.name} {state}; its output:\n"
+                                  f"{self.output()}")
             time.sleep(0.1)
 
     def kill(self) -> None:
@@ -263,11 +276,17 @@ class Daphne:
         if self.process is not None:
             _stop(self.process)
 
+    def rss_kib(self) -> int:
+        """Resident memory of the server process, from /proc."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        return int(next(line.split()[1] for line in status.splitlines()
+                        if line.startswith("VmRSS:")))
+
     def output(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
 
-def start_servers(servers: list[Daphne]) -> None:
+def start_servers(servers: list[AppServer]) -> None:
     """Start all, then wait for each: Django's start-up runs in parallel."""
     for server in servers:
         server.start()

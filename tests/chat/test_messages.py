@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from chat import selectors, services
-from chat.models import MESSAGE_MAX_LENGTH, Message
+from chat.models import MESSAGE_MAX_LENGTH, Message, Room
 from community.ratelimit import RateLimited
 from tests.chat.conftest import send
 from tests.helpers import capture_events
@@ -60,8 +60,12 @@ def test_catch_up_replays_edits_and_tombstones_in_order(general, mentor, mentor2
 
 def test_only_members_post_and_only_authors_or_moderators_change(general, mentor, mentor2,
                                                                   stranger, coordinator):
+    before = Room.objects.get(pk=general.pk).sequence
     with pytest.raises(PermissionDenied):
         send(stranger, general)
+    # Refused inside the transaction: the room's sequence did not move, nothing was stored.
+    assert Room.objects.get(pk=general.pk).sequence == before
+    assert not Message.objects.filter(author=stranger).exists()
     message = send(mentor, general)
     with pytest.raises(PermissionDenied):
         services.message_edit(editor=mentor2, message=message, body="чужое")

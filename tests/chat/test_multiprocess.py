@@ -52,14 +52,14 @@ def redis(tmp_path) -> Iterator[live.RedisServer]:
 
 
 @pytest.fixture
-def servers(site, tmp_path) -> Iterator[Callable[[str], tuple[live.Daphne, live.Daphne]]]:
+def servers(site, tmp_path) -> Iterator[Callable[[str], tuple[live.AppServer, live.AppServer]]]:
     """servers(redis_url) -> two daphne processes on the scratch database and that Redis."""
-    started: list[live.Daphne] = []
+    started: list[live.AppServer] = []
 
-    def start(redis_url: str) -> tuple[live.Daphne, live.Daphne]:
+    def start(redis_url: str) -> tuple[live.AppServer, live.AppServer]:
         env = live.server_env(database_url=site["database_url"], redis_url=redis_url)
-        pair = (live.Daphne("one", env, tmp_path / "one.log"),
-                live.Daphne("two", env, tmp_path / "two.log"))
+        pair = (live.AppServer("one", env, tmp_path / "one.log"),
+                live.AppServer("two", env, tmp_path / "two.log"))
         started.extend(pair)
         live.start_servers(list(pair))
         return pair

@@ -106,7 +106,7 @@ def test_the_room_page_uses_a_fixed_number_of_queries(login, general, mentor, me
     for n in range(3):
         send(mentor, general, f"{n}")
     client.get(f"/chat/r/{general.pk}/")
-    with django_assert_num_queries(16) as few:
+    with django_assert_num_queries(15) as few:
         client.get(f"/chat/r/{general.pk}/")
     for n in range(40):
         send(mentor2 if n % 2 else mentor, general, f"ещё {n}")
@@ -121,7 +121,7 @@ def test_the_sidebar_costs_the_same_however_many_conversations(login, general, m
 
     client = login(mentor)
     client.get(f"/chat/r/{general.pk}/")
-    with django_assert_num_queries(16) as few:
+    with django_assert_num_queries(15) as few:
         client.get(f"/chat/r/{general.pk}/")
     for n in range(6):
         other = make_member(f"dm{n}@example.com", f"Собеседник {n}", "newcomer",

@@ -621,3 +621,20 @@ def test_cook_returns_the_html_and_the_current_markup_version():
     assert isinstance(cooked["html"], str)
     assert cooked["html"] == str(markup.render("**hi** <script>alert(1)</script>"))
     assert [tag for tag, _ in _parse(cooked["html"]).elements] == ["p", "strong"]
+
+
+def test_a_reused_converter_forgets_the_previous_text():
+    # Each thread keeps one converter: a reference defined in one text must not turn a
+    # bracket in the next text into a link.
+    assert "evil.example" in markup.render("[site]: https://evil.example/\n\n[site][site]")
+    html = markup.render("see [site][site]")
+    assert "evil.example" not in html and "<a" not in html
+
+
+def test_threads_convert_at_the_same_time_without_mixing_texts():
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"**{n}** [link {n}](https://example.org/{n})" for n in range(200)]
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(markup.render, texts))
+    assert results == [markup.render(text) for text in texts]
