@@ -13,6 +13,13 @@ class ChatConfig(AppConfig):
 
         markup.register_cooked_field(Message, source="body", html="body_html",
                                      version="body_markup_version")
+        from community.notifications.registry import register_kind
+        from profiles.activity import ProfileButton, register_profile_button
+
+        register_kind("chat.mention", _("Mentions of you in chat"))
+        register_profile_button(ProfileButton(
+            key="chat.direct", label=_("Send a message"), url_name="chat:direct",
+            shown=lambda member, viewer: member.pk != viewer.pk and member.is_active))
         from chat import demo
         from profiles.seeding import register_demo_loader
 

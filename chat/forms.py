@@ -19,6 +19,8 @@ class MessageForm(forms.Form):
     )
     # Chosen when the form is drawn: sending it twice posts one message.
     client_id = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    reply_to = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1,
+                                  max_value=2**63 - 1)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -9,12 +9,17 @@ edits and deletions.
 
 from __future__ import annotations
 
+import html
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 # Well under community.markup.MAX_SOURCE_LENGTH: chat messages are short by nature.
+QUOTE_LENGTH = 140
 MESSAGE_MAX_LENGTH = 4000
 
 
@@ -116,6 +121,13 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.room} #{self.created_seq}"
+
+    def excerpt(self) -> str:
+        """The start of the message as plain text, for a reply's quote; a tombstone has none."""
+        if self.is_deleted:
+            return ""
+        text = html.unescape(strip_tags(self.body_html))
+        return Truncator(" ".join(text.split())).chars(QUOTE_LENGTH)
 
 
 class MessageRevision(models.Model):

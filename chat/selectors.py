@@ -52,7 +52,8 @@ def room_get_for(user, room_id: int) -> Room:
 
 def messages_since(room: Room, cursor: int, *, limit: int = CATCH_UP_LIMIT) -> list[Message]:
     """Every change after `cursor`, in order: new messages, edits, reactions, tombstones."""
-    return list(room.messages.filter(seq__gt=cursor).select_related("author")
+    return list(room.messages.filter(seq__gt=cursor)
+                .select_related("author", "reply_to__author")
                 .order_by("seq")[:limit])
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -18,7 +19,8 @@ from chat.models import (
     Room,
 )
 from chat.serializers import message_event
-from community import markup
+from community import markup, mentions
+from community.notifications.services import notifications_send
 from community.ratelimit import rate_limit_hit
 from community.realtime.events import (
     remove_from_group_on_commit,
@@ -149,13 +151,32 @@ def _lock_for_change(message: Message) -> int:
     return seq
 
 
-def _cook(body: str) -> dict:
+def _cook(body: str) -> tuple[dict, list]:
+    """The stored HTML of a message, with @mentions linked, and the members it mentions."""
     if not body.strip():
         raise ValidationError(_("The message is empty."), code="empty")
     if len(body) > MESSAGE_MAX_LENGTH:
         raise ValidationError(_("The message is too long: at most %(limit)d characters.")
                               % {"limit": MESSAGE_MAX_LENGTH}, code="too_long")
-    return markup.cook(body)
+    members = mentions.mentioned_members(body) if "@" in body else []
+    return markup.cook(mentions.link_mentions(body, members)), members
+
+
+def _notify_mentioned(message: Message, mentioned: list, *, already=frozenset()) -> None:
+    """Tell the members a message names, if they are in its room: nobody else may read it."""
+    candidates = {member.pk for member in mentioned} - set(already)
+    if not candidates:
+        return
+    readers = set(Membership.objects.filter(room=message.room, user__in=candidates)
+                  .values_list("user_id", flat=True))
+    room = message.room
+    text = (_("%(name)s mentioned you in «%(room)s»") % {"name": message.author.full_name,
+                                                          "room": room.name}
+            if room.name else
+            _("%(name)s mentioned you in a conversation") % {"name": message.author.full_name})
+    notifications_send(recipients=[m for m in mentioned if m.pk in readers],
+                       actor=message.author, kind="chat.mention", text=text,
+                       url=f"{reverse('chat:room', args=[room.pk])}#message-{message.pk}")
 
 
 def message_send(*, author, room: Room, body: str, client_id: str,
@@ -174,7 +195,7 @@ def message_send(*, author, room: Room, body: str, client_id: str,
         raise PermissionDenied
     if reply_to is not None and reply_to.room_id != room.pk:
         raise ValidationError(_("You can only reply to a message in this room."))
-    cooked = _cook(body)
+    cooked, mentioned = _cook(body)
     rate_limit_hit(key=f"chat.send:{author.pk}", limit=MESSAGES_PER_WINDOW,
                    period=WINDOW_SECONDS)
     try:
@@ -191,6 +212,7 @@ def message_send(*, author, room: Room, body: str, client_id: str,
                 reply_to=reply_to,
             )
             _broadcast(message, "message")
+            _notify_mentioned(message, mentioned)
     except IntegrityError:
         if existing := Message.objects.filter(author=author, client_id=client_id).first():
             return existing, False
@@ -201,11 +223,13 @@ def message_send(*, author, room: Room, body: str, client_id: str,
 def message_edit(*, editor, message: Message, body: str) -> Message:
     if not rules.can_change(editor, message):
         raise PermissionDenied(_("You cannot edit this message."))
-    cooked = _cook(body)
+    cooked, mentioned = _cook(body)
     with transaction.atomic():
         seq = _lock_for_change(message)
         if not rules.can_change(editor, message):  # deleted since it was fetched
             raise PermissionDenied(_("You cannot edit this message."))
+        # Only members the edit newly names hear about it.
+        already = {member.pk for member in mentions.mentioned_members(message.body)}
         MessageRevision.objects.create(message=message, body=message.body)
         message.body, message.body_html = body, cooked["html"]
         message.body_markup_version = cooked["version"]
@@ -213,6 +237,7 @@ def message_edit(*, editor, message: Message, body: str) -> Message:
         message.seq = seq
         message.save()
         _broadcast(message, "message_edited")
+        _notify_mentioned(message, mentioned, already=already)
     return message
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from chat import rules, selectors, services
 from chat.forms import ChannelForm, GroupForm, InviteForm, MessageForm
+from chat.models import Message
 from community.forms import apply_validation_error
 from community.ratelimit import RateLimited, too_many_attempts
 from community.types import AuthedRequest
@@ -22,7 +23,7 @@ def _sidebar(request: AuthedRequest) -> dict:
     for room in rooms:
         room.title = selectors.room_title(room, request.user)
     return {"rooms": rooms, "labels": {
-        "edited": _("edited"), "deleted": _("This message was deleted."),
+        "edited": _("edited"), "deleted": _("This message was deleted."), "reply": _("Reply"),
     }}
 
 
@@ -43,12 +44,14 @@ def room(request: AuthedRequest, room_id: int) -> HttpResponse:
     history = selectors.history_before(room, int(before) if before.isdigit() and
                                        len(before) < 18 else None)
     last_read = selectors.last_read_seq(request.user, room)
+    replying_to = _reply_parent(request, room)
     if not before:  # opening the room reads it; the page still marks where reading stopped
         services.room_mark_read(user=request.user, room=room, seq=room.sequence)
     context = {
         **_sidebar(request), "room": room, "history": history, "last_read_seq": last_read,
         "title": selectors.room_title(room, request.user),
-        "members": selectors.room_members(room), "form": MessageForm(),
+        "members": selectors.room_members(room), "replying_to": replying_to,
+        "form": MessageForm(initial={"reply_to": replying_to.pk if replying_to else None}),
         "invite_form": InviteForm(),
         "can_invite": rules.can_invite(request.user, room),
         "older": history[0].created_seq if history and history[0].created_seq > 1 else None,
@@ -56,6 +59,18 @@ def room(request: AuthedRequest, room_id: int) -> HttpResponse:
     if request.htmx:
         return render(request, "chat/partials/messages.html", context)
     return render(request, "chat/room.html", context)
+
+
+def _reply_parent(request: AuthedRequest, room) -> Message | None:
+    """The message that ?reply_to= names, if it is in this room: the no-script reply link."""
+    raw = request.GET.get("reply_to", "")
+    if not raw.isdigit() or len(raw) > 18:
+        return None
+    try:
+        parent = selectors.message_get_for(request.user, int(raw))
+    except Http404:
+        return None
+    return parent if parent.room_id == room.pk and not parent.is_deleted else None
 
 
 @login_required
@@ -66,9 +81,14 @@ def send(request: AuthedRequest, room_id: int) -> HttpResponse:
     form = MessageForm(request.POST)
     if form.is_valid():
         try:
+            parent = (selectors.message_get_for(request.user, form.cleaned_data["reply_to"])
+                      if form.cleaned_data["reply_to"] else None)
             message, _new = services.message_send(author=request.user, room=room,
                                                   body=form.cleaned_data["body"],
-                                                  client_id=form.cleaned_data["client_id"])
+                                                  client_id=form.cleaned_data["client_id"],
+                                                  reply_to=parent)
+        except Http404:
+            form.add_error(None, _("The message you replied to is no longer there."))
         except RateLimited as error:
             return too_many_attempts(request, error.message)
         except ValidationError as error:

@@ -13,11 +13,11 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from community import markup
+from community import markup, mentions
 from community.notifications.services import notifications_send
 from community.ratelimit import rate_limit_hit
 from community.realtime.events import send_event_on_commit
-from forum import mentions, rules
+from forum import rules
 from forum.models import (
     MAX_TREE_DEPTH,
     Category,

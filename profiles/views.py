@@ -82,6 +82,7 @@ def profile(request: AuthedRequest, slug: str) -> HttpResponse:
     return render(request, "profiles/profile.html", {
         "member": member,
         "panels": activity.panels_for(member, request.user),
+        "buttons": activity.buttons_for(member, request.user),
     })
 
 

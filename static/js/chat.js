@@ -11,8 +11,15 @@ const labels = document.getElementById("chat-labels")?.dataset ?? {};
 const roomId = room ? Number(room.dataset.roomId) : null;
 const me = room ? Number(room.dataset.userId) : null;
 
-// The highest seq seen per room: the cursor a (re)subscription starts from.
+// Per room, the highest seq below which this tab has missed nothing: the cursor a
+// (re)subscription starts from. Every seq a room hands out is broadcast once, so live events
+// follow one another without holes; a hole (the layer dropped a broadcast, or two servers'
+// broadcasts crossed) that does not fill within GAP_WAIT is fetched by subscribing again
+// from the cursor. Resuming from the highest seq seen would skip the lost one for good.
+const GAP_WAIT = 1000;
 const cursors = new Map();
+const ahead = new Map();  // room -> seqs that arrived past a hole
+const replaying = new Set();  // rooms whose subscription's replay is still arriving
 for (const link of document.querySelectorAll("#room-list a[data-room-id]")) {
   cursors.set(Number(link.dataset.roomId), Number(link.dataset.sequence || 0));
 }
@@ -72,6 +79,17 @@ const render = (event) => {
   } else {
     body.innerHTML = event.html;  // cooked and sanitized by the server's one pipeline
   }
+  const quote = item.querySelector(".chat-quote");
+  quote.hidden = !event.reply_to;
+  if (event.reply_to) {
+    quote.querySelector("a").href = `#message-${event.reply_to.id}`;
+    quote.querySelector("a").textContent = event.reply_to.author;
+    quote.querySelector(".chat-quote-text").textContent =
+      event.reply_to.deleted ? labels.deleted : event.reply_to.excerpt;
+  }
+  const reply = item.querySelector(".chat-reply");
+  reply.hidden = Boolean(event.deleted);
+  reply.dataset.replyTo = event.id;
   item.querySelector(".chat-reactions").textContent = Object.entries(event.reactions || {})
     .map(([emoji, count]) => `${emoji} ${count}`).join("  ");
   if (existing) {
@@ -92,8 +110,45 @@ const bumpUnread = (id) => {
   badge.classList.remove("is-empty");
 };
 
+const subscribe = (ids) => {
+  for (const id of ids) replaying.add(id);
+  send({ type: "subscribe",
+         rooms: ids.map((id) => ({ room_id: id, cursor: cursors.get(id) || 0 })) });
+};
+
+const advance = (id, cursor) => {
+  const seqs = ahead.get(id) || new Set();
+  let at = Math.max(cursors.get(id) || 0, cursor);
+  while (seqs.has(at + 1)) at += 1;
+  cursors.set(id, at);
+  ahead.set(id, new Set([...seqs].filter((seq) => seq > at)));
+};
+
+const track = (id, seq) => {
+  // A replay skips the seqs of changes superseded since; its "subscribed" sets the cursor.
+  if (replaying.has(id) || seq <= (cursors.get(id) || 0)) return;
+  if (!ahead.has(id)) ahead.set(id, new Set());
+  ahead.get(id).add(seq);
+  advance(id, 0);
+  if (ahead.get(id).size) {
+    const stuckAt = cursors.get(id);
+    setTimeout(() => {
+      if (cursors.get(id) === stuckAt && ahead.get(id)?.size && !replaying.has(id)) subscribe([id]);
+    }, GAP_WAIT);
+  }
+};
+
+on("subscribed", (frame) => {
+  for (const entry of frame.rooms || []) {
+    replaying.delete(entry.room_id);
+    advance(entry.room_id, entry.cursor);
+  }
+  const more = (frame.rooms || []).filter((entry) => entry.more).map((entry) => entry.room_id);
+  if (more.length) subscribe(more);  // a long absence: the next batch
+});
+
 const onChange = (event) => {
-  cursors.set(event.room_id, Math.max(cursors.get(event.room_id) || 0, event.seq));
+  track(event.room_id, event.seq);
   if (event.room_id === roomId) {
     render(event);
     markRead();
@@ -178,8 +233,8 @@ on("connection", ({ connected }) => {
   indicator.classList.toggle("is-offline", !connected);
 });
 onConnect(() => {
-  send({ type: "subscribe",
-         rooms: [...cursors].map(([id, cursor]) => ({ room_id: id, cursor })) });
+  replaying.clear();
+  subscribe([...cursors.keys()]);
   send({ type: "presence" });
   flushOutbox();
 });
@@ -198,6 +253,30 @@ const markRead = () => {
 document.addEventListener("visibilitychange", markRead);
 
 // --- The composer ----------------------------------------------------------------------
+const replying = document.getElementById("chat-replying");
+const replyField = form?.querySelector("input[name=reply_to]");
+const replyTo = (messageId) => {
+  const parent = document.getElementById(`message-${messageId}`);
+  replyField.value = parent ? messageId : "";
+  replying.hidden = !parent;
+  if (!parent) return;
+  replying.querySelector(".chat-replying-author").textContent =
+    parent.querySelector(".post-author").textContent;
+  replying.querySelector(".chat-replying-text").textContent =
+    parent.querySelector(".chat-body").textContent.trim().slice(0, 140);
+  textarea.focus();
+};
+list?.addEventListener("click", (event) => {
+  const link = event.target.closest(".chat-reply");
+  if (!link) return;
+  event.preventDefault();
+  replyTo(link.dataset.replyTo);
+});
+replying?.querySelector(".chat-replying-cancel").addEventListener("click", (event) => {
+  event.preventDefault();
+  replyTo(null);
+});
+
 if (form && textarea) {
   let lastTyping = 0;
   textarea.addEventListener("input", () => {
@@ -218,11 +297,13 @@ if (form && textarea) {
     const body = textarea.value;
     if (!body.trim()) return;
     const frame = { type: "send", room_id: roomId, body, client_id: crypto.randomUUID() };
+    if (replyField.value) frame.reply_to = Number(replyField.value);
     outbox.set(frame.client_id, frame);
     saveOutbox();
     showPending(frame);
     send({ ...frame, id: frame.client_id });
     textarea.value = "";
+    replyTo(null);
   });
 }
 

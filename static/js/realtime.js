@@ -6,6 +6,9 @@ const listeners = new Map();
 const onConnectCallbacks = new Set();
 let socket = null;
 let delay = 1000;
+// The server says hello once the socket is ready for frames. A socket that opens but never
+// says hello (a server stuck mid-handshake with its channel layer) is dropped and retried.
+const HELLO_TIMEOUT = 5000;
 
 export function on(type, callback) {
   if (!listeners.has(type)) listeners.set(type, new Set());
@@ -21,7 +24,7 @@ export function send(frame) {
 // Runs now if connected, and again after every reconnect (subscriptions must be renewed).
 export function onConnect(callback) {
   onConnectCallbacks.add(callback);
-  if (socket?.readyState === WebSocket.OPEN) callback();
+  if (document.body.dataset.realtime === "connected") callback();
 }
 
 function emit(type, event) {
@@ -31,18 +34,23 @@ function emit(type, event) {
 function connect() {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
   socket = new WebSocket(`${scheme}://${location.host}/ws/`);
-  socket.addEventListener("open", () => {
-    delay = 1000;
-    document.body.dataset.realtime = "connected";
-    emit("connection", { connected: true });
-    for (const callback of onConnectCallbacks) callback();
-  });
+  const current = socket;
+  const helloTimer = setTimeout(() => current.close(), HELLO_TIMEOUT);
   socket.addEventListener("message", (message) => {
     let event;
     try { event = JSON.parse(message.data); } catch { return; }
-    if (typeof event?.type === "string") emit(event.type, event);
+    if (typeof event?.type !== "string") return;
+    if (event.type === "hello") {
+      clearTimeout(helloTimer);
+      delay = 1000;
+      document.body.dataset.realtime = "connected";
+      emit("connection", { connected: true });
+      for (const callback of onConnectCallbacks) callback();
+    }
+    emit(event.type, event);
   });
   socket.addEventListener("close", () => {
+    clearTimeout(helloTimer);
     document.body.dataset.realtime = "disconnected";
     emit("connection", { connected: false });
     // Exponential backoff with jitter, so a restarted server is not stampeded.

@@ -1,4 +1,4 @@
-"""Two mentors chat live: messages both ways, typing, and unread counts in the sidebar."""
+"""Two mentors chat live: messages both ways, typing, replies, and unread counts."""
 
 from __future__ import annotations
 
@@ -46,6 +46,16 @@ def test_two_mentors_see_each_other_live_with_typing_and_unread_counts(page: Pag
     answer = f"Вижу, отвечаю {uuid.uuid4().hex[:4]}"
     say(page, answer)
     expect(other.locator("#chat-messages li", has_text=answer)).to_have_count(1)
+
+    # A reply quotes its parent, live on the other side too.
+    other.locator("#chat-messages li", has_text=answer).locator(".chat-reply").click()
+    expect(other.locator("#chat-replying")).to_contain_text(answer)
+    reply = f"Отвечаю на ответ {uuid.uuid4().hex[:4]}"
+    say(other, reply)
+    expect(other.locator("#chat-replying")).to_be_hidden()
+    quoted = page.locator("#chat-messages li", has_text=reply).locator(".chat-quote")
+    expect(quoted).to_contain_text(answer)
+    expect(quoted).to_be_visible()
 
     # A message in a room the first mentor is not looking at counts as unread there.
     other.locator("#room-list a", has_text="Наставники").click()

@@ -189,7 +189,7 @@ async def test_resending_a_client_id_returns_the_same_message_and_broadcasts_not
 
 
 async def test_a_reply_in_the_same_room_carries_its_parent(general, mentor, mentor2):
-    question = await post(mentor, general, "Вопрос?")
+    question = await post(mentor, general, "Как оформить **служебную записку**?")
     socket = await joined_socket(mentor2)
     await subscribe(socket, (general.pk, question.seq))
 
@@ -197,7 +197,10 @@ async def test_a_reply_in_the_same_room_carries_its_parent(general, mentor, ment
                                "client_id": "r-1", "reply_to": question.pk})
     [event] = [f for f in await receive(socket, 2) if f["type"] == "message"]
 
-    assert event["reply_to"] == question.pk
+    # Enough to draw the quote: who wrote the parent and how it starts, as plain text.
+    assert event["reply_to"] == {"id": question.pk, "author": mentor.full_name,
+                                 "excerpt": "Как оформить служебную записку?",
+                                 "deleted": False}
     await close(socket)
 
 
