@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "profiles",
     "forum",
     "chat",
+    "community.knowledge",
 ]
 
 MIDDLEWARE = [

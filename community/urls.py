@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("profiles.urls")),
     path("forum/", include("forum.urls")),
     path("chat/", include("chat.urls")),
+    path("kb/", include("community.knowledge.urls")),
     path("notifications/", include("community.notifications.urls")),
 ]
 

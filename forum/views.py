@@ -15,7 +15,7 @@ from community import markup
 from community.forms import apply_validation_error
 from community.ratelimit import RateLimited, too_many_attempts
 from community.types import AuthedRequest
-from forum import moderation, rules, selectors, services
+from forum import extensions, moderation, rules, selectors, services
 from forum.forms import EditForm, FlagForm, MoveForm, ReplyForm, SubscriptionForm, ThreadForm
 from forum.models import Reaction
 
@@ -108,6 +108,7 @@ def thread(request: AuthedRequest, pk: int, slug: str) -> HttpResponse:
         "page": page, "reply_form": ReplyForm(),
         "subscription_form": SubscriptionForm(initial={"level": page.subscription_level or ""}),
         "move_form": MoveForm(initial={"category": thread.category}),
+        "asides": extensions.asides_for(thread, request.user),
     })
     services.thread_viewed(user=request.user, thread=thread, up_to=thread.post_sequence)
     return response

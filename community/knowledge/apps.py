@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class KnowledgeConfig(AppConfig):
+    name = "community.knowledge"
+    label = "knowledge"
+    verbose_name = _("Knowledge base")
+
+    def ready(self) -> None:
+        from community import markup
+        from community.knowledge import extensions
+        from community.knowledge.models import Article
+
+        extensions.register()
+        markup.register_cooked_field(Article, source="body", html="body_html",
+                                     version="body_markup_version")

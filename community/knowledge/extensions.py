@@ -1,0 +1,34 @@
+"""The knowledge base's places on profiles and thread pages."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from community.knowledge import rules, selectors
+from forum.extensions import ThreadAside, register_thread_aside
+from profiles.activity import ActivityPanel, register_activity_panel
+
+
+def _profile_articles(member, viewer) -> dict | None:
+    work = selectors.profile_articles(member)
+    groups = [(_("Wrote"), work["author"]), (_("Contributed to"), work["contributor"]),
+              (_("Verified"), work["verified"])]
+    return {"groups": groups} if any(items for _label, items in groups) else None
+
+
+def _thread_articles(thread, viewer) -> dict | None:
+    articles = list(selectors.articles_from_thread(thread))
+    can_promote = rules.can_write(viewer)
+    if not articles and not can_promote:
+        return None
+    return {"articles": articles, "can_promote": can_promote, "thread": thread}
+
+
+def register() -> None:
+    register_activity_panel(ActivityPanel(
+        key="knowledge-articles", title=_("Knowledge base"),
+        template="knowledge/partials/profile_articles.html", context=_profile_articles,
+        order=30))
+    register_thread_aside(ThreadAside(
+        key="knowledge", template="knowledge/partials/thread_aside.html",
+        context=_thread_articles))
