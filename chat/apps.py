@@ -7,7 +7,7 @@ class ChatConfig(AppConfig):
     verbose_name = _("Chat")
 
     def ready(self) -> None:
-        from chat import realtime  # noqa: F401  (registers chat's frame handlers)
+        from chat import realtime, search_index  # noqa: F401  (realtime registers frames)
         from chat.models import Message
         from community import markup
 
@@ -17,6 +17,7 @@ class ChatConfig(AppConfig):
         from profiles.activity import ProfileButton, register_profile_button
 
         register_kind("chat.mention", _("Mentions of you in chat"))
+        search_index.register()
         register_profile_button(ProfileButton(
             key="chat.direct", label=_("Send a message"), url_name="chat:direct",
             shown=lambda member, viewer: member.pk != viewer.pk and member.is_active))

@@ -19,7 +19,7 @@ from chat.models import (
     Room,
 )
 from chat.serializers import message_event
-from community import markup, mentions
+from community import markup, mentions, search
 from community.notifications.services import notifications_send
 from community.ratelimit import rate_limit_hit
 from community.realtime.events import (
@@ -211,6 +211,7 @@ def message_send(*, author, room: Room, body: str, client_id: str,
                 body=body, body_html=cooked["html"], body_markup_version=cooked["version"],
                 reply_to=reply_to,
             )
+            search.index(message)
             _broadcast(message, "message")
             _notify_mentioned(message, mentioned)
     except IntegrityError:
@@ -236,6 +237,7 @@ def message_edit(*, editor, message: Message, body: str) -> Message:
         message.edited_at = timezone.now()
         message.seq = seq
         message.save()
+        search.index(message)
         _broadcast(message, "message_edited")
         _notify_mentioned(message, mentioned, already=already)
     return message
@@ -254,6 +256,7 @@ def message_delete(*, actor, message: Message) -> Message:
         message.seq = seq
         message.save()
         message.revisions.all().delete()
+        search.unindex(message)
         _broadcast(message, "message_deleted")
     return message
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("forum/", include("forum.urls")),
     path("chat/", include("chat.urls")),
     path("kb/", include("community.knowledge.urls")),
+    path("search/", views.search_page, name="search"),
     path("notifications/", include("community.notifications.urls")),
 ]
 

@@ -11,14 +11,19 @@ import uuid
 
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
+from community import search
 from community.ratelimit import too_many_attempts
+from community.search_forms import SearchForm
+from community.types import AuthedRequest
 from profiles import selectors as profile_selectors
 
 HEALTH_TIMEOUT_SECONDS = 3.0
@@ -33,6 +38,20 @@ def home(request: HttpRequest) -> HttpResponse:
         if user.is_newcomer:
             context["application"] = profile_selectors.mentor_application_latest(applicant=user)
     return render(request, "home.html", context)
+
+
+@login_required
+@require_GET
+def search_page(request: AuthedRequest) -> HttpResponse:
+    """One search over everything the member may read; results grouped by type."""
+    form = SearchForm(request.GET or None, user=request.user)
+    groups = []
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        groups = search.search(request.user, form.cleaned_data["q"], form.filters())
+    template = "search_results.html" if request.htmx else "search.html"
+    return render(request, template, {"form": form, "groups": groups,
+                                      "query": form.cleaned_data.get("q", "")
+                                      if form.is_bound and form.is_valid() else ""})
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

@@ -11,12 +11,14 @@ class ForumConfig(AppConfig):
         from forum import (
             profile_panels,
             realtime,  # noqa: F401  (registers the forum's frame handlers)
+            search_index,
         )
         from forum.models import Post
 
         markup.register_cooked_field(Post, source="body", html="body_html",
                                      version="body_markup_version")
         profile_panels.register()
+        search_index.register()
         from forum import demo
         from profiles.seeding import register_demo_loader
 

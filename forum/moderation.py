@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from forum import rules
+from forum import rules, search_index
 from forum.models import Category, Flag, ModerationAction, Post, Thread
 
 # A post with this many open flags from different members hides itself until reviewed.
@@ -46,6 +46,8 @@ def thread_set_flags(*, moderator, thread: Thread, pinned: bool | None = None,
             setattr(thread, field, value)
             thread.save(update_fields=[field])
             log_action(actor=moderator, action=on if value else off, thread=thread)
+        if hidden is not None:
+            search_index.index_thread(thread)
     return thread
 
 
@@ -64,6 +66,7 @@ def thread_move(*, moderator, thread: Thread, category: Category) -> Thread:
         thread.save(update_fields=["category"])
         log_action(actor=moderator, action=Action.MOVE, thread=thread,
                    detail=f"{old.name} → {category.name}")
+        search_index.index_thread(thread)
     return thread
 
 
@@ -71,11 +74,12 @@ def post_set_hidden(*, moderator, post: Post, hidden: bool) -> Post:
     _require_moderator(moderator)
     with transaction.atomic():
         Post.objects.filter(pk=post.pk).update(is_hidden=hidden)
+        post.is_hidden = hidden
         if not hidden:
             _resolve_flags(moderator, post)
         log_action(actor=moderator, action=Action.HIDE_POST if hidden else Action.RESTORE_POST,
                    post=post)
-    post.is_hidden = hidden
+        search_index.index_post(post)
     return post
 
 
@@ -108,8 +112,10 @@ def flag_create(*, user, post: Post, reason: str, comment: str = "") -> Flag:
             post.refresh_from_db(fields=["flag_count", "is_hidden"])
             if post.flag_count >= AUTO_HIDE_FLAGS and not post.is_hidden:
                 Post.objects.filter(pk=post.pk).update(is_hidden=True)
+                post.is_hidden = True
                 log_action(actor=None, action=Action.AUTO_HIDE_POST, post=post,
                            detail=_("%(count)d flags") % {"count": post.flag_count})
+                search_index.index_post(post)
     except IntegrityError:
         raise ValidationError(_("You have already flagged this post."),
                               code="duplicate") from None

@@ -13,11 +13,11 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from community import markup, mentions
+from community import markup, mentions, search
 from community.notifications.services import notifications_send
 from community.ratelimit import rate_limit_hit
 from community.realtime.events import send_event_on_commit
-from forum import rules
+from forum import rules, search_index
 from forum.models import (
     MAX_TREE_DEPTH,
     Category,
@@ -100,6 +100,7 @@ def thread_create(
             )
             _watch(author, thread)
             _mark_read(author, thread, 1)
+            search.index(thread)
             _notify_new_thread(thread)
             _notify_post(opening, mentioned=mentioned, watchers=False)
     except IntegrityError:
@@ -166,6 +167,8 @@ def _insert_reply(*, author, thread: Thread, parent: Post | None, body: str, coo
         )
         _mark_read(author, thread, number)
         _watch(author, thread)
+        post.thread = thread
+        search.index(post)
         _notify_post(post, parent=parent, mentioned=mentioned)
         send_event_on_commit([thread_group(thread.pk)], {
             "type": "forum.post", "thread_id": thread.pk, "post_id": post.pk,
@@ -204,6 +207,7 @@ def post_edit(*, editor, post: Post, body: str, title: str | None = None) -> Pos
                                                             title_search=search_key(title))
         if editor.pk != post.author_id:
             log_action(actor=editor, action=ModerationAction.Action.EDIT_POST, post=post)
+        search_index.index_post(post)
     return post
 
 
@@ -213,11 +217,12 @@ def post_delete(*, actor, post: Post) -> Post:
         raise PermissionDenied(_("You cannot delete this post."))
     with transaction.atomic():
         Post.objects.filter(pk=post.pk).update(is_deleted=True)
+        post.is_deleted = True
         if post.thread.accepted_answer_id == post.pk:
             Thread.objects.filter(pk=post.thread_id).update(accepted_answer=None)
         if actor.pk != post.author_id:
             log_action(actor=actor, action=ModerationAction.Action.DELETE_POST, post=post)
-    post.is_deleted = True
+        search_index.index_post(post)
     return post
 
 

@@ -8,8 +8,10 @@ class ProfilesConfig(AppConfig):
 
     def ready(self) -> None:
         from community import markup
+        from profiles import search_index
         from profiles.models import MentorApplication, User
 
+        search_index.register()
         markup.register_cooked_field(
             User, source="bio", html="bio_html", version="bio_markup_version"
         )

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from community import markup
+from community import markup, search
 from profiles import naming
 from profiles.models import Department, ExpertiseTag, MentorApplication, User
 
@@ -66,6 +66,7 @@ def user_save(*, user: User) -> User:
         user_fill_identity(user=user)
         _cook_bio(user)
         user.save()
+        search.index(user)
     return user
 
 
@@ -109,6 +110,7 @@ def profile_update(
             user.accepting_mentees = accepting_mentees
         user_save(user=user)
         user.expertise.set(expertise)
+        search.index(user)  # again: the expertise is part of what finds a member
     return user
 
 

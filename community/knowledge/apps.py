@@ -9,9 +9,10 @@ class KnowledgeConfig(AppConfig):
 
     def ready(self) -> None:
         from community import markup
-        from community.knowledge import extensions
+        from community.knowledge import extensions, search_index
         from community.knowledge.models import Article
 
         extensions.register()
+        search_index.register()
         markup.register_cooked_field(Article, source="body", html="body_html",
                                      version="body_markup_version")

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from community import markup
+from community import markup, search
 from community.knowledge import rules
 from community.knowledge.models import (
     BODY_MAX_LENGTH,
@@ -151,6 +151,7 @@ def article_revise(*, editor, article: Article, base_revision: int, content: Con
         locked.save()
         locked.tags.set(content.tags)
         _credit(locked, [editor], ArticleCredit.Role.CONTRIBUTOR)
+        search.index(locked)
     return locked
 
 
@@ -171,7 +172,8 @@ def _set_status(article: Article, status: str, **fields) -> Article:
     with transaction.atomic():
         Article.objects.filter(pk=article.pk).update(status=status, updated_at=timezone.now(),
                                                      **fields)
-    article.refresh_from_db()
+        article.refresh_from_db()
+        search.index(article)
     return article
 
 
