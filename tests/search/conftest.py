@@ -20,7 +20,7 @@ from tests.forum.conftest import (  # noqa: F401  (fixtures)
 
 
 @pytest.fixture
-def mentoring_thread(mentor, newcomers_corner, no_rate_limit) -> Thread:
+def mentoring_thread(mentor, newcomers_corner, no_rate_limit) -> Thread:  # noqa: F811
     return forum.thread_create(
         author=mentor, category=newcomers_corner, kind=Thread.Kind.DISCUSSION,
         title="Роль наставник в первый месяц",

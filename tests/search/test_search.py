@@ -6,6 +6,7 @@ second pass, on PostgreSQL (tsvector with the russian configuration).
 
 from __future__ import annotations
 
+import io
 import uuid
 
 import pytest
@@ -158,7 +159,9 @@ def test_anonymous_visitors_cannot_search(client):
 def test_reindexing_rebuilds_the_index(newcomer, mentoring_thread, question, answer):
     SearchDocument.objects.all().delete()
     assert titles(newcomer, "наставник") == {}
-    call_command("search_reindex", stdout=open("/dev/null", "w"))
+    output = io.StringIO()
+    call_command("search_reindex", stdout=output)
+    assert "forum.thread" in output.getvalue() and "1/1" in output.getvalue()
     assert titles(newcomer, "наставник")["forum.thread"] == [mentoring_thread.title]
     assert titles(newcomer, "СЭД")["forum.post"] == [question.title]
 
