@@ -301,7 +301,7 @@ def populate(thread_total: int, post_total: int, seed: int = 7) -> dict:
             accepted = rng.choice([ids[k] for k, (_p, depth) in enumerate(nodes) if depth == 1])
         thread = Thread(
             id=thread_id, category_id=category.pk, kind=kind, title=title,
-            title_search=search_key(title), author_id=author, created_at=created,
+            author_id=author, created_at=created,
             last_activity_at=times[-1], last_poster_id=authors[-1], reply_count=len(nodes) - 1,
             post_sequence=len(nodes), view_count=rng.randint(len(nodes), 40 * len(nodes)),
             is_pinned=pinned[category.pk] < 2 and not is_big, is_locked=rng.random() < 0.01,

@@ -19,7 +19,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
+from functools import cache, reduce
+from operator import or_
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
@@ -29,6 +30,7 @@ from django.utils.functional import Promise
 FTS_TABLE = "community_search_fts"
 MAX_QUERY_LENGTH = 300
 MAX_TERMS = 12
+SIMILAR_MIN_LENGTH = 4
 BODY_INDEX_LENGTH = 20000
 SNIPPET_WORDS = 30
 _MARK, _UNMARK = "\x02", "\x03"
@@ -145,6 +147,8 @@ class ParsedQuery:
     required: tuple[tuple[str, ...], ...] = ()  # each a word (one stem) or a phrase
     excluded: tuple[str, ...] = ()
     text: str = ""  # what PostgreSQL's websearch_to_tsquery gets
+    any_word: bool = False  # match documents with any of the words (similar())
+    words: tuple[str, ...] = ()  # the words themselves, for PostgreSQL to stem
 
     def __bool__(self) -> bool:
         return bool(self.required)
@@ -175,7 +179,7 @@ def parse(query: str) -> ParsedQuery:
 def _fts_match(parsed: ParsedQuery) -> str:
     """An FTS5 MATCH expression made only of quoted stems: no syntax left to break."""
     terms = [f'"{" ".join(phrase)}"' for phrase in parsed.required]
-    expression = " AND ".join(terms)
+    expression = (" OR " if parsed.any_word else " AND ").join(terms)
     for word in parsed.excluded:
         expression += f' NOT "{word}"'
     return expression
@@ -260,6 +264,7 @@ class Hit:
     snippet: str  # HTML: escaped text with <mark> around the matches
     created_at: datetime
     author_id: int | None
+    object_id: int
 
 
 @dataclass
@@ -315,6 +320,20 @@ def search(user, query: str, filters: Filters = Filters(), *, per_kind: int = 10
     return groups
 
 
+def similar(user, text: str, *, kinds: tuple[str, ...], limit: int = 5) -> list[Hit]:
+    """Documents sharing any significant word with `text`, best first: "did you mean"."""
+    words = tuple(dict.fromkeys(word for word in _WORD.findall(normalize(text[:300]))
+                                if len(word) >= SIMILAR_MIN_LENGTH
+                                and word not in STOP_WORDS))[:MAX_TERMS]
+    if not words:
+        return []
+    parsed = ParsedQuery(required=tuple((stem(word),) for word in words), any_word=True,
+                         words=words)
+    matching = _matching(visible_documents(user, Filters(kinds=kinds)), parsed)
+    rows = _ranked(matching, parsed)[:limit]
+    return [_hit(_kinds[row.kind], row, parsed) for row in rows]
+
+
 def _matching(documents: QuerySet, parsed: ParsedQuery) -> QuerySet:
     if connection.vendor == "postgresql":
         return documents.filter(search_vector=_pg_query(parsed))
@@ -325,6 +344,8 @@ def _matching(documents: QuerySet, parsed: ParsedQuery) -> QuerySet:
 
 
 def _pg_query(parsed: ParsedQuery) -> SearchQuery:
+    if parsed.any_word:
+        return reduce(or_, (SearchQuery(word, config="russian") for word in parsed.words))
     return SearchQuery(parsed.text, config="russian", search_type="websearch")
 
 
@@ -344,7 +365,7 @@ def _hit(kind: SearchKind, row, parsed: ParsedQuery) -> Hit:
     raw = getattr(row, "headline", None)
     snippet = (_marked(raw) if raw is not None else snippet_for(row.body, parsed))
     return Hit(kind=kind.key, title=row.title, url=row.url, snippet=snippet,
-               created_at=row.created_at, author_id=row.author_id)
+               created_at=row.created_at, author_id=row.author_id, object_id=row.object_id)
 
 
 def _marked(headline: str) -> str:

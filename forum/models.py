@@ -66,8 +66,6 @@ class Thread(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices,
                             default=Kind.DISCUSSION)
     title = models.CharField(_("title"), max_length=200)
-    # Casefolded with «ё»→«е», for similar-question lookups that SQLite's LIKE cannot fold.
-    title_search = models.CharField(max_length=200, editable=False, default="")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                related_name="forum_threads")
     tags = models.ManyToManyField("profiles.ExpertiseTag", verbose_name=_("tags"), blank=True,

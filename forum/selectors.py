@@ -10,6 +10,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
 
+from community import search
 from forum import rules
 from forum.models import (
     Category,
@@ -20,7 +21,6 @@ from forum.models import (
     Subscription,
     Thread,
 )
-from profiles.naming import search_key
 
 THREADS_PER_PAGE = 30
 # Replies deeper than this are shown behind a "continue this thread" link.
@@ -228,24 +228,13 @@ def _arrange(posts: list[Post], *, view: str, focus: Post | None, make) -> list[
 
 
 def similar_solved_questions(user, title: str, *, limit: int = 5) -> list[Thread]:
-    """Solved questions sharing words with `title`, best overlap first."""
-    words = sorted({w for w in search_key(title).split() if len(w) >= 4}, key=len,
-                   reverse=True)[:6]
-    if not words:
-        return []
-    # A five-letter stem catches «наставника»/«наставнику» without a stemmer.
-    stems = [word[:5] for word in words]
-    match = Q()
-    for stem in stems:
-        match |= Q(title_search__contains=stem)
-    candidates = list(
-        Thread.objects.filter(match, kind=Thread.Kind.QUESTION, accepted_answer__isnull=False,
-                              is_hidden=False,
-                              category__read_access__in=rules.access_levels(user))
-        .select_related("category").order_by("-score", "-created_at")[:50]
-    )
-    candidates.sort(key=lambda t: -sum(stem in t.title_search for stem in stems))
-    return candidates[:limit]
+    """Solved questions sharing words (in any form) with `title`, best match first."""
+    hits = search.similar(user, title, kinds=("forum.thread",), limit=50)
+    order = {hit.object_id: n for n, hit in enumerate(hits)}
+    solved = (Thread.objects.filter(pk__in=order, kind=Thread.Kind.QUESTION,
+                                    accepted_answer__isnull=False, is_hidden=False)
+              .select_related("category"))
+    return sorted(solved, key=lambda thread: order[thread.pk])[:limit]
 
 
 def post_revisions(post: Post) -> list[dict]:

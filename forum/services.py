@@ -32,7 +32,6 @@ from forum.models import (
 )
 from forum.moderation import log_action
 from profiles.models import ExpertiseTag
-from profiles.naming import search_key
 
 # What the markup pipeline cooks at most: a longer body could pass the form and then fail.
 MAX_BODY_LENGTH = markup.MAX_SOURCE_LENGTH
@@ -85,7 +84,7 @@ def thread_create(
     try:
         with transaction.atomic():
             thread = Thread.objects.create(
-                category=category, kind=kind, title=title, title_search=search_key(title),
+                category=category, kind=kind, title=title,
                 author=author, last_poster=author, post_sequence=1,
             )
             thread.tags.set(tags)
@@ -203,8 +202,7 @@ def post_edit(*, editor, post: Post, body: str, title: str | None = None) -> Pos
             title = " ".join(title.split())
             if not title:
                 raise ValidationError({"title": _("Give the thread a title.")})
-            Thread.objects.filter(pk=post.thread_id).update(title=title,
-                                                            title_search=search_key(title))
+            Thread.objects.filter(pk=post.thread_id).update(title=title)
         if editor.pk != post.author_id:
             log_action(actor=editor, action=ModerationAction.Action.EDIT_POST, post=post)
         search_index.index_post(post)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from community import markup
+from community import markup, search
 from community.forms import apply_validation_error
 from community.ratelimit import RateLimited, too_many_attempts
 from community.types import AuthedRequest
@@ -378,7 +378,10 @@ def preview(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_GET
 def similar(request: AuthedRequest) -> HttpResponse:
+    """While a question is typed: knowledge-base articles first, then solved questions."""
+    title = request.GET.get("title", "")[:200]
     return render(request, "forum/partials/similar.html", {
-        "threads": selectors.similar_solved_questions(request.user,
-                                                      request.GET.get("title", "")[:200]),
+        "articles": search.similar(request.user, title, kinds=("knowledge.article",),
+                                   limit=3),
+        "threads": selectors.similar_solved_questions(request.user, title),
     })
