@@ -14,5 +14,9 @@ class KnowledgeConfig(AppConfig):
 
         extensions.register()
         search_index.register()
+        from community.knowledge import demo
+        from profiles.seeding import register_demo_loader
+
+        register_demo_loader(demo.load, order=30)
         markup.register_cooked_field(Article, source="body", html="body_html",
                                      version="body_markup_version")

@@ -9,6 +9,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from community import search
 from profiles import demo, seeding, services
 from profiles.models import Department, ExpertiseTag, MentorApplication, User
 
@@ -61,10 +62,12 @@ class Command(BaseCommand):
         coordinator = ensure(email, name, User.Role.COORDINATOR, position, division,
                              bio=bio, service_start=demo.service_start(years, today))
         coordinator.expertise.add(*(tags[slug] for slug in expertise))
+        search.index(coordinator)  # the expertise is part of what finds a member
         for email, name, position, division, expertise, years, bio in demo.MENTORS:
             mentor = ensure(email, name, User.Role.MENTOR, position, division, bio=bio,
                             service_start=demo.service_start(years, today), mentor_capacity=2)
             mentor.expertise.add(*(tags[slug] for slug in expertise))
+            search.index(mentor)
         for index, (email, name, position, division) in enumerate(demo.NEWCOMERS):
             ensure(email, name, User.Role.NEWCOMER, position, division,
                    service_start=today - datetime.timedelta(days=14 + 9 * index))
