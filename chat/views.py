@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from chat import rules, selectors, services
+from chat import extensions, rules, selectors, services
 from chat.forms import ChannelForm, GroupForm, InviteForm, MessageForm
 from chat.models import Message
 from community.forms import apply_validation_error
@@ -51,6 +51,7 @@ def room(request: AuthedRequest, room_id: int) -> HttpResponse:
         **_sidebar(request), "room": room, "history": history, "last_read_seq": last_read,
         "title": selectors.room_title(room, request.user),
         "members": selectors.room_members(room), "replying_to": replying_to,
+        "tools": extensions.tools_for(room, request.user),
         "form": MessageForm(initial={"reply_to": replying_to.pk if replying_to else None}),
         "invite_form": InviteForm(),
         "can_invite": rules.can_invite(request.user, room),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from chat.extensions import RoomTool, register_room_tool
 from community.knowledge import rules, selectors
 from forum.extensions import ThreadAside, register_thread_aside
 from profiles.activity import ActivityPanel, register_activity_panel
@@ -24,6 +25,10 @@ def _thread_articles(thread, viewer) -> dict | None:
     return {"articles": articles, "can_promote": can_promote, "thread": thread}
 
 
+def _promotes_chat(room, viewer) -> bool:
+    return rules.can_write(viewer)
+
+
 def register() -> None:
     register_activity_panel(ActivityPanel(
         key="knowledge-articles", title=_("Knowledge base"),
@@ -32,3 +37,5 @@ def register() -> None:
     register_thread_aside(ThreadAside(
         key="knowledge", template="knowledge/partials/thread_aside.html",
         context=_thread_articles))
+    register_room_tool(RoomTool(key="knowledge", template="knowledge/partials/chat_tool.html",
+                                shown=_promotes_chat))

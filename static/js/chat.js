@@ -87,6 +87,8 @@ const render = (event) => {
     quote.querySelector(".chat-quote-text").textContent =
       event.reply_to.deleted ? labels.deleted : event.reply_to.excerpt;
   }
+  const select = item.querySelector(".chat-select");
+  if (select) { select.value = event.id; select.hidden = Boolean(event.deleted); }
   const reply = item.querySelector(".chat-reply");
   reply.hidden = Boolean(event.deleted);
   reply.dataset.replyTo = event.id;

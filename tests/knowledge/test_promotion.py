@@ -72,3 +72,16 @@ def test_messages_of_a_room_one_is_not_in_are_not_found(login, mentor, stranger)
 def test_an_empty_or_malformed_selection_makes_nothing(login, mentor):
     response = login(mentor).post("/kb/from-chat/", {"message": ["abc", "-1"]})
     assert response.status_code == 302 and not Article.objects.exists()
+
+
+def test_the_room_offers_writers_to_select_messages_for_the_knowledge_base(login, mentor,
+                                                                          newcomer):
+    room = chat.channel_create(creator=mentor, name="Выбор")
+    chat.room_join(user=newcomer, room=room)
+    message, _ = chat.message_send(author=mentor, room=room, body="Полезный совет",
+                                   client_id=uuid.uuid4().hex)
+    page = login(mentor).get(f"/chat/r/{room.pk}/").content.decode()
+    assert 'id="message-selection"' in page and 'action="/kb/from-chat/"' in page
+    assert f'name="message" value="{message.pk}" form="message-selection"' in page
+    newcomer_page = login(newcomer).get(f"/chat/r/{room.pk}/").content.decode()
+    assert 'id="message-selection"' not in newcomer_page and "chat-select" not in newcomer_page
