@@ -48,7 +48,9 @@ def test_two_mentors_see_each_other_live_with_typing_and_unread_counts(page: Pag
     expect(other.locator("#chat-messages li", has_text=answer)).to_have_count(1)
 
     # A reply quotes its parent, live on the other side too.
-    other.locator("#chat-messages li", has_text=answer).locator(".chat-reply").click()
+    answered = other.locator("#chat-messages li", has_text=answer)
+    answered.hover()  # the reply link shows on hover (and on keyboard focus)
+    answered.locator(".chat-reply").click()
     expect(other.locator("#chat-replying")).to_contain_text(answer)
     reply = f"Отвечаю на ответ {uuid.uuid4().hex[:4]}"
     say(other, reply)
