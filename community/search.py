@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache, reduce
+from functools import cache, lru_cache, reduce
 from operator import or_
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
@@ -132,6 +132,7 @@ def _stemmer(language: str):
     return snowballstemmer.stemmer(language)
 
 
+@lru_cache(maxsize=65536)  # a community's vocabulary repeats: most words are seen often
 def stem(word: str) -> str:
     return _stemmer("russian" if _CYRILLIC.search(word) else "english").stemWord(word)
 
@@ -376,9 +377,12 @@ def _marked(headline: str) -> str:
 def snippet_for(body: str, parsed: ParsedQuery) -> str:
     """The words around the first match, escaped, with every matching word marked."""
     wanted = {word for phrase in parsed.required for word in phrase}
+
+    def matches(word: re.Match) -> bool:
+        return stem(normalize(word.group())) in wanted
+
     words = list(_WORD.finditer(body))
-    hits = [i for i, word in enumerate(words) if stem(normalize(word.group())) in wanted]
-    first = hits[0] if hits else 0
+    first = next((i for i, word in enumerate(words) if matches(word)), 0)
     start = max(0, first - SNIPPET_WORDS // 3)
     chosen = words[start:start + SNIPPET_WORDS]
     if not chosen:
@@ -387,8 +391,7 @@ def snippet_for(body: str, parsed: ParsedQuery) -> str:
     for word in chosen:
         pieces.append(html.escape(body[cursor:word.start()]))
         text = html.escape(word.group())
-        pieces.append(f"<mark>{text}</mark>" if stem(normalize(word.group())) in wanted
-                      else text)
+        pieces.append(f"<mark>{text}</mark>" if matches(word) else text)
         cursor = word.end()
     prefix = "… " if start else ""
     suffix = " …" if start + SNIPPET_WORDS < len(words) else ""
