@@ -11,13 +11,16 @@ from __future__ import annotations
 import html as html_lib
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import bleach
 import markdown
 from bleach.linkifier import TLDS, LinkifyFilter
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.safestring import SafeString, mark_safe
@@ -31,7 +34,7 @@ if TYPE_CHECKING:
 # 2: linkify keeps to ALLOWED_PROTOCOLS and starts links only at word starts, encoded
 #    image URLs are judged decoded, span classes must be real Pygments token classes,
 #    "[" floods are escaped.
-MARKUP_VERSION = 2
+MARKUP_VERSION = 3
 
 ALLOWED_TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
@@ -211,7 +214,7 @@ def render(text: str) -> SafeString:
             code="too_long",
         )
     html = _markdown().convert(_set_aside_bracket_floods(text)).replace(_BRACKET_STAND_IN, "[")
-    return mark_safe(_cleaner().clean(html))  # noqa: S308  (the cleaner is the guard)
+    return mark_safe(_title_links(_cleaner().clean(html)))  # noqa: S308  (cleaned, then escaped titles)
 
 
 def sanitize(html: str) -> SafeString:
@@ -226,6 +229,61 @@ def _set_aside_bracket_floods(text: str) -> str:
         if part.count("[") > MAX_BRACKETS_PER_PARAGRAPH else part
         for part in _PARAGRAPH_BREAK.split(text)
     )
+
+
+# --- Links to the community's own pages ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkTitler:
+    """Names a link to one kind of page: a thread, an article, a profile."""
+
+    pattern: re.Pattern  # matched against the whole path, with its #fragment
+    # The title to show, or None to leave the link as written (unknown, or not public:
+    # the cooked HTML is shown to every reader, so only public titles may go into it).
+    title: Callable[[re.Match], str | None]
+
+
+_link_titlers: list[LinkTitler] = []
+# A link as the cleaner writes it; only links whose text is their address get a title.
+_LINK = re.compile(r'<a href="(?P<href>[^"]+)"(?P<attrs>[^>]*)>(?P<text>[^<]*)</a>')
+
+
+def register_link_titler(pattern: str, title: Callable[[re.Match], str | None]) -> None:
+    _link_titlers.append(LinkTitler(re.compile(pattern), title))
+
+
+def _title_links(html: str) -> str:
+    """A bare link to a thread, article or profile shows that page's title instead."""
+    if not _link_titlers or "<a " not in html:
+        return html
+
+    def replace(match: re.Match) -> str:
+        href = html_lib.unescape(match["href"])
+        if html_lib.unescape(match["text"]).strip() != href:
+            return match[0]  # the author chose the words
+        path = _own_path(href)
+        for titler in _link_titlers if path else ():
+            if (found := titler.pattern.fullmatch(path)) and (title := titler.title(found)):
+                return (f'<a href="{match["href"]}"{match["attrs"]}>'
+                        f'{html_lib.escape(title)}</a>')
+        return match[0]
+
+    return _LINK.sub(replace, html)
+
+
+def _own_path(href: str) -> str | None:
+    """The path (and fragment) of a link to this site, or None for any other link."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc:
+        own = {urlsplit(settings.SITE_URL).netloc,
+               *(host for host in settings.ALLOWED_HOSTS if host != "*")}
+        if parts.scheme not in {"http", "https"} or (parts.netloc not in own
+                                                     and parts.hostname not in own):
+            return None
+    elif not parts.path.startswith("/"):
+        return None
+    return parts.path + (f"#{parts.fragment}" if parts.fragment else "")
 
 
 # --- Stored, cooked text ---------------------------------------------------------

@@ -12,11 +12,15 @@ class ForumConfig(AppConfig):
             profile_panels,
             realtime,  # noqa: F401  (registers the forum's frame handlers)
             search_index,
+            selectors,
         )
         from forum.models import Post
 
         markup.register_cooked_field(Post, source="body", html="body_html",
                                      version="body_markup_version")
+        markup.register_link_titler(
+            r"/forum/t/(?P<pk>\d{1,18})(?:/[^/#?]*)?/?(?:#post-(?P<number>\d{1,9}))?",
+            selectors.public_thread_title)
         profile_panels.register()
         search_index.register()
         from forum import demo

@@ -13,6 +13,7 @@ from django.urls import reverse
 from community import search
 from forum import rules
 from forum.models import (
+    Access,
     Category,
     Flag,
     ModerationAction,
@@ -273,3 +274,13 @@ def threads_started_by(member, viewer) -> QuerySet[Thread]:
 def accepted_answers_by(member, viewer) -> QuerySet[Thread]:
     return Thread.objects.filter(accepted_answer__author=member, is_hidden=False,
                                  category__read_access__in=rules.access_levels(viewer))
+
+
+def public_thread_title(match) -> str | None:
+    """The title a bare link to a thread shows, if every member may read the thread."""
+    title = (Thread.objects.filter(pk=int(match["pk"]), is_hidden=False,
+                                   category__read_access=Access.MEMBERS)
+             .values_list("title", flat=True).first())
+    if title and match["number"]:
+        return f"{title} #{match['number']}"
+    return title

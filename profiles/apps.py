@@ -8,10 +8,12 @@ class ProfilesConfig(AppConfig):
 
     def ready(self) -> None:
         from community import markup
-        from profiles import search_index
+        from profiles import search_index, selectors
         from profiles.models import MentorApplication, User
 
         search_index.register()
+        markup.register_link_titler(r"/people/(?P<slug>[-a-z0-9]{1,80})/?",
+                                    selectors.member_name_for_link)
         markup.register_cooked_field(
             User, source="bio", html="bio_html", version="bio_markup_version"
         )

@@ -150,3 +150,9 @@ def members_for_mention(query: str, *, limit: int = 8) -> list[User]:
     if key:
         members = members.filter(Q(search_name__contains=key) | Q(slug__startswith=key))
     return list(members.order_by("full_name")[:limit])
+
+
+def member_name_for_link(match) -> str | None:
+    """The name a bare link to a profile shows."""
+    return (User.objects.filter(slug=match["slug"], is_active=True)
+            .values_list("full_name", flat=True).first())

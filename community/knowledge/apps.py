@@ -9,7 +9,7 @@ class KnowledgeConfig(AppConfig):
 
     def ready(self) -> None:
         from community import markup
-        from community.knowledge import extensions, search_index
+        from community.knowledge import extensions, search_index, selectors
         from community.knowledge.models import Article
 
         extensions.register()
@@ -20,3 +20,5 @@ class KnowledgeConfig(AppConfig):
         register_demo_loader(demo.load, order=30)
         markup.register_cooked_field(Article, source="body", html="body_html",
                                      version="body_markup_version")
+        markup.register_link_titler(r"/kb/a/(?P<slug>[^/#?]{1,300})/?",
+                                    selectors.public_article_title)

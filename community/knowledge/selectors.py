@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -132,3 +133,9 @@ def text_diff(old: str, new: str) -> list[DiffLine]:
         lines += [DiffLine("delete", line) for line in old_lines[a1:a2]]
         lines += [DiffLine("insert", line) for line in new_lines[b1:b2]]
     return lines
+
+
+def public_article_title(match) -> str | None:
+    """The title a bare link to an article shows, unless it is a draft."""
+    return (Article.objects.filter(slug=unquote(match["slug"]))
+            .exclude(status=Article.Status.DRAFT).values_list("title", flat=True).first())
