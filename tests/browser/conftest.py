@@ -182,7 +182,9 @@ def live_app(chromium_path, tmp_path_factory) -> Iterator[LiveServer]:
 # --- The browser ---------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API keeps its event loop registered as the running loop
+# while it is open, so it must be closed before the async tests of later packages run.
+@pytest.fixture(scope="package")
 def browser(chromium_path):
     from playwright.sync_api import sync_playwright
 
