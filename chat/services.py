@@ -93,6 +93,23 @@ def direct_open(*, user, others) -> Room:
     return room
 
 
+def pair_room_open(*, mentor, newcomer, name: str) -> Room:
+    """The private room of a mentoring pair: the two of them, and nobody joins or leaves."""
+    with transaction.atomic():
+        room = Room.objects.create(kind=Room.Kind.PAIR, name=name[:100], created_by=mentor)
+        Membership.objects.bulk_create([
+            Membership(room=room, user=mentor, role=Membership.Role.OWNER),
+            Membership(room=room, user=newcomer)])
+    return room
+
+
+def room_archive(*, room: Room) -> Room:
+    """Close a room for writing; its history stays readable to its members."""
+    Room.objects.filter(pk=room.pk).update(is_archived=True)
+    room.is_archived = True
+    return room
+
+
 def room_join(*, user, room: Room) -> Membership:
     if not rules.can_join(user, room):
         raise PermissionDenied(_("You cannot join this room."))

@@ -153,6 +153,7 @@ INSTALLED_APPS = [
     "forum",
     "chat",
     "community.knowledge",
+    "community.mentoring",
 ]
 
 MIDDLEWARE = [
@@ -308,6 +309,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
 AVATAR_MAX_BYTES = env_int("AVATAR_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
+# How long a mentoring pair runs unless ended early: three months by default.
+MENTORSHIP_PERIOD_DAYS = env_int("MENTORSHIP_PERIOD_DAYS", 91, minimum=7)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Security ---------------------------------------------------------------

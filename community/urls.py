@@ -19,6 +19,7 @@ urlpatterns = [
     path("chat/", include("chat.urls")),
     path("kb/", include("community.knowledge.urls")),
     path("search/", views.search_page, name="search"),
+    path("mentoring/", include("community.mentoring.urls")),
     path("notifications/", include("community.notifications.urls")),
 ]
 

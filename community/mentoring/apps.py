@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MentoringConfig(AppConfig):
+    name = "community.mentoring"
+    label = "mentoring"
+    verbose_name = _("Mentoring")
+
+    def ready(self) -> None:
+        from community.mentoring import demo, extensions
+        from profiles.seeding import register_demo_loader
+
+        extensions.register()
+        register_demo_loader(demo.load, order=40)

@@ -1,0 +1,81 @@
+"""Mentor–newcomer pairs and every change of their status."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Mentorship(models.Model):
+    """A pair: proposed (by a coordinator, or asked for by the newcomer), then accepted or
+    declined by the mentor, whose consent mentoring needs; then completed or ended early."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACTIVE = "active", _("Active")
+        COMPLETED = "completed", _("Completed")
+        ENDED = "ended", _("Ended early")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    OPEN = (Status.PROPOSED, Status.ACTIVE)
+
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="mentorships_as_mentor", verbose_name=_("mentor"))
+    newcomer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="mentorships_as_newcomer",
+                                 verbose_name=_("newcomer"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
+                              default=Status.PROPOSED)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    starts_on = models.DateField(_("start"))
+    ends_on = models.DateField(_("end"))
+    end_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    room = models.ForeignKey("chat.Room", on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("mentoring pair")
+        verbose_name_plural = _("mentoring pairs")
+        constraints = [
+            models.CheckConstraint(condition=~Q(mentor=F("newcomer")),
+                                   name="mentorship_not_with_oneself"),
+            models.CheckConstraint(condition=Q(ends_on__gt=F("starts_on")),
+                                   name="mentorship_ends_after_it_starts"),
+            # A newcomer has at most one pair in the making or running.
+            models.UniqueConstraint(fields=["newcomer"],
+                                    condition=Q(status__in=["proposed", "active"]),
+                                    name="mentorship_one_open_per_newcomer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor} → {self.newcomer} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("mentoring:pair", args=[self.pk])
+
+
+class MentorshipEvent(models.Model):
+    """One transition: who moved the pair from which status to which, when, and why."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE,
+                                   related_name="events")
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, choices=Mentorship.Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                              related_name="+")
+    note = models.CharField(max_length=500, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["mentorship", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.mentorship_id}: {self.from_status or '∅'} → {self.to_status}"

@@ -1,0 +1,31 @@
+"""Reads of mentoring pairs, each checking who asks."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from community.mentoring import rules
+from community.mentoring.models import Mentorship
+
+
+def pair_get_for(user, pk: int) -> Mentorship:
+    pair = (Mentorship.objects.select_related("mentor", "newcomer", "proposed_by", "room")
+            .filter(pk=pk).first())
+    if pair is None or not rules.can_see(user, pair):
+        raise Http404
+    return pair
+
+
+def pairs_for(user) -> QuerySet[Mentorship]:
+    """The member's own pairs, newest first; a coordinator sees every pair."""
+    pairs = Mentorship.objects.select_related("mentor", "newcomer", "room")
+    if rules.is_coordinator(user):
+        return pairs
+    return pairs.filter(Q(mentor=user) | Q(newcomer=user))
+
+
+def mentor_load(mentors: QuerySet) -> QuerySet:
+    """Mentors with their number of active pairs, for choosing one with a free place."""
+    return mentors.annotate(active_pairs=Count(
+        "mentorships_as_mentor", filter=Q(mentorships_as_mentor__status="active")))

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from community.mentoring import views
+
+app_name = "mentoring"
+
+# /mentoring/
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("propose/", views.propose, name="propose"),
+    path("request/", views.request_mentor, name="request"),
+    path("<int:pk>/", views.pair, name="pair"),
+    path("<int:pk>/<str:action>/", views.act, name="act"),
+]
