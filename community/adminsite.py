@@ -36,8 +36,8 @@ class CommunityAdminSite(admin.AdminSite):
         )
 
 
-class CoordinatorAdmin(admin.ModelAdmin):
-    """A ModelAdmin that coordinators may fully use."""
+class CoordinatorPermissions:
+    """Full use for coordinators, whatever their model permissions say."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_coordinator(request.user) or super().has_module_permission(request)
@@ -54,3 +54,11 @@ class CoordinatorAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return is_coordinator(request.user) or super().has_delete_permission(request, obj)
 
+
+
+class CoordinatorAdmin(CoordinatorPermissions, admin.ModelAdmin):
+    """A ModelAdmin that coordinators may fully use."""
+
+
+class CoordinatorInline(CoordinatorPermissions, admin.TabularInline):
+    """An inline that coordinators may fully use, inside a CoordinatorAdmin."""

@@ -79,3 +79,72 @@ class MentorshipEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentorship_id}: {self.from_status or '∅'} → {self.to_status}"
+
+
+class PlanTemplate(models.Model):
+    """The steps of an adaptation plan for a department or a position, kept by coordinators.
+
+    When a pair starts, the newcomer's plan is copied from the most specific template: their
+    department and position, then their department (or a department above it), then a
+    template for everyone.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    department = models.ForeignKey("profiles.Department", on_delete=models.CASCADE, null=True,
+                                   blank=True, related_name="+", verbose_name=_("department"))
+    position = models.CharField(_("position"), max_length=200, blank=True,
+                                help_text=_("Leave empty for every position."))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("plan template")
+        verbose_name_plural = _("plan templates")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class _StepFields(models.Model):
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("step"), max_length=200)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
+    article = models.ForeignKey("knowledge.Article", on_delete=models.SET_NULL, null=True,
+                                blank=True, related_name="+", verbose_name=_("article"))
+    thread = models.ForeignKey("forum.Thread", on_delete=models.SET_NULL, null=True,
+                               blank=True, related_name="+", verbose_name=_("forum question"))
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanTemplateStep(_StepFields):
+    template = models.ForeignKey(PlanTemplate, on_delete=models.CASCADE, related_name="steps")
+    due_after_days = models.PositiveSmallIntegerField(_("due after, days"), default=7)
+
+    class Meta(_StepFields.Meta):
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+
+
+class PlanStep(_StepFields):
+    """A step of one pair's plan; mentor and newcomer tick it off."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE,
+                                   related_name="steps")
+    due_on = models.DateField(_("due"))
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                blank=True, related_name="+")
+
+    class Meta(_StepFields.Meta):
+        indexes = [models.Index(fields=["mentorship", "done_at"])]
+
+    @property
+    def is_overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.done_at is None and self.due_on < timezone.localdate()

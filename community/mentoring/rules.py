@@ -32,3 +32,8 @@ def can_end(user, pair: Mentorship) -> bool:
 def can_complete(user, pair: Mentorship) -> bool:
     return pair.status == Mentorship.Status.ACTIVE and (
         user.pk == pair.mentor_id or is_coordinator(user))
+
+
+def can_tick(user, pair: Mentorship) -> bool:
+    return pair.status == Mentorship.Status.ACTIVE and user.pk in (pair.mentor_id,
+                                                                    pair.newcomer_id)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from community.mentoring import rules
-from community.mentoring.models import Mentorship
+from community.mentoring.models import Mentorship, PlanStep
 
 
 def pair_get_for(user, pk: int) -> Mentorship:
@@ -29,3 +31,28 @@ def mentor_load(mentors: QuerySet) -> QuerySet:
     """Mentors with their number of active pairs, for choosing one with a free place."""
     return mentors.annotate(active_pairs=Count(
         "mentorships_as_mentor", filter=Q(mentorships_as_mentor__status="active")))
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+    overdue: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def plan_for(pair: Mentorship) -> tuple[list[PlanStep], Progress]:
+    steps = list(pair.steps.select_related("article", "thread"))
+    progress = Progress(done=sum(s.done_at is not None for s in steps), total=len(steps),
+                        overdue=sum(s.is_overdue for s in steps))
+    return steps, progress
+
+
+def step_get_for(user, pk: int) -> PlanStep:
+    step = PlanStep.objects.select_related("mentorship").filter(pk=pk).first()
+    if step is None or not rules.can_see(user, step.mentorship):
+        raise Http404
+    return step

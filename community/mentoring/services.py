@@ -8,12 +8,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chat import services as chat
 from community.mentoring import rules
-from community.mentoring.models import Mentorship, MentorshipEvent
+from community.mentoring.models import Mentorship, MentorshipEvent, PlanStep, PlanTemplate
 from community.notifications.services import notifications_send
 
 Status = Mentorship.Status
@@ -119,10 +120,52 @@ def mentorship_accept(*, mentor, pair: Mentorship) -> Mentorship:
                                                      "newcomer": pair.newcomer.full_name})
         _move(pair, Status.ACTIVE, mentor)
         pair.save()
+        plan_start(pair)
         _tell([pair.newcomer, pair.proposed_by], pair, mentor, "mentoring.started",
               _("%(name)s is now mentoring %(newcomer)s")
               % {"name": mentor.full_name, "newcomer": pair.newcomer.full_name})
     return pair
+
+
+def template_for(newcomer) -> PlanTemplate | None:
+    """The most specific template: department and position, department (or above), anyone."""
+    departments, department = [], newcomer.department
+    while department is not None and len(departments) < 10:
+        departments.append(department.pk)
+        department = department.parent
+    candidates = list(PlanTemplate.objects.filter(Q(department_id__in=departments)
+                                                  | Q(department__isnull=True)))
+
+    def specificity(template: PlanTemplate) -> tuple[int, int]:
+        if template.position and template.position.casefold() != newcomer.position.casefold():
+            return (-1, 0)
+        depth = (len(departments) - departments.index(template.department_id)
+                 if template.department_id else 0)
+        return (depth, 1 if template.position else 0)
+
+    ranked = sorted(candidates, key=specificity, reverse=True)
+    return ranked[0] if ranked and specificity(ranked[0])[0] >= 0 else None
+
+
+def plan_start(pair: Mentorship) -> list[PlanStep]:
+    """Copy the newcomer's template into the pair's plan, dated from the pair's start."""
+    template = template_for(pair.newcomer)
+    if template is None:
+        return []
+    return PlanStep.objects.bulk_create([
+        PlanStep(mentorship=pair, order=step.order, title=step.title,
+                 description=step.description, article=step.article, thread=step.thread,
+                 due_on=pair.starts_on + datetime.timedelta(days=step.due_after_days))
+        for step in template.steps.all()])
+
+
+def step_set_done(*, user, step: PlanStep, done: bool) -> PlanStep:
+    """Mentor or newcomer ticks a step off (or back on); coordinators watch."""
+    if not rules.can_tick(user, step.mentorship):
+        raise PermissionDenied(_("Only the mentor and the newcomer tick off their plan."))
+    step.done_at, step.done_by = (timezone.now(), user) if done else (None, None)
+    step.save(update_fields=["done_at", "done_by"])
+    return step
 
 
 def mentorship_decline(*, mentor, pair: Mentorship, reason: str = "") -> Mentorship:

@@ -10,5 +10,6 @@ urlpatterns = [
     path("propose/", views.propose, name="propose"),
     path("request/", views.request_mentor, name="request"),
     path("<int:pk>/", views.pair, name="pair"),
+    path("steps/<int:pk>/", views.step_toggle, name="step"),
     path("<int:pk>/<str:action>/", views.act, name="act"),
 ]

@@ -64,8 +64,10 @@ def request_mentor(request: AuthedRequest) -> HttpResponse:
 def pair(request: AuthedRequest, pk: int) -> HttpResponse:
     shown = selectors.pair_get_for(request.user, pk)
     user = request.user
+    steps, progress = selectors.plan_for(shown)
     return render(request, "mentoring/pair.html", {
         "pair": shown, "events": shown.events.select_related("actor"),
+        "steps": steps, "progress": progress, "can_tick": rules.can_tick(user, shown),
         "reason_form": ReasonForm(),
         "can_answer": rules.can_answer(user, shown), "can_end": rules.can_end(user, shown),
         "can_withdraw": rules.can_withdraw(user, shown),
@@ -97,3 +99,11 @@ def act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(shown)
+
+
+@login_required
+@require_POST
+def step_toggle(request: AuthedRequest, pk: int) -> HttpResponse:
+    step = selectors.step_get_for(request.user, pk)
+    services.step_set_done(user=request.user, step=step, done=request.POST.get("done") == "1")
+    return redirect(f"{step.mentorship.get_absolute_url()}#step-{step.pk}")
