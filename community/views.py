@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from community import search
+from community.home import panels_for as home_panels_for
 from community.ratelimit import too_many_attempts
 from community.search_forms import SearchForm
 from community.types import AuthedRequest
@@ -37,6 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
             context["pending_applications"] = profile_selectors.mentor_applications_pending_count()
         if user.is_newcomer:
             context["application"] = profile_selectors.mentor_application_latest(applicant=user)
+        context["panels"] = home_panels_for(user)
     return render(request, "home.html", context)
 
 

@@ -9,6 +9,7 @@ class ForumConfig(AppConfig):
     def ready(self) -> None:
         from community import markup
         from forum import (
+            home_panels,
             profile_panels,
             realtime,  # noqa: F401  (registers the forum's frame handlers)
             search_index,
@@ -22,6 +23,7 @@ class ForumConfig(AppConfig):
             r"/forum/t/(?P<pk>\d{1,18})(?:/[^/#?]*)?/?(?:#post-(?P<number>\d{1,9}))?",
             selectors.public_thread_title)
         profile_panels.register()
+        home_panels.register()
         search_index.register()
         from forum import demo
         from profiles.seeding import register_demo_loader

@@ -8,8 +8,9 @@ class MentoringConfig(AppConfig):
     verbose_name = _("Mentoring")
 
     def ready(self) -> None:
-        from community.mentoring import demo, extensions
+        from community.mentoring import demo, extensions, home_panels
         from profiles.seeding import register_demo_loader
 
         extensions.register()
+        home_panels.register()
         register_demo_loader(demo.load, order=40)

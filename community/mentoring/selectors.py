@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from community.mentoring import rules
 from community.mentoring.models import Mentorship, PlanStep
@@ -56,3 +57,21 @@ def step_get_for(user, pk: int) -> PlanStep:
     if step is None or not rules.can_see(user, step.mentorship):
         raise Http404
     return step
+
+
+def open_pair_of_newcomer(newcomer) -> Mentorship | None:
+    return (Mentorship.objects.filter(newcomer=newcomer, status__in=Mentorship.OPEN)
+            .select_related("mentor", "room").first())
+
+
+def mentees_of(mentor) -> list[tuple[Mentorship, Progress]]:
+    """The mentor's active pairs and proposals waiting for an answer, with plan progress."""
+    pairs = list(Mentorship.objects.filter(mentor=mentor, status__in=Mentorship.OPEN)
+                 .select_related("newcomer").annotate(
+                     steps_total=Count("steps"),
+                     steps_done=Count("steps", filter=Q(steps__done_at__isnull=False)),
+                     steps_overdue=Count("steps", filter=Q(steps__done_at__isnull=True,
+                                                           steps__due_on__lt=timezone.localdate())))
+                 .order_by("status", "newcomer__full_name"))
+    return [(pair, Progress(pair.steps_done, pair.steps_total, pair.steps_overdue))
+            for pair in pairs]
