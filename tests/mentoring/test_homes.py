@@ -7,12 +7,6 @@ from community.knowledge import services as knowledge
 from community.knowledge.services import Content
 from community.mentoring import services
 from community.mentoring.models import PlanTemplate, PlanTemplateStep
-from tests.forum.conftest import (  # noqa: F401  (fixtures)
-    lounge_thread,
-    mentor_lounge,
-    newcomers_corner,
-    question,
-)
 
 
 def test_a_newcomers_home_shows_the_mentor_next_steps_questions_and_reading(
