@@ -28,3 +28,26 @@ class ProposeForm(forms.Form):
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MeetingForm(forms.Form):
+    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    notes = forms.CharField(label=_("Notes"), max_length=4000, required=False,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(label=_("How would you rate the mentoring, 1 to 5?"),
+                                    coerce=int, choices=[(n, str(n)) for n in range(1, 6)],
+                                    widget=forms.RadioSelect)
+    helpful = forms.TypedChoiceField(label=_("Was your mentor helpful?"),
+                                     coerce=lambda value: value == "yes",
+                                     choices=[("yes", _("Yes")), ("no", _("No"))],
+                                     widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment"), max_length=2000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReportForm(forms.Form):
+    text = forms.CharField(label=_("Your report"), max_length=4000,
+                           widget=forms.Textarea(attrs={"rows": 4}))

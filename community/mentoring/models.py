@@ -148,3 +148,52 @@ class PlanStep(_StepFields):
         from django.utils import timezone
 
         return self.done_at is None and self.due_on < timezone.localdate()
+
+
+class Meeting(models.Model):
+    """A meeting the mentor logged; private to the pair and the coordinators."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE,
+                                   related_name="meetings")
+    held_on = models.DateField(_("date"))
+    notes = models.TextField(_("notes"), max_length=4000, blank=True)
+    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.mentorship_id} {self.held_on}"
+
+
+class Feedback(models.Model):
+    """The newcomer's word at the end of the period, for the coordinators."""
+
+    mentorship = models.OneToOneField(Mentorship, on_delete=models.CASCADE,
+                                      related_name="feedback")
+    rating = models.PositiveSmallIntegerField(_("rating"), choices=[(n, str(n)) for n in
+                                                                    range(1, 6)])
+    helpful = models.BooleanField(_("the mentor was helpful"))
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5),
+                                              name="feedback_rating_1_to_5")]
+
+    def __str__(self) -> str:
+        return f"{self.mentorship_id}: {self.rating}"
+
+
+class MentorReport(models.Model):
+    """The mentor's short report at the end of the period, for the coordinators."""
+
+    mentorship = models.OneToOneField(Mentorship, on_delete=models.CASCADE,
+                                      related_name="report")
+    text = models.TextField(_("report"), max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.mentorship_id} report"

@@ -37,3 +37,30 @@ def can_complete(user, pair: Mentorship) -> bool:
 def can_tick(user, pair: Mentorship) -> bool:
     return pair.status == Mentorship.Status.ACTIVE and user.pk in (pair.mentor_id,
                                                                     pair.newcomer_id)
+
+
+def can_log_meeting(user, pair: Mentorship) -> bool:
+    return pair.status == Mentorship.Status.ACTIVE and user.pk == pair.mentor_id
+
+
+def period_over(pair: Mentorship) -> bool:
+    from django.utils import timezone
+
+    return pair.status in (Mentorship.Status.COMPLETED, Mentorship.Status.ENDED) or (
+        pair.status == Mentorship.Status.ACTIVE and pair.ends_on <= timezone.localdate())
+
+
+def can_give_feedback(user, pair: Mentorship) -> bool:
+    return user.pk == pair.newcomer_id and period_over(pair)
+
+
+def can_report(user, pair: Mentorship) -> bool:
+    return user.pk == pair.mentor_id and period_over(pair)
+
+
+def can_read_feedback(user, pair: Mentorship) -> bool:
+    return user.pk == pair.newcomer_id or is_coordinator(user)
+
+
+def can_read_report(user, pair: Mentorship) -> bool:
+    return user.pk == pair.mentor_id or is_coordinator(user)

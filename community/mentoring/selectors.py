@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from community.mentoring import rules
-from community.mentoring.models import Mentorship, PlanStep
+from community.mentoring.models import Feedback, MentorReport, Mentorship, PlanStep
 
 
 def pair_get_for(user, pk: int) -> Mentorship:
@@ -75,3 +75,15 @@ def mentees_of(mentor) -> list[tuple[Mentorship, Progress]]:
                  .order_by("status", "newcomer__full_name"))
     return [(pair, Progress(pair.steps_done, pair.steps_total, pair.steps_overdue))
             for pair in pairs]
+
+
+def closing_for(user, pair: Mentorship) -> dict:
+    """The feedback and the report, for those who may read them, and which are still due."""
+    feedback = Feedback.objects.filter(mentorship=pair).first()
+    report = MentorReport.objects.filter(mentorship=pair).first()
+    return {
+        "feedback": feedback if rules.can_read_feedback(user, pair) else None,
+        "report": report if rules.can_read_report(user, pair) else None,
+        "feedback_due": feedback is None and rules.can_give_feedback(user, pair),
+        "report_due": report is None and rules.can_report(user, pair),
+    }

@@ -14,7 +14,15 @@ from django.utils.translation import gettext as _
 
 from chat import services as chat
 from community.mentoring import rules
-from community.mentoring.models import Mentorship, MentorshipEvent, PlanStep, PlanTemplate
+from community.mentoring.models import (
+    Feedback,
+    Meeting,
+    MentorReport,
+    Mentorship,
+    MentorshipEvent,
+    PlanStep,
+    PlanTemplate,
+)
 from community.notifications.services import notifications_send
 
 Status = Mentorship.Status
@@ -214,3 +222,43 @@ def _close(pair: Mentorship, to: str, actor, reason: str, *, notify, text: str) 
         _tell(notify, locked, actor, f"mentoring.{to}",
               text % {"name": actor.full_name, "newcomer": locked.newcomer.full_name})
     return locked
+
+
+# --- Meetings and the end of the period ------------------------------------------------
+
+
+def meeting_log(*, mentor, pair: Mentorship, held_on: datetime.date, notes: str) -> Meeting:
+    if not rules.can_log_meeting(mentor, pair):
+        raise PermissionDenied(_("The mentor logs the pair's meetings while it runs."))
+    if held_on > timezone.localdate() or held_on < pair.starts_on:
+        raise ValidationError({"held_on": _("The meeting date must fall within the pair's "
+                                            "period, and not in the future.")})
+    return Meeting.objects.create(mentorship=pair, held_on=held_on, notes=notes.strip(),
+                                  logged_by=mentor)
+
+
+def feedback_give(*, newcomer, pair: Mentorship, rating: int, helpful: bool,
+                  comment: str = "") -> Feedback:
+    if not rules.can_give_feedback(newcomer, pair):
+        raise PermissionDenied(_("The newcomer answers the feedback form when the period ends."))
+    if rating not in range(1, 6):
+        raise ValidationError({"rating": _("Rate from 1 to 5.")})
+    try:
+        with transaction.atomic():
+            return Feedback.objects.create(mentorship=pair, rating=rating, helpful=helpful,
+                                           comment=comment.strip())
+    except IntegrityError:
+        raise ValidationError(_("You have answered already. Thank you!"),
+                              code="duplicate") from None
+
+
+def report_write(*, mentor, pair: Mentorship, text: str) -> MentorReport:
+    if not rules.can_report(mentor, pair):
+        raise PermissionDenied(_("The mentor writes the report when the period ends."))
+    if not text.strip():
+        raise ValidationError({"text": _("Write a few words.")})
+    try:
+        with transaction.atomic():
+            return MentorReport.objects.create(mentorship=pair, text=text.strip())
+    except IntegrityError:
+        raise ValidationError(_("The report is written already."), code="duplicate") from None

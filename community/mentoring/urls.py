@@ -11,5 +11,8 @@ urlpatterns = [
     path("request/", views.request_mentor, name="request"),
     path("<int:pk>/", views.pair, name="pair"),
     path("steps/<int:pk>/", views.step_toggle, name="step"),
+    path("<int:pk>/meetings/", views.meeting, name="meeting"),
+    path("<int:pk>/feedback/", views.feedback, name="feedback"),
+    path("<int:pk>/report/", views.report, name="report"),
     path("<int:pk>/<str:action>/", views.act, name="act"),
 ]

@@ -10,7 +10,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from community.forms import apply_validation_error
 from community.mentoring import rules, selectors, services
-from community.mentoring.forms import ProposeForm, ReasonForm
+from community.mentoring.forms import (
+    FeedbackForm,
+    MeetingForm,
+    ProposeForm,
+    ReasonForm,
+    ReportForm,
+)
 from community.types import AuthedRequest
 from profiles import selectors as profile_selectors
 
@@ -68,6 +74,10 @@ def pair(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "mentoring/pair.html", {
         "pair": shown, "events": shown.events.select_related("actor"),
         "steps": steps, "progress": progress, "can_tick": rules.can_tick(user, shown),
+        "meetings": shown.meetings.all(), "meeting_form": MeetingForm(),
+        "can_log_meeting": rules.can_log_meeting(user, shown),
+        "feedback_form": FeedbackForm(), "report_form": ReportForm(),
+        **selectors.closing_for(user, shown),
         "reason_form": ReasonForm(),
         "can_answer": rules.can_answer(user, shown), "can_end": rules.can_end(user, shown),
         "can_withdraw": rules.can_withdraw(user, shown),
@@ -107,3 +117,39 @@ def step_toggle(request: AuthedRequest, pk: int) -> HttpResponse:
     step = selectors.step_get_for(request.user, pk)
     services.step_set_done(user=request.user, step=step, done=request.POST.get("done") == "1")
     return redirect(f"{step.mentorship.get_absolute_url()}#step-{step.pk}")
+
+
+@login_required
+@require_POST
+def meeting(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _closing_form(request, pk, MeetingForm, lambda user, pair, data:
+                         services.meeting_log(mentor=user, pair=pair, **data))
+
+
+@login_required
+@require_POST
+def feedback(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _closing_form(request, pk, FeedbackForm, lambda user, pair, data:
+                         services.feedback_give(newcomer=user, pair=pair, **data))
+
+
+@login_required
+@require_POST
+def report(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _closing_form(request, pk, ReportForm, lambda user, pair, data:
+                         services.report_write(mentor=user, pair=pair, **data))
+
+
+def _closing_form(request: AuthedRequest, pk: int, form_class, save) -> HttpResponse:
+    """Meetings, feedback and the report: one form posted, saved, or its errors shown."""
+    shown = selectors.pair_get_for(request.user, pk)
+    form = form_class(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        save(request.user, shown, form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect(shown)
