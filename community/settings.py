@@ -311,6 +311,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 AVATAR_MAX_BYTES = env_int("AVATAR_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
 # How long a mentoring pair runs unless ended early: three months by default.
 MENTORSHIP_PERIOD_DAYS = env_int("MENTORSHIP_PERIOD_DAYS", 91, minimum=7)
+# A newcomer's question unanswered this long goes to the coordinators (escalate_questions).
+QUESTION_ESCALATION_HOURS = env_int("QUESTION_ESCALATION_HOURS", 24, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Security ---------------------------------------------------------------

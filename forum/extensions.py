@@ -1,6 +1,6 @@
-"""Places on the thread page that apps above the forum fill, such as the knowledge base.
-
-An app registers an aside in its AppConfig.ready(); the forum never imports it.
+"""Where apps above the forum plug in: asides on the thread page (the knowledge base) and
+new questions (mentoring routes them). They register in AppConfig.ready(); the forum never
+imports them.
 """
 
 from __future__ import annotations
@@ -34,3 +34,18 @@ def asides_for(thread: Thread, viewer) -> list[tuple[ThreadAside, dict]]:
         if context is not None:
             shown.append((aside, context))
     return shown
+
+
+# Called inside the transaction that creates a newcomer's question, with the thread.
+_question_listeners: list[Callable[[Thread], None]] = []
+
+
+def register_question_listener(listener: Callable[[Thread], None]) -> None:
+    """Apps above the forum learn of new questions, e.g. to route them to mentors."""
+    if listener not in _question_listeners:
+        _question_listeners.append(listener)
+
+
+def question_asked(thread: Thread) -> None:
+    for listener in _question_listeners:
+        listener(thread)

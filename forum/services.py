@@ -17,7 +17,7 @@ from community import markup, mentions, search
 from community.notifications.services import notifications_send
 from community.ratelimit import rate_limit_hit
 from community.realtime.events import send_event_on_commit
-from forum import rules, search_index
+from forum import extensions, rules, search_index
 from forum.models import (
     MAX_TREE_DEPTH,
     Category,
@@ -101,6 +101,8 @@ def thread_create(
             _mark_read(author, thread, 1)
             search.index(thread)
             _notify_new_thread(thread)
+            if kind == Thread.Kind.QUESTION and author.is_newcomer:
+                extensions.question_asked(thread)
             _notify_post(opening, mentioned=mentioned, watchers=False)
     except IntegrityError:
         if submission_token and (existing := _submitted(author, submission_token)):

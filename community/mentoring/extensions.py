@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from community.mentoring import routing
 from community.notifications.registry import register_kind
+from forum.extensions import register_question_listener
 from profiles.activity import ProfileButton, register_profile_button
 
 
@@ -19,8 +21,11 @@ def register() -> None:
                         ("mentoring.declined", _("Declined proposals")),
                         ("mentoring.withdrawn", _("Withdrawn proposals")),
                         ("mentoring.ended", _("Pairs ended early")),
-                        ("mentoring.completed", _("Completed pairs"))]:
+                        ("mentoring.completed", _("Completed pairs")),
+                        ("mentoring.question", _("Newcomers' questions in my expertise")),
+                        ("mentoring.escalated", _("Questions left unanswered"))]:
         register_kind(kind, label)
+    register_question_listener(routing.route_question)
     register_profile_button(ProfileButton(
         key="mentoring.request", label=_("Ask to be my mentor"),
         url_name="mentoring:request", shown=_may_ask, order=20))

@@ -197,3 +197,23 @@ class MentorReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentorship_id} report"
+
+
+class RoutingOptIn(models.Model):
+    """A mentor who wants newcomers' questions in their expertise or department."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="+")
+
+    def __str__(self) -> str:
+        return f"Routing for {self.user_id}"
+
+
+class QuestionEscalation(models.Model):
+    """A question that went unanswered too long and was brought to the coordinators."""
+
+    thread = models.OneToOneField("forum.Thread", on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Escalated {self.thread_id}"

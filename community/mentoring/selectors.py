@@ -9,7 +9,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from community.mentoring import rules
-from community.mentoring.models import Feedback, MentorReport, Mentorship, PlanStep
+from community.mentoring.models import (
+    Feedback,
+    MentorReport,
+    Mentorship,
+    PlanStep,
+    RoutingOptIn,
+)
 
 
 def pair_get_for(user, pk: int) -> Mentorship:
@@ -87,3 +93,7 @@ def closing_for(user, pair: Mentorship) -> dict:
         "feedback_due": feedback is None and rules.can_give_feedback(user, pair),
         "report_due": report is None and rules.can_report(user, pair),
     }
+
+
+def routing_enabled(user) -> bool:
+    return RoutingOptIn.objects.filter(user=user).exists()

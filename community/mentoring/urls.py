@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("propose/", views.propose, name="propose"),
     path("request/", views.request_mentor, name="request"),
+    path("routing/", views.routing_toggle, name="routing"),
     path("<int:pk>/", views.pair, name="pair"),
     path("steps/<int:pk>/", views.step_toggle, name="step"),
     path("<int:pk>/meetings/", views.meeting, name="meeting"),

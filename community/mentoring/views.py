@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community.forms import apply_validation_error
-from community.mentoring import rules, selectors, services
+from community.mentoring import routing, rules, selectors, services
 from community.mentoring.forms import (
     FeedbackForm,
     MeetingForm,
@@ -26,7 +26,17 @@ from profiles import selectors as profile_selectors
 def index(request: AuthedRequest) -> HttpResponse:
     pairs = list(selectors.pairs_for(request.user)[:200])
     return render(request, "mentoring/index.html", {
-        "pairs": pairs, "can_propose": rules.is_coordinator(request.user)})
+        "pairs": pairs, "can_propose": rules.is_coordinator(request.user),
+        "routing": selectors.routing_enabled(request.user) if request.user.is_mentor else None})
+
+
+@login_required
+@require_POST
+def routing_toggle(request: AuthedRequest) -> HttpResponse:
+    if not request.user.is_mentor:
+        raise PermissionDenied(_("Questions are routed to mentors."))
+    routing.routing_set(user=request.user, enabled=request.POST.get("enabled") == "1")
+    return redirect("mentoring:index")
 
 
 @login_required
