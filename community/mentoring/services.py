@@ -210,7 +210,7 @@ def mentorship_complete(*, actor, pair: Mentorship) -> Mentorship:
 
 def _close(pair: Mentorship, to: str, actor, reason: str, *, notify, text: str) -> Mentorship:
     with transaction.atomic():
-        locked = Mentorship.objects.select_for_update().select_related(
+        locked = Mentorship.objects.select_for_update(of=("self",)).select_related(
             "mentor", "newcomer", "room").get(pk=pair.pk)
         if locked.status != pair.status:
             raise ValidationError(_("The pair changed meanwhile; reload the page."))
