@@ -1,0 +1,106 @@
+"""import_employees: every row checked first, nothing half-written, a report per row."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from profiles.employee_import import import_employees
+from profiles.models import User
+
+HEADER = "email,full_name,department,position,service_start,service_end,role\n"
+
+
+def csv(*rows: str) -> bytes:
+    return (HEADER + "\n".join(rows) + "\n").encode()
+
+
+def test_good_rows_create_and_update_members(division, mentor):
+    report = import_employees(csv(
+        f"new@example.com,Новый Сотрудник,{division.name},Специалист,2026-10-01,,",
+        f"{mentor.email.upper()},{mentor.full_name},{division.name},Главный специалист,"
+        "01.02.2019,,mentor"))
+    assert (report.created, report.updated, report.errors, report.written) == (1, 1, [], True)
+    new = User.objects.get(email="new@example.com")
+    assert (new.department, new.role, new.service_start) == (
+        division, "newcomer", datetime.date(2026, 10, 1))
+    mentor.refresh_from_db()
+    assert mentor.position == "Главный специалист"
+
+
+@pytest.mark.parametrize(("row", "column"), [
+    ("bad-email,Имя,{d},,,,", "email"),
+    ("a@example.com,Имя,Нет такого отдела,,,,", "department"),
+    ("a@example.com,Имя,{d},,32.13.2020,,", "service_start"),
+    ("a@example.com,Имя,{d},,2024-01-02,2023-01-01,", "service_end"),
+    ("a@example.com,Имя,{d},,,,boss", "role"),
+    ("a@example.com,,{d},,,,", "full_name"),
+])
+def test_one_bad_row_stops_the_whole_file_and_is_reported(division, row, column):
+    report = import_employees(csv(f"ok@example.com,Хороший,{division.name},,,,",
+                                  row.format(d=division.name)))
+    assert [(e.line, e.column) for e in report.errors] == [(3, column)]
+    assert not report.written and not User.objects.filter(email="ok@example.com").exists()
+
+
+def test_duplicate_emails_in_the_file_are_reported_with_both_lines(division):
+    report = import_employees(csv(f"same@example.com,Один,{division.name},,,,",
+                                  f"SAME@example.com,Два,{division.name},,,,"))
+    assert [(e.line, e.column) for e in report.errors] == [(3, "email")]
+    assert "2" in report.errors[0].message
+
+
+def test_partial_writes_only_the_good_rows(division):
+    report = import_employees(csv(f"ok@example.com,Хороший,{division.name},,,,",
+                                  "bad,Плохой,Нет,,,,"), partial=True)
+    assert report.written and report.created == 1 and len(report.errors) == 2
+    assert User.objects.filter(email="ok@example.com").exists()
+
+
+def test_a_dry_run_reports_and_writes_nothing(division):
+    report = import_employees(csv(f"ok@example.com,Хороший,{division.name},,,,"),
+                              dry_run=True)
+    assert report.created == 1 and not report.written
+    assert not User.objects.filter(email="ok@example.com").exists()
+
+
+@pytest.mark.parametrize("data", [b"\xff\xfe\x00garbage", b"name;surname\nx;y\n", b""])
+def test_malformed_files_are_refused_whole(data):
+    report = import_employees(data)
+    assert report.errors and not report.written
+
+
+def test_semicolons_and_a_bom_are_understood(division):
+    data = ("\ufeff" + HEADER.replace(",", ";") +
+            f"semi@example.com;Точка Запятая;{division.name};;;;\n").encode()
+    assert import_employees(data).created == 1
+
+
+def test_an_import_never_demotes_a_coordinator(division, coordinator):
+    import_employees(csv(f"{coordinator.email},{coordinator.full_name},{division.name},,,,"))
+    coordinator.refresh_from_db()
+    assert coordinator.is_coordinator
+
+
+def test_the_command_shows_progress_errors_and_refuses_without_partial(division, tmp_path):
+    good = tmp_path / "good.csv"
+    good.write_bytes(csv(*(f"p{n}@example.com,Сотрудник {n},{division.name},,,,"
+                           for n in range(3))))
+    output = io.StringIO()
+    call_command("import_employees", str(good), "--dry-run", stdout=output)
+    assert "3/3" in output.getvalue() and "3 created" in output.getvalue()
+    assert not User.objects.filter(email="p0@example.com").exists()
+    call_command("import_employees", str(good), stdout=io.StringIO())
+    assert User.objects.filter(email__startswith="p").count() == 3
+
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(csv("broken,Имя,Нет,,,,"))
+    errors = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_employees", str(bad), stdout=io.StringIO(), stderr=errors)
+    assert "line 2 email" in errors.getvalue()
+    with pytest.raises(CommandError):
+        call_command("import_employees", str(tmp_path / "missing.csv"))
