@@ -164,3 +164,13 @@ class DecisionForm(forms.Form):
         label=_("Comment for the applicant"), required=False, max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class EmployeeImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file from the HR system"),
+                           help_text=_("Columns: email, full_name, department, position, "
+                                       "service_start, service_end, role."))
+    dry_run = forms.BooleanField(label=_("Only check, write nothing"), required=False,
+                                 initial=True)
+    partial = forms.BooleanField(label=_("Write the good rows even if others have errors"),
+                                 required=False)

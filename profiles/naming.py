@@ -13,7 +13,7 @@ _CYRILLIC_TO_LATIN = str.maketrans({
 })
 
 # Slugs that the /people/ URLs could confuse with a member.
-RESERVED_SLUGS = frozenset({"me", "new", "edit", "search", "admin", "suggest"})
+RESERVED_SLUGS = frozenset({"me", "new", "edit", "search", "admin", "suggest", "import"})
 
 
 def search_key(text: str) -> str:

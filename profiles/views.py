@@ -8,16 +8,18 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from community.forms import apply_validation_error
 from community.types import AuthedRequest
 from profiles import activity, selectors, services
+from profiles.employee_import import import_employees
 from profiles.forms import (
     AvatarForm,
     DecisionForm,
     DirectoryFilterForm,
+    EmployeeImportForm,
     MentorApplicationForm,
     ProfileForm,
 )
@@ -236,3 +238,25 @@ def member_suggestions(request: AuthedRequest) -> JsonResponse:
     members = selectors.members_for_mention(request.GET.get("q", ""))
     return JsonResponse({"members": [{"id": m.pk, "slug": m.slug, "name": m.full_name}
                                      for m in members]})
+
+
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def employee_import(request: AuthedRequest) -> HttpResponse:
+    """Coordinators upload the HR system's CSV; a dry run first, then the real thing."""
+    if not request.user.is_coordinator:
+        raise PermissionDenied
+    form = EmployeeImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            form.add_error("file", _("The file is larger than 5 MB."))
+        else:
+            report = import_employees(upload.read(), dry_run=form.cleaned_data["dry_run"],
+                                      partial=form.cleaned_data["partial"])
+    return render(request, "profiles/employee_import.html", {"form": form, "report": report},
+                  status=400 if form.errors else 200)

@@ -104,3 +104,19 @@ def test_the_command_shows_progress_errors_and_refuses_without_partial(division,
     assert "line 2 email" in errors.getvalue()
     with pytest.raises(CommandError):
         call_command("import_employees", str(tmp_path / "missing.csv"))
+
+
+def test_coordinators_check_then_import_on_the_page(login, coordinator, division, mentor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = csv(f"page@example.com,Со Страницы,{division.name},,,,", "broken,Имя,Нет,,,,")
+    client = login(coordinator)
+    checked = client.post("/people/import/", {"file": SimpleUploadedFile("hr.csv", data),
+                                              "dry_run": "on"})
+    page = checked.content.decode()
+    assert checked.status_code == 200 and 'id="import-report"' in page
+    assert "Нет" in page and not User.objects.filter(email="page@example.com").exists()
+    client.post("/people/import/", {"file": SimpleUploadedFile("hr.csv", data),
+                                    "partial": "on"})
+    assert User.objects.filter(email="page@example.com").exists()
+    assert login(mentor).get("/people/import/").status_code == 403
