@@ -208,7 +208,11 @@ def _change(request: AuthedRequest, slug: str, apply, done: str) -> HttpResponse
 def from_thread(request: AuthedRequest, thread_id: int) -> HttpResponse:
     thread = forum_selectors.thread_get_for(request.user, thread_id)
     kind = request.POST.get("kind", Article.Kind.PRACTICE)
-    draft = services.article_from_thread(actor=request.user, thread=thread, kind=kind)
+    try:
+        draft = services.article_from_thread(actor=request.user, thread=thread, kind=kind)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(thread)
     return redirect("knowledge:edit", slug=draft.slug)
 
 

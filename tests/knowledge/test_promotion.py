@@ -46,6 +46,12 @@ def test_newcomers_cannot_promote_and_strangers_cannot_reach_a_hidden_thread(
     assert not Article.objects.exists()
 
 
+def test_an_unknown_kind_is_refused_with_a_message_not_an_error_page(login, solved, mentor):
+    response = login(mentor).post(f"/kb/from-thread/{solved.pk}/", {"kind": "poem"})
+    assert response.status_code == 302 and response.url == solved.get_absolute_url()
+    assert not Article.objects.exists()
+
+
 def test_chat_messages_become_a_draft_in_their_order(login, mentor, mentor2):
     room = chat.channel_create(creator=mentor, name="Практики")
     chat.room_join(user=mentor2, room=room)
