@@ -154,6 +154,7 @@ INSTALLED_APPS = [
     "chat",
     "community.knowledge",
     "community.mentoring",
+    "community.analytics",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ urlpatterns = [
     path("kb/", include("community.knowledge.urls")),
     path("search/", views.search_page, name="search"),
     path("mentoring/", include("community.mentoring.urls")),
+    path("dashboard/", include("community.analytics.urls")),
     path("notifications/", include("community.notifications.urls")),
 ]
 
