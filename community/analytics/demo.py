@@ -19,9 +19,11 @@ from community.mentoring.models import Feedback, Mentorship, MentorshipEvent
 from profiles import services as profile_services
 from profiles.models import Department, User
 
-FIRST_NAMES = ["Айгуль", "Ильдар", "Гульнара", "Рустам", "Лейсан", "Марат", "Эльвира",
-               "Азат", "Алсу", "Ренат", "Диляра", "Булат", "Зарина", "Камиль", "Резеда",
-               "Тагир", "Анна", "Сергей", "Ольга", "Дмитрий"]
+WOMEN = ["Айгуль", "Гульнара", "Лейсан", "Эльвира", "Алсу", "Диляра", "Зарина", "Резеда",
+         "Анна", "Ольга"]
+MEN = ["Ильдар", "Рустам", "Марат", "Азат", "Ренат", "Булат", "Камиль", "Тагир", "Сергей",
+       "Дмитрий"]
+# Each takes «-а» for a woman: Галиев, Галиева.
 SURNAMES = ["Галиев", "Шарипов", "Нуриев", "Хайруллин", "Садыков", "Ахметов", "Мухаметов",
             "Зиннатуллин", "Фаттахов", "Иванов", "Смирнов", "Сафин", "Гилязов", "Миннуллин"]
 HIRES_PER_QUARTER = 40
@@ -61,7 +63,9 @@ def _employee(rng: random.Random, number: int, quarter: datetime.date, today: da
         end = start + datetime.timedelta(days=rng.randrange(370, 700))
     if end and end >= today:
         end = None
-    name = f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
+    woman = rng.random() < 0.5
+    name = (f"{rng.choice(WOMEN)} {rng.choice(SURNAMES)}а" if woman
+            else f"{rng.choice(MEN)} {rng.choice(SURNAMES)}")
     user = profile_services.user_create(
         email=f"history.{number}@example.com", full_name=name,
         department=rng.choice(departments), position="Специалист", service_start=start,
