@@ -18,6 +18,9 @@ class ChatConfig(AppConfig):
 
         register_kind("chat.mention", _("Mentions of you in chat"))
         search_index.register()
+        from chat import attachment_parent
+
+        attachment_parent.register()
         register_profile_button(ProfileButton(
             key="chat.direct", label=_("Send a message"), url_name="chat:direct",
             shown=lambda member, viewer: member.pk != viewer.pk and member.is_active))

@@ -7,9 +7,10 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from chat.models import MESSAGE_MAX_LENGTH, Room
+from community.attachments.forms import AttachmentsMixin
 
 
-class MessageForm(forms.Form):
+class MessageForm(AttachmentsMixin):
     body = forms.CharField(
         label=_("Message"), max_length=MESSAGE_MAX_LENGTH, strip=False,
         widget=forms.Textarea(attrs={

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from chat import rules
+from chat import attachment_parent, rules
 from chat.models import (
     MESSAGE_MAX_LENGTH,
     Membership,
@@ -20,6 +20,7 @@ from chat.models import (
 )
 from chat.serializers import message_event
 from community import markup, mentions, search
+from community.attachments.services import attachments_claim, attachments_delete_for
 from community.notifications.services import notifications_send
 from community.ratelimit import rate_limit_hit
 from community.realtime.events import (
@@ -228,6 +229,8 @@ def message_send(*, author, room: Room, body: str, client_id: str,
                 body=body, body_html=cooked["html"], body_markup_version=cooked["version"],
                 reply_to=reply_to,
             )
+            attachments_claim(owner=author, parent_kind=attachment_parent.KIND,
+                              parent_id=message.pk, text=body)
             search.index(message)
             _broadcast(message, "message")
             _notify_mentioned(message, mentioned)
@@ -254,6 +257,8 @@ def message_edit(*, editor, message: Message, body: str) -> Message:
         message.edited_at = timezone.now()
         message.seq = seq
         message.save()
+        attachments_claim(owner=editor, parent_kind=attachment_parent.KIND,
+                          parent_id=message.pk, text=body)
         search.index(message)
         _broadcast(message, "message_edited")
         _notify_mentioned(message, mentioned, already=already)
@@ -273,6 +278,7 @@ def message_delete(*, actor, message: Message) -> Message:
         message.seq = seq
         message.save()
         message.revisions.all().delete()
+        attachments_delete_for(parent_kind=attachment_parent.KIND, parent_id=message.pk)
         search.unindex(message)
         _broadcast(message, "message_deleted")
     return message

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from chat import extensions, rules, selectors, services
 from chat.forms import ChannelForm, GroupForm, InviteForm, MessageForm
 from chat.models import Message
+from community.attachments.services import text_with_uploads
 from community.forms import apply_validation_error
 from community.ratelimit import RateLimited, too_many_attempts
 from community.types import AuthedRequest
@@ -79,13 +80,14 @@ def _reply_parent(request: AuthedRequest, room) -> Message | None:
 def send(request: AuthedRequest, room_id: int) -> HttpResponse:
     """The composer without JavaScript: a plain form that posts one message."""
     room = selectors.room_get_for(request.user, room_id)
-    form = MessageForm(request.POST)
+    form = MessageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             parent = (selectors.message_get_for(request.user, form.cleaned_data["reply_to"])
                       if form.cleaned_data["reply_to"] else None)
-            message, _new = services.message_send(author=request.user, room=room,
-                                                  body=form.cleaned_data["body"],
+            body = text_with_uploads(owner=request.user, text=form.cleaned_data["body"],
+                                     uploads=form.cleaned_data["attachments"])
+            message, _new = services.message_send(author=request.user, room=room, body=body,
                                                   client_id=form.cleaned_data["client_id"],
                                                   reply_to=parent)
         except Http404:

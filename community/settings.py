@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "community",
     "community.realtime",
     "community.notifications",
+    "community.attachments",
     "profiles",
     "forum",
     "chat",
@@ -306,6 +307,23 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Uploads (photos, attachments) go to any S3-compatible store when a bucket is named.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            # Files are private: every read goes through a view that checks permission.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -315,6 +333,31 @@ MENTORSHIP_PERIOD_DAYS = env_int("MENTORSHIP_PERIOD_DAYS", 91, minimum=7)
 # A newcomer's question unanswered this long goes to the coordinators (escalate_questions).
 QUESTION_ESCALATION_HOURS = env_int("QUESTION_ESCALATION_HOURS", 24, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Attachments (community/attachments): limits per type, per member, and for what is inside.
+_MB = 1024 * 1024
+ATTACHMENT_MAX_DOCUMENT_BYTES = env_int("ATTACHMENT_MAX_DOCUMENT_BYTES", 10 * _MB, minimum=1024)
+ATTACHMENT_MAX_IMAGE_BYTES = env_int("ATTACHMENT_MAX_IMAGE_BYTES", 5 * _MB, minimum=1024)
+ATTACHMENT_QUOTA_BYTES = env_int("ATTACHMENT_QUOTA_BYTES", 500 * _MB, minimum=1024)
+ATTACHMENT_UPLOADS_PER_MINUTE = env_int("ATTACHMENT_UPLOADS_PER_MINUTE", 30, minimum=1)
+ATTACHMENT_IMAGE_MAX_PIXELS = env_int("ATTACHMENT_IMAGE_MAX_PIXELS", 50_000_000, minimum=1)
+# A real Word file inflates a few times over; a bomb, thousands of times.
+ATTACHMENT_ZIP_MAX_ENTRIES = env_int("ATTACHMENT_ZIP_MAX_ENTRIES", 10_000, minimum=1)
+ATTACHMENT_ZIP_MAX_INFLATED_BYTES = env_int("ATTACHMENT_ZIP_MAX_INFLATED_BYTES", 300 * _MB,
+                                            minimum=1)
+ATTACHMENT_ZIP_MAX_RATIO = env_int("ATTACHMENT_ZIP_MAX_RATIO", 200, minimum=1)
+ATTACHMENT_ORPHAN_HOURS = env_int("ATTACHMENT_ORPHAN_HOURS", 24, minimum=1)
+ATTACHMENT_DELETED_DAYS = env_int("ATTACHMENT_DELETED_DAYS", 30, minimum=0)
+# "x-accel-redirect" (nginx) or "x-sendfile" (Apache): the web server sends the file
+# after Django has checked who asks; unset, Django streams it itself.
+ATTACHMENT_SENDFILE = os.environ.get("ATTACHMENT_SENDFILE", "")
+if ATTACHMENT_SENDFILE not in {"", "x-accel-redirect", "x-sendfile"}:
+    raise ImproperlyConfigured("ATTACHMENT_SENDFILE must be x-accel-redirect, x-sendfile or "
+                               f"empty; got {ATTACHMENT_SENDFILE!r}")
+ATTACHMENT_SENDFILE_PREFIX = os.environ.get("ATTACHMENT_SENDFILE_PREFIX", "/protected-media/")
+if ATTACHMENT_SENDFILE and AWS_STORAGE_BUCKET_NAME:
+    raise ImproperlyConfigured("ATTACHMENT_SENDFILE serves files from the local disk; it "
+                               "cannot be used with AWS_STORAGE_BUCKET_NAME")
 
 # --- Security ---------------------------------------------------------------
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("search/", views.search_page, name="search"),
     path("mentoring/", include("community.mentoring.urls")),
     path("dashboard/", include("community.analytics.urls")),
+    path("attachments/", include("community.attachments.urls")),
     path("notifications/", include("community.notifications.urls")),
 ]
 

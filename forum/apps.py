@@ -9,6 +9,7 @@ class ForumConfig(AppConfig):
     def ready(self) -> None:
         from community import markup
         from forum import (
+            attachment_parent,
             home_panels,
             profile_panels,
             realtime,  # noqa: F401  (registers the forum's frame handlers)
@@ -24,6 +25,7 @@ class ForumConfig(AppConfig):
             selectors.public_thread_title)
         profile_panels.register()
         home_panels.register()
+        attachment_parent.register()
         search_index.register()
         from forum import demo
         from profiles.seeding import register_demo_loader

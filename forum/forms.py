@@ -6,6 +6,7 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from community.attachments.forms import AttachmentsMixin
 from forum import rules
 from forum.models import Category, Flag, Subscription, Thread
 from forum.services import MAX_BODY_LENGTH, MAX_TAGS
@@ -34,7 +35,7 @@ class SubmissionTokenMixin(forms.Form):
             self.initial.setdefault("submission_token", uuid.uuid4())
 
 
-class ThreadForm(SubmissionTokenMixin):
+class ThreadForm(AttachmentsMixin, SubmissionTokenMixin):
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(),
                                       empty_label=None)
     kind = forms.ChoiceField(label=_("Kind"), choices=Thread.Kind.choices,
@@ -43,7 +44,7 @@ class ThreadForm(SubmissionTokenMixin):
     body = BodyField()
     tags = ExpertiseField(label=_("Tags"), required=False)
 
-    field_order = ["category", "kind", "title", "body", "tags"]
+    field_order = ["category", "kind", "title", "body", "attachments", "tags"]
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -58,13 +59,17 @@ class ThreadForm(SubmissionTokenMixin):
         return tags
 
 
-class ReplyForm(SubmissionTokenMixin):
+class ReplyForm(AttachmentsMixin, SubmissionTokenMixin):
     body = BodyField(label=_("Your reply"))
 
+    field_order = ["body", "attachments"]
 
-class EditForm(forms.Form):
+
+class EditForm(AttachmentsMixin):
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     body = BodyField()
+
+    field_order = ["title", "body", "attachments"]
 
     def __init__(self, *args, opening: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)

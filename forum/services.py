@@ -14,10 +14,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from community import markup, mentions, search
+from community.attachments.services import attachments_claim, attachments_delete_for
 from community.notifications.services import notifications_send
 from community.ratelimit import rate_limit_hit
 from community.realtime.events import send_event_on_commit
-from forum import extensions, rules, search_index
+from forum import attachment_parent, extensions, rules, search_index
 from forum.models import (
     MAX_TREE_DEPTH,
     Category,
@@ -93,6 +94,8 @@ def thread_create(
                 body=body, body_html=cooked["html"], body_markup_version=cooked["version"],
                 submission_token=submission_token,
             )
+            attachments_claim(owner=author, parent_kind=attachment_parent.KIND,
+                              parent_id=opening.pk, text=body)
             Category.objects.filter(pk=category.pk).update(
                 thread_count=F("thread_count") + 1, post_count=F("post_count") + 1,
                 last_activity_at=thread.created_at,
@@ -158,6 +161,8 @@ def _insert_reply(*, author, thread: Thread, parent: Post | None, body: str, coo
             body_html=cooked["html"], body_markup_version=cooked["version"],
             submission_token=submission_token,
         )
+        attachments_claim(owner=author, parent_kind=attachment_parent.KIND, parent_id=post.pk,
+                          text=body)
         Thread.objects.filter(pk=thread.pk).update(
             post_sequence=number, reply_count=F("reply_count") + 1,
             last_activity_at=post.created_at, last_poster=author,
@@ -199,6 +204,8 @@ def post_edit(*, editor, post: Post, body: str, title: str | None = None) -> Pos
             post.edit_count += 1
             post.edited_at = timezone.now()
             post.save()
+            attachments_claim(owner=editor, parent_kind=attachment_parent.KIND, parent_id=post.pk,
+                              text=body)
             _notify_post(post, mentioned=mentioned, already=already, watchers=False)
         if title is not None and post.is_opening:
             title = " ".join(title.split())
@@ -218,6 +225,7 @@ def post_delete(*, actor, post: Post) -> Post:
     with transaction.atomic():
         Post.objects.filter(pk=post.pk).update(is_deleted=True)
         post.is_deleted = True
+        attachments_delete_for(parent_kind=attachment_parent.KIND, parent_id=post.pk)
         if post.thread.accepted_answer_id == post.pk:
             Thread.objects.filter(pk=post.thread_id).update(accepted_answer=None)
         if actor.pk != post.author_id:

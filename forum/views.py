@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from community import markup, search
+from community.attachments.services import text_with_uploads
 from community.forms import apply_validation_error
 from community.ratelimit import RateLimited, too_many_attempts
 from community.types import AuthedRequest
@@ -65,7 +66,8 @@ def thread_new(request: AuthedRequest) -> HttpResponse:
     initial = {}
     if slug := request.GET.get("category"):
         initial["category"] = selectors.category_by_slug(slug)
-    form = ThreadForm(request.POST or None, user=request.user, initial=initial)
+    form = ThreadForm(request.POST or None, request.FILES or None, user=request.user,
+                      initial=initial)
     if not form.fields["category"].queryset.exists():
         raise PermissionDenied(_("You cannot start threads in any category."))
     if request.method == "POST" and form.is_valid():
@@ -73,7 +75,9 @@ def thread_new(request: AuthedRequest) -> HttpResponse:
         try:
             thread = services.thread_create(
                 author=request.user, category=data["category"], kind=data["kind"],
-                title=data["title"], body=data["body"], tags=data["tags"],
+                title=data["title"], body=text_with_uploads(
+                    owner=request.user, text=data["body"], uploads=data["attachments"]),
+                tags=data["tags"],
                 submission_token=data["submission_token"],
             )
         except RateLimited as error:
@@ -166,11 +170,13 @@ def _post_context(user, thread) -> dict:
 def reply(request: AuthedRequest, pk: int) -> HttpResponse:
     parent = selectors.post_get_for(request.user, pk)
     thread = selectors.thread_get_for(request.user, parent.thread_id, write=True)
-    form = ReplyForm(request.POST or None)
+    form = ReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             post = services.post_reply(author=request.user, thread=thread, parent=parent,
-                                       body=form.cleaned_data["body"],
+                                       body=text_with_uploads(
+                                           owner=request.user, text=form.cleaned_data["body"],
+                                           uploads=form.cleaned_data["attachments"]),
                                        submission_token=form.cleaned_data["submission_token"])
         except RateLimited as error:
             return too_many_attempts(request, error.message)
@@ -188,12 +194,13 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     post = selectors.post_get_for(request.user, pk)
     if not rules.can_edit_post(request.user, post):
         raise PermissionDenied(_("You cannot edit this post."))
-    form = EditForm(request.POST or None, opening=post.is_opening,
+    form = EditForm(request.POST or None, request.FILES or None, opening=post.is_opening,
                     initial={"body": post.body, "title": post.thread.title})
     if request.method == "POST" and form.is_valid():
         try:
-            services.post_edit(editor=request.user, post=post, body=form.cleaned_data["body"],
-                               title=form.cleaned_data.get("title"))
+            services.post_edit(editor=request.user, post=post, body=text_with_uploads(
+                owner=request.user, text=form.cleaned_data["body"],
+                uploads=form.cleaned_data["attachments"]), title=form.cleaned_data.get("title"))
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

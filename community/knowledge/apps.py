@@ -9,11 +9,12 @@ class KnowledgeConfig(AppConfig):
 
     def ready(self) -> None:
         from community import markup
-        from community.knowledge import extensions, search_index, selectors
+        from community.knowledge import attachment_parent, extensions, search_index, selectors
         from community.knowledge.models import Article
 
         extensions.register()
         search_index.register()
+        attachment_parent.register()
         from community.knowledge import demo
         from profiles.seeding import register_demo_loader
 

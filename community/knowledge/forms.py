@@ -3,6 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from community.attachments.forms import AttachmentsMixin
+from community.attachments.models import Attachment
+from community.attachments.services import text_with
 from community.knowledge.models import (
     BODY_MAX_LENGTH,
     NOTE_MAX_LENGTH,
@@ -18,7 +21,7 @@ from profiles.forms import ExpertiseField
 MAX_TAGS = 8
 
 
-class ArticleForm(forms.Form):
+class ArticleForm(AttachmentsMixin):
     """An article's text, or a practice's sections; with the revision the edit started from."""
 
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
@@ -46,7 +49,7 @@ class ArticleForm(forms.Form):
                     widget=forms.Textarea(attrs={"rows": 5}))
         self.order_fields(["title", "summary", "body",
                            *[f"section_{key}" for key, _label in PRACTICE_SECTIONS],
-                           "collection", "tags", "note"])
+                           "attachments", "collection", "tags", "note"])
 
     @classmethod
     def initial_for(cls, article: Article) -> dict:
@@ -62,12 +65,19 @@ class ArticleForm(forms.Form):
             raise forms.ValidationError(_("At most %(count)d tags.") % {"count": MAX_TAGS})
         return tags
 
-    def content(self) -> Content:
+    def content(self, attached: list[Attachment]) -> Content:
+        """The text as written, with files from the plain field added at the end of the
+        article, or of a practice's resources."""
         data = self.cleaned_data
-        return Content(
-            title=data["title"], summary=data["summary"], body=data.get("body", ""),
-            sections={key: data.get(f"section_{key}", "") for key, _label in PRACTICE_SECTIONS},
-            collection=data["collection"], tags=list(data["tags"]))
+        sections = {key: data.get(f"section_{key}", "") for key, _label in PRACTICE_SECTIONS}
+        body = data.get("body", "")
+        if self.kind == Article.Kind.PRACTICE:
+            sections["resources"] = text_with(sections["resources"], attached)
+        else:
+            body = text_with(body, attached)
+        return Content(title=data["title"], summary=data["summary"], body=body,
+                       sections=sections, collection=data["collection"],
+                       tags=list(data["tags"]))
 
 
 class VerifyForm(forms.Form):

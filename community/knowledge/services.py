@@ -14,7 +14,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from community import markup, search
-from community.knowledge import rules
+from community.attachments.services import attachments_claim
+from community.knowledge import attachment_parent, rules
 from community.knowledge.models import (
     BODY_MAX_LENGTH,
     PRACTICE_SECTIONS,
@@ -129,6 +130,8 @@ def article_create(*, author, kind: str, content: Content, note: str = "",
                 article.save(update_fields=["revision"])
                 _credit(article, [author], ArticleCredit.Role.AUTHOR)
                 _credit(article, contributors, ArticleCredit.Role.CONTRIBUTOR)
+                attachments_claim(owner=author, parent_kind=attachment_parent.KIND,
+                                  parent_id=article.pk, text=article.body)
                 return article
         except IntegrityError:  # another article took the slug a moment ago
             continue
@@ -151,6 +154,8 @@ def article_revise(*, editor, article: Article, base_revision: int, content: Con
         locked.save()
         locked.tags.set(content.tags)
         _credit(locked, [editor], ArticleCredit.Role.CONTRIBUTOR)
+        attachments_claim(owner=editor, parent_kind=attachment_parent.KIND,
+                          parent_id=locked.pk, text=locked.body)
         search.index(locked)
     return locked
 

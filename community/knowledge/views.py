@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chat import selectors as chat_selectors
+from community.attachments.services import attachments_upload_all
 from community.forms import apply_validation_error
 from community.knowledge import rules, selectors, services
 from community.knowledge.forms import ArticleForm, VerifyForm
@@ -88,11 +89,11 @@ def new(request: AuthedRequest) -> HttpResponse:
     kind = request.POST.get("kind") or request.GET.get("kind") or Article.Kind.ARTICLE
     if kind not in Article.Kind.values:
         kind = Article.Kind.ARTICLE
-    form = ArticleForm(request.POST or None, kind=kind)
+    form = ArticleForm(request.POST or None, request.FILES or None, kind=kind)
     if request.method == "POST" and form.is_valid():
         try:
             created = services.article_create(author=request.user, kind=kind,
-                                              content=form.content(),
+                                              content=form.content(_uploaded(request, form)),
                                               note=form.cleaned_data["note"])
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -106,14 +107,15 @@ def new(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit(request: AuthedRequest, slug: str) -> HttpResponse:
     shown = selectors.article_get_for(request.user, slug, edit=True)
-    form = ArticleForm(request.POST or None, kind=shown.kind,
+    form = ArticleForm(request.POST or None, request.FILES or None, kind=shown.kind,
                        initial=ArticleForm.initial_for(shown))
     context = {"form": form, "kind": shown.kind, "article": shown}
     if request.method == "POST" and form.is_valid():
         try:
             services.article_revise(editor=request.user, article=shown,
                                     base_revision=form.cleaned_data["base_revision"] or 0,
-                                    content=form.content(), note=form.cleaned_data["note"])
+                                    content=form.content(_uploaded(request, form)),
+                                    note=form.cleaned_data["note"])
         except services.EditConflict as conflict:
             return _conflict(request, shown, form, conflict.current)
         except ValidationError as error:
@@ -122,6 +124,10 @@ def edit(request: AuthedRequest, slug: str) -> HttpResponse:
             messages.success(request, _("Saved as a new revision."))
             return redirect(shown)
     return render(request, "knowledge/edit.html", context, status=400 if form.errors else 200)
+
+
+def _uploaded(request: AuthedRequest, form: ArticleForm) -> list:
+    return attachments_upload_all(owner=request.user, uploads=form.cleaned_data["attachments"])
 
 
 def _conflict(request: AuthedRequest, shown: Article, form: ArticleForm, current) -> HttpResponse:

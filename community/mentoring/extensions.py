@@ -1,10 +1,12 @@
-"""Mentoring's notification kinds and its button on mentors' profiles."""
+"""Mentoring's notification kinds, its button on mentors' profiles, and who reads the
+files of a pair's meeting notes (the pair and the coordinators)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from community.mentoring import routing
+from community.attachments.parents import ParentKind, register_parent_kind
+from community.mentoring import routing, rules, services
 from community.notifications.registry import register_kind
 from forum.extensions import register_question_listener
 from profiles.activity import ProfileButton, register_profile_button
@@ -15,7 +17,15 @@ def _may_ask(member, viewer) -> bool:
             and member.accepting_mentees)
 
 
+def _meeting_readable(user, meeting_id: int) -> bool:
+    from community.mentoring.models import Meeting
+
+    meeting = Meeting.objects.select_related("mentorship").filter(pk=meeting_id).first()
+    return meeting is not None and rules.can_see(user, meeting.mentorship)
+
+
 def register() -> None:
+    register_parent_kind(ParentKind(services.MEETING_FILES, _meeting_readable))
     for kind, label in [("mentoring.proposed", _("Proposals to mentor someone")),
                         ("mentoring.started", _("Pairs that started")),
                         ("mentoring.declined", _("Declined proposals")),

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from community.attachments.forms import AttachmentListMixin
 from community.mentoring import selectors
 
 
@@ -30,10 +31,12 @@ class ReasonForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(AttachmentListMixin):
     held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     notes = forms.CharField(label=_("Notes"), max_length=4000, required=False,
                             widget=forms.Textarea(attrs={"rows": 3}))
+
+    field_order = ["held_on", "notes", "attachments"]
 
 
 class FeedbackForm(forms.Form):

@@ -7,12 +7,14 @@ import datetime
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chat import services as chat
+from community.attachments.services import attachments_attach, attachments_upload_all
 from community.mentoring import rules
 from community.mentoring.models import (
     Feedback,
@@ -26,6 +28,8 @@ from community.mentoring.models import (
 from community.notifications.services import notifications_send
 
 Status = Mentorship.Status
+# Meetings' files belong to the meeting; community.mentoring.apps registers who reads them.
+MEETING_FILES = "mentoring.meeting"
 
 
 def _validate_pairing(mentor, newcomer) -> None:
@@ -227,14 +231,22 @@ def _close(pair: Mentorship, to: str, actor, reason: str, *, notify, text: str) 
 # --- Meetings and the end of the period ------------------------------------------------
 
 
-def meeting_log(*, mentor, pair: Mentorship, held_on: datetime.date, notes: str) -> Meeting:
+def meeting_log(*, mentor, pair: Mentorship, held_on: datetime.date, notes: str,
+                attachments: list[UploadedFile] = (), attachment_keys: set[str] = frozenset()
+                ) -> Meeting:
+    """The mentor's note of a meeting, with files (uploaded with it or just before)."""
     if not rules.can_log_meeting(mentor, pair):
         raise PermissionDenied(_("The mentor logs the pair's meetings while it runs."))
     if held_on > timezone.localdate() or held_on < pair.starts_on:
         raise ValidationError({"held_on": _("The meeting date must fall within the pair's "
                                             "period, and not in the future.")})
-    return Meeting.objects.create(mentorship=pair, held_on=held_on, notes=notes.strip(),
-                                  logged_by=mentor)
+    uploaded = attachments_upload_all(owner=mentor, uploads=list(attachments))
+    with transaction.atomic():
+        meeting = Meeting.objects.create(mentorship=pair, held_on=held_on, notes=notes.strip(),
+                                         logged_by=mentor)
+        attachments_attach(owner=mentor, keys={a.key for a in uploaded} | set(attachment_keys),
+                           parent_kind=MEETING_FILES, parent_id=meeting.pk)
+    return meeting
 
 
 def feedback_give(*, newcomer, pair: Mentorship, rating: int, helpful: bool,

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from community.attachments.selectors import attachments_of
 from community.forms import apply_validation_error
 from community.mentoring import routing, rules, selectors, services
 from community.mentoring.forms import (
@@ -84,7 +85,7 @@ def pair(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "mentoring/pair.html", {
         "pair": shown, "events": shown.events.select_related("actor"),
         "steps": steps, "progress": progress, "can_tick": rules.can_tick(user, shown),
-        "meetings": shown.meetings.all(), "meeting_form": MeetingForm(),
+        "meetings": _meetings_with_files(shown), "meeting_form": MeetingForm(),
         "can_log_meeting": rules.can_log_meeting(user, shown),
         "feedback_form": FeedbackForm(), "report_form": ReportForm(),
         **selectors.closing_for(user, shown),
@@ -93,6 +94,14 @@ def pair(request: AuthedRequest, pk: int) -> HttpResponse:
         "can_withdraw": rules.can_withdraw(user, shown),
         "can_complete": rules.can_complete(user, shown),
     })
+
+
+def _meetings_with_files(pair) -> list:
+    meetings = list(pair.meetings.all())
+    files = attachments_of(services.MEETING_FILES, [meeting.pk for meeting in meetings])
+    for meeting in meetings:
+        meeting.files = files.get(meeting.pk, [])
+    return meetings
 
 
 _ACTIONS = {
@@ -153,7 +162,7 @@ def report(request: AuthedRequest, pk: int) -> HttpResponse:
 def _closing_form(request: AuthedRequest, pk: int, form_class, save) -> HttpResponse:
     """Meetings, feedback and the report: one form posted, saved, or its errors shown."""
     shown = selectors.pair_get_for(request.user, pk)
-    form = form_class(request.POST)
+    form = form_class(request.POST, request.FILES)
     try:
         if not form.is_valid():
             raise ValidationError(form.errors)

@@ -1,5 +1,6 @@
 // Progressive enhancements; every page works without this file.
 import { on } from "./realtime.js";
+import "./attachments.js";
 
 // The language switcher applies the choice at once; its button stays for no-JS visitors.
 const languageSelect = document.getElementById("language-select");

@@ -1,0 +1,90 @@
+"""Images are decoded, checked and encoded afresh: what is stored carries no metadata.
+
+A photo from a phone knows where it was taken (EXIF GPS) and by which camera; a fresh
+encode keeps the pixels and the colour profile only. Decoding is where hostile files bite,
+so the pixel count is checked before the pixels are read, and a truncated or lying file is
+refused rather than half-read.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import IO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+THUMBNAIL_SIZE = (480, 480)
+_DECODE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError,
+                  Image.DecompressionBombError, Image.DecompressionBombWarning)
+
+
+@dataclass(frozen=True)
+class Encoded:
+    content: bytes
+    thumbnail: bytes
+    thumbnail_extension: str
+    width: int
+    height: int
+
+
+@contextmanager
+def decoded(upload: IO[bytes], formats: set[str], max_pixels: int) -> Iterator[Image.Image]:
+    """The image, fully read and upright; a ValidationError for anything else."""
+    not_an_image = ValidationError(_("The image is damaged or not an image."), code="damaged")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            upload.seek(0)
+            with Image.open(upload) as probe:
+                if probe.format not in formats:
+                    raise not_an_image
+                if probe.width * probe.height * getattr(probe, "n_frames", 1) > max_pixels:
+                    raise ValidationError(_("The image has too many pixels."),
+                                          code="too_many_pixels")
+                probe.verify()
+            upload.seek(0)
+            with Image.open(upload) as image:
+                image.load()
+                yield image
+    except _DECODE_ERRORS:
+        raise not_an_image from None
+    finally:
+        upload.seek(0)
+
+
+def reencode(upload: IO[bytes], pillow_format: str) -> Encoded:
+    """A clean copy in the same format (animation kept), and a thumbnail for previews."""
+    with decoded(upload, {pillow_format}, settings.ATTACHMENT_IMAGE_MAX_PIXELS) as image:
+        animated = getattr(image, "is_animated", False)
+        upright = image if animated else ImageOps.exif_transpose(image)
+        out = io.BytesIO()
+        options = {"icc_profile": image.info["icc_profile"]} if "icc_profile" in image.info \
+            else {}
+        if animated:
+            options.update(save_all=True, loop=image.info.get("loop", 0),
+                           duration=image.info.get("duration", 100))
+        if pillow_format == "JPEG":
+            options.update(quality=90, optimize=True)
+        upright.save(out, format=pillow_format, **options)
+        thumbnail, extension = _thumbnail(upright)
+        return Encoded(out.getvalue(), thumbnail, extension, upright.width, upright.height)
+
+
+def _thumbnail(image: Image.Image) -> tuple[bytes, str]:
+    """JPEG for photos, PNG where there is transparency to keep."""
+    frame = image.copy()
+    frame.thumbnail(THUMBNAIL_SIZE)
+    transparent = frame.mode in ("RGBA", "LA", "PA") or "transparency" in frame.info
+    out = io.BytesIO()
+    if transparent:
+        frame.convert("RGBA").save(out, format="PNG", optimize=True)
+        return out.getvalue(), "png"
+    frame.convert("RGB").save(out, format="JPEG", quality=82, optimize=True)
+    return out.getvalue(), "jpg"
