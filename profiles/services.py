@@ -16,9 +16,10 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ImageOps
 
 from community import markup, search
+from community.attachments import images
 from profiles import naming
 from profiles.models import Department, ExpertiseTag, MentorApplication, User
 
@@ -136,22 +137,13 @@ def _reencode_avatar(upload: UploadedFile) -> bytes:
     not_an_image = ValidationError(
         _("Upload a photo in JPEG, PNG, GIF or WebP format."), code="not_an_image"
     )
-    try:
-        with Image.open(upload) as probe:
-            if probe.format not in AVATAR_FORMATS:
-                raise not_an_image
-            if probe.width * probe.height > AVATAR_MAX_PIXELS:
-                raise ValidationError(_("The photo has too many pixels."), code="too_large")
-            probe.verify()
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image = ImageOps.exif_transpose(image)
-            image = ImageOps.fit(image.convert("RGB"), (AVATAR_SIZE, AVATAR_SIZE))
-            out = io.BytesIO()
-            # A fresh encode carries no EXIF (no GPS position, no camera serial).
-            image.save(out, format="JPEG", quality=88, optimize=True)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise not_an_image from None
+    with images.decoded(upload, AVATAR_FORMATS, AVATAR_MAX_PIXELS,
+                        not_an_image=not_an_image) as image:
+        image = ImageOps.fit(ImageOps.exif_transpose(image).convert("RGB"),
+                             (AVATAR_SIZE, AVATAR_SIZE))
+        out = io.BytesIO()
+        # A fresh encode carries no EXIF (no GPS position, no camera serial).
+        image.save(out, format="JPEG", quality=88, optimize=True)
     return out.getvalue()
 
 

@@ -7,6 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -136,11 +137,17 @@ def avatar_upload(request: AuthedRequest) -> HttpResponse:
             services.avatar_set(user=request.user, upload=form.cleaned_data["avatar"])
         except ValidationError as error:
             form.add_error("avatar", error)
+    # The page's script sends the photo itself, with a progress bar, and asks for JSON.
+    wants_json = not request.accepts("text/html")
     if form.errors:
+        if wants_json:
+            return JsonResponse({"error": " ".join(form.errors["avatar"])}, status=400)
         return render(request, "profiles/profile_edit.html", {
             "form": ProfileForm(instance=request.user), "avatar_form": form,
         }, status=400)
     messages.success(request, _("Your photo has been updated."))
+    if wants_json:
+        return JsonResponse({"redirect": reverse("profiles:edit")})
     return redirect("profiles:edit")
 
 

@@ -21,6 +21,11 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 THUMBNAIL_SIZE = (480, 480)
+# Per allowed type: what Pillow may find inside, and what we write. A phone's JPEG is often
+# MPO (several pictures, the first being the photo); it is stored as a plain JPEG.
+FORMATS = {"png": ({"PNG"}, "PNG"), "jpeg": ({"JPEG", "MPO"}, "JPEG"),
+           "gif": ({"GIF"}, "GIF"), "webp": ({"WEBP"}, "WEBP")}
+ANIMATED = {"GIF", "WEBP"}
 _DECODE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError,
                   Image.DecompressionBombError, Image.DecompressionBombWarning)
 
@@ -35,9 +40,11 @@ class Encoded:
 
 
 @contextmanager
-def decoded(upload: IO[bytes], formats: set[str], max_pixels: int) -> Iterator[Image.Image]:
-    """The image, fully read and upright; a ValidationError for anything else."""
-    not_an_image = ValidationError(_("The image is damaged or not an image."), code="damaged")
+def decoded(upload: IO[bytes], formats: set[str], max_pixels: int, *,
+            not_an_image: ValidationError | None = None) -> Iterator[Image.Image]:
+    """The image, fully read; a ValidationError (`not_an_image`) for anything else."""
+    not_an_image = not_an_image or ValidationError(_("The image is damaged or not an image."),
+                                                   code="damaged")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -59,10 +66,11 @@ def decoded(upload: IO[bytes], formats: set[str], max_pixels: int) -> Iterator[I
         upload.seek(0)
 
 
-def reencode(upload: IO[bytes], pillow_format: str) -> Encoded:
+def reencode(upload: IO[bytes], file_type: str) -> Encoded:
     """A clean copy in the same format (animation kept), and a thumbnail for previews."""
-    with decoded(upload, {pillow_format}, settings.ATTACHMENT_IMAGE_MAX_PIXELS) as image:
-        animated = getattr(image, "is_animated", False)
+    accepted, pillow_format = FORMATS[file_type]
+    with decoded(upload, accepted, settings.ATTACHMENT_IMAGE_MAX_PIXELS) as image:
+        animated = pillow_format in ANIMATED and getattr(image, "is_animated", False)
         upright = image if animated else ImageOps.exif_transpose(image)
         out = io.BytesIO()
         options = {"icc_profile": image.info["icc_profile"]} if "icc_profile" in image.info \

@@ -23,7 +23,6 @@ from community.ratelimit import rate_limit_hit
 
 # How an attachment is referred to in a post's or message's text: its download path.
 REFERENCE = re.compile(rf"/attachments/({KEY_PATTERN})(?![A-Za-z0-9_-])")
-PILLOW_FORMATS = {"png": "PNG", "jpeg": "JPEG", "gif": "GIF", "webp": "WEBP"}
 
 
 def attachment_upload(*, owner, upload: UploadedFile) -> Attachment:
@@ -46,7 +45,7 @@ def attachment_upload(*, owner, upload: UploadedFile) -> Attachment:
                             kind=file_type.kind, file_type=file_type.name,
                             content_type=file_type.content_type)
     if is_image:
-        encoded = images.reencode(upload, PILLOW_FORMATS[file_type.name])
+        encoded = images.reencode(upload, file_type.name)
         content, thumbnail = ContentFile(encoded.content), ContentFile(encoded.thumbnail)
         attachment.width, attachment.height = encoded.width, encoded.height
     else:

@@ -112,12 +112,12 @@ def edit(request: AuthedRequest, slug: str) -> HttpResponse:
     context = {"form": form, "kind": shown.kind, "article": shown}
     if request.method == "POST" and form.is_valid():
         try:
+            mine = form.content(_uploaded(request, form))
             services.article_revise(editor=request.user, article=shown,
                                     base_revision=form.cleaned_data["base_revision"] or 0,
-                                    content=form.content(_uploaded(request, form)),
-                                    note=form.cleaned_data["note"])
+                                    content=mine, note=form.cleaned_data["note"])
         except services.EditConflict as conflict:
-            return _conflict(request, shown, form, conflict.current)
+            return _conflict(request, shown, mine, conflict.current)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -130,11 +130,15 @@ def _uploaded(request: AuthedRequest, form: ArticleForm) -> list:
     return attachments_upload_all(owner=request.user, uploads=form.cleaned_data["attachments"])
 
 
-def _conflict(request: AuthedRequest, shown: Article, form: ArticleForm, current) -> HttpResponse:
-    """Both versions side by side; the form keeps the editor's text, based on the new revision."""
-    mine = form.content()
+def _conflict(request: AuthedRequest, shown: Article, mine: services.Content,
+              current) -> HttpResponse:
+    """Both versions side by side; the form keeps the editor's text (with the files they
+    attached), based on the new revision."""
     data = request.POST.copy()
     data["base_revision"] = str(current.number)
+    data["body"] = mine.body
+    for key, text in (mine.sections or {}).items():  # setting replaces; update() would append
+        data[f"section_{key}"] = text
     return render(request, "knowledge/edit.html", {
         "form": ArticleForm(data, kind=shown.kind), "kind": shown.kind, "article": shown,
         "conflict": current,

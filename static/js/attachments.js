@@ -10,10 +10,11 @@ function csrfToken(form) {
   return form.querySelector("[name=csrfmiddlewaretoken]")?.value ?? "";
 }
 
-function upload(file, form, onProgress) {
+// Posts a form's data with upload progress; resolves with the JSON answer of a 2xx.
+function post(url, body, form, onProgress) {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
-    request.open("POST", UPLOAD_URL);
+    request.open("POST", url);
     request.setRequestHeader("X-CSRFToken", csrfToken(form));
     request.setRequestHeader("Accept", "application/json");
     request.responseType = "json";
@@ -21,14 +22,37 @@ function upload(file, form, onProgress) {
       if (event.lengthComputable) onProgress(event.loaded / event.total);
     });
     request.addEventListener("load", () => {
-      if (request.status === 201 && request.response) resolve(request.response);
-      else reject(new Error(request.response?.error || labels.failed));
+      if (request.status >= 200 && request.status < 300 && request.response) {
+        resolve(request.response);
+      } else {
+        reject(new Error(request.response?.error || labels.failed));
+      }
     });
     request.addEventListener("error", () => reject(new Error(labels.failed)));
-    const body = new FormData();
-    body.append("file", file, file.name || "screenshot.png");
     request.send(body);
   });
+}
+
+function upload(file, form, onProgress) {
+  const body = new FormData();
+  body.append("file", file, file.name || "screenshot.png");
+  return post(UPLOAD_URL, body, form, onProgress);
+}
+
+function progressBar(name) {
+  const bar = document.createElement("progress");
+  bar.max = 1;
+  bar.value = 0;
+  bar.setAttribute("aria-label", `${labels.uploading} ${name}`);
+  return bar;
+}
+
+function alertText(text) {
+  const message = document.createElement("span");
+  message.className = "attach-error";
+  message.setAttribute("role", "alert");
+  message.textContent = text;
+  return message;
 }
 
 function insertAtCursor(textarea, text) {
@@ -103,10 +127,7 @@ class Attacher {
     const row = document.createElement("li");
     const name = document.createElement("span");
     name.textContent = file.name || labels.pasted;
-    const bar = document.createElement("progress");
-    bar.max = 1;
-    bar.value = 0;
-    bar.setAttribute("aria-label", `${labels.uploading} ${name.textContent}`);
+    const bar = progressBar(name.textContent);
     row.append(name, " ", bar);
     this.list.append(row);
     this.pending += 1;
@@ -115,11 +136,7 @@ class Attacher {
       this.done(row, bar, attachment, textarea);
     } catch (error) {
       bar.remove();
-      const message = document.createElement("span");
-      message.className = "attach-error";
-      message.setAttribute("role", "alert");
-      message.textContent = error.message;
-      row.append(message);
+      row.append(alertText(error.message));
     } finally {
       this.pending -= 1;
     }
@@ -155,6 +172,41 @@ class Attacher {
 
 for (const input of document.querySelectorAll("input[type=file][data-attachments]")) {
   new Attacher(input);
+}
+
+// A form that uploads a file itself (the profile photo): the file can be dropped on it,
+// and it is sent with a progress bar; the server answers JSON, then the page moves on.
+for (const form of document.querySelectorAll("form[data-upload-progress]")) {
+  const input = form.querySelector("input[type=file]");
+  const status = document.createElement("p");
+  status.setAttribute("aria-live", "polite");
+  form.append(status);
+  form.addEventListener("dragover", (event) => {
+    if (![...event.dataTransfer.types].includes("Files")) return;
+    event.preventDefault();
+    form.classList.add("is-drop-target");
+  });
+  form.addEventListener("dragleave", () => form.classList.remove("is-drop-target"));
+  form.addEventListener("drop", (event) => {
+    form.classList.remove("is-drop-target");
+    if (!event.dataTransfer.files.length) return;
+    event.preventDefault();
+    input.files = event.dataTransfer.files;
+    form.requestSubmit();
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const bar = progressBar(input.files[0]?.name ?? "");
+    status.replaceChildren(bar);
+    try {
+      const answer = await post(form.action, new FormData(form), form, (share) => {
+        bar.value = share;
+      });
+      window.location.assign(answer.redirect);
+    } catch (error) {
+      status.replaceChildren(alertText(error.message));
+    }
+  });
 }
 
 // A picture in a post or a message opens over the page; Escape or a click closes it.
