@@ -5,12 +5,21 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from community.attachments.models import KEY_PATTERN
 
 KEY = re.compile(KEY_PATTERN)
 MAX_KEYS = 20
+
+
+def _size_limit(setting: str):
+    """The limit in the reader's language («10,0 МБ»), worked out when the page is drawn."""
+    return lazy(lambda: filesizeformat(getattr(settings, setting)), str)()
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -29,10 +38,12 @@ class FilesField(forms.FileField):
     def __init__(self, *, inline: bool = True, **kwargs) -> None:
         kwargs.setdefault("label", _("Attach files"))
         kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", _(
-            "Documents (PDF, Word, Excel, PowerPoint, OpenDocument, text, CSV) up to 10 MB, "
-            "images (PNG, JPEG, GIF, WebP) up to 5 MB. You can also drop files on the text "
-            "or paste a screenshot."))
+        kwargs.setdefault("help_text", format_lazy(
+            _("Documents (PDF, Word, Excel, PowerPoint, OpenDocument, text, CSV) up to "
+              "{documents}, images (PNG, JPEG, GIF, WebP) up to {images}. You can also drop "
+              "files on the text or paste a screenshot."),
+            documents=_size_limit("ATTACHMENT_MAX_DOCUMENT_BYTES"),
+            images=_size_limit("ATTACHMENT_MAX_IMAGE_BYTES")))
         super().__init__(**kwargs)
         self.widget.attrs.update({"data-attachments": "" if inline else "list",
                                   "multiple": True})
