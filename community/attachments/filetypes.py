@@ -8,6 +8,7 @@ trusts it: a "docx" that inflates to gigabytes is a bomb, not a document.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -127,12 +128,15 @@ def _text_type(head: bytes, extension: str) -> FileType | None:
     if extension not in TXT.extensions + CSV.extensions or b"\x00" in head:
         return None
     # The head may end inside a multi-byte character: decode incrementally.
-    for encoding in ("utf-8", "cp1251"):
+    for encoding, charset in (("utf-8", "utf-8"), ("cp1251", "windows-1251")):
         try:
             codecs.getincrementaldecoder(encoding)().decode(head, final=False)
         except UnicodeDecodeError:
             continue
-        return CSV if extension in CSV.extensions else TXT
+        found = CSV if extension in CSV.extensions else TXT
+        # Stored as sent; the download names the code page it was written in.
+        media_type = found.content_type.split(";")[0]
+        return dataclasses.replace(found, content_type=f"{media_type}; charset={charset}")
     return None
 
 

@@ -72,17 +72,27 @@ def reencode(upload: IO[bytes], file_type: str) -> Encoded:
     with decoded(upload, accepted, settings.ATTACHMENT_IMAGE_MAX_PIXELS) as image:
         animated = pillow_format in ANIMATED and getattr(image, "is_animated", False)
         upright = image if animated else ImageOps.exif_transpose(image)
-        out = io.BytesIO()
-        options = {"icc_profile": image.info["icc_profile"]} if "icc_profile" in image.info \
-            else {}
-        if animated:
-            options.update(save_all=True, loop=image.info.get("loop", 0),
-                           duration=image.info.get("duration", 100))
-        if pillow_format == "JPEG":
-            options.update(quality=90, optimize=True)
-        upright.save(out, format=pillow_format, **options)
+        # The first frame, before saving every frame leaves the image on its last one.
         thumbnail, extension = _thumbnail(upright)
+        out = io.BytesIO()
+        upright.save(out, format=pillow_format, **_save_options(image, pillow_format, animated))
         return Encoded(out.getvalue(), thumbnail, extension, upright.width, upright.height)
+
+
+def _save_options(image: Image.Image, pillow_format: str, animated: bool) -> dict:
+    """What the new file keeps: the colour profile and, for an animation, its looping.
+    Writers copy comments from the source unless told otherwise, so they are told; each
+    frame keeps its own delay because none is given here."""
+    options: dict = {"comment": b""}
+    if "icc_profile" in image.info:
+        options["icc_profile"] = image.info["icc_profile"]
+    if animated:
+        options["save_all"] = True
+        if "loop" in image.info:
+            options["loop"] = image.info["loop"]
+    if pillow_format == "JPEG":
+        options.update(quality=90, optimize=True)
+    return options
 
 
 def _thumbnail(image: Image.Image) -> tuple[bytes, str]:

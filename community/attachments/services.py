@@ -44,16 +44,21 @@ def attachment_upload(*, owner, upload: UploadedFile) -> Attachment:
     attachment = Attachment(owner=owner, name=filetypes.safe_name(upload.name, file_type),
                             kind=file_type.kind, file_type=file_type.name,
                             content_type=file_type.content_type)
-    if is_image:
-        encoded = images.reencode(upload, file_type.name)
-        content, thumbnail = ContentFile(encoded.content), ContentFile(encoded.thumbnail)
-        attachment.width, attachment.height = encoded.width, encoded.height
-    else:
-        content, thumbnail = File(upload), None
+    content, thumbnail = _contents(attachment, upload)
     attachment.sha256, attachment.size = _digest(content)
-    _check_quota(owner, attachment.size)
-    return _store(attachment, content, file_type.extension, thumbnail,
-                  encoded.thumbnail_extension if is_image else "")
+    return _store(attachment, content, thumbnail)
+
+
+def _contents(attachment: Attachment, upload: UploadedFile) -> tuple[File, File | None]:
+    """What is stored: an image decoded and encoded afresh with its thumbnail; a document
+    as it came."""
+    extension = filetypes.BY_NAME[attachment.file_type].extension
+    if not attachment.is_image:
+        return File(upload, name=f"upload.{extension}"), None
+    encoded = images.reencode(upload, attachment.file_type)
+    attachment.width, attachment.height = encoded.width, encoded.height
+    return (ContentFile(encoded.content, name=f"upload.{extension}"),
+            ContentFile(encoded.thumbnail, name=f"thumbnail.{encoded.thumbnail_extension}"))
 
 
 def _check_size(size: int, limit: int) -> None:
@@ -88,13 +93,13 @@ def _unattached_copy(attachment: Attachment) -> Attachment | None:
                                      attached_at__isnull=True, deleted_at__isnull=True).first()
 
 
-def _store(attachment: Attachment, content: File, extension: str, thumbnail: File | None,
-           thumbnail_extension: str) -> Attachment:
+def _store(attachment: Attachment, content: File, thumbnail: File | None) -> Attachment:
     if existing := _unattached_copy(attachment):
-        return existing
-    attachment.file.save(f"upload.{extension}", content, save=False)
+        return existing  # before the quota: sending the same file again costs nothing
+    _check_quota(attachment.owner, attachment.size)
+    attachment.file.save(content.name, content, save=False)
     if thumbnail is not None:
-        attachment.thumbnail.save(f"upload.{thumbnail_extension}", thumbnail, save=False)
+        attachment.thumbnail.save(thumbnail.name, thumbnail, save=False)
     try:
         with transaction.atomic():
             attachment.save()

@@ -95,8 +95,9 @@ def thumbnail(request: AuthedRequest, key: str) -> HttpResponse:
     if not attachment.thumbnail:
         raise Http404
     extension = attachment.thumbnail.name.rsplit(".", 1)[-1]
+    stem = attachment.name.rsplit(".", 1)[0]
     return _serve(attachment.thumbnail, "image/png" if extension == "png" else "image/jpeg",
-                  attachment.name, inline=True)
+                  f"{stem}.{extension}", inline=True)
 
 
 def _serve(stored: FieldFile, content_type: str, name: str, *, inline: bool) -> HttpResponse:
