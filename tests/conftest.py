@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
 import pytest_asyncio
@@ -23,6 +24,13 @@ def pytest_configure(config) -> None:
 
     # Real hashing costs ~0.3 s per login; the tests check logic, not PBKDF2.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _still_rate_window(monkeypatch):
+    """Rate limits count in fixed windows of wall-clock time; a slow run that crosses a
+    window's end mid-test would see its count start again. Time stands still for them."""
+    monkeypatch.setattr("community.ratelimit.time", SimpleNamespace(time=lambda: 1.8e9))
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,7 @@ from community.types import AuthedRequest
 
 # What a file may do when opened directly: nothing. No script, no plugins, no frames, no
 # requests; an image may show itself.
-FILE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+FILE_CSP = "default-src 'none'; img-src 'self'; sandbox"
 
 
 class _SizeCap(FileUploadHandler):
