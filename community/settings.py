@@ -346,6 +346,7 @@ ATTACHMENT_ZIP_MAX_ENTRIES = env_int("ATTACHMENT_ZIP_MAX_ENTRIES", 10_000, minim
 ATTACHMENT_ZIP_MAX_INFLATED_BYTES = env_int("ATTACHMENT_ZIP_MAX_INFLATED_BYTES", 300 * _MB,
                                             minimum=1)
 ATTACHMENT_ZIP_MAX_RATIO = env_int("ATTACHMENT_ZIP_MAX_RATIO", 200, minimum=1)
+ATTACHMENT_ZIP_RATIO_FROM_BYTES = env_int("ATTACHMENT_ZIP_RATIO_FROM_BYTES", 20 * _MB)
 ATTACHMENT_ORPHAN_HOURS = env_int("ATTACHMENT_ORPHAN_HOURS", 24, minimum=1)
 ATTACHMENT_DELETED_DAYS = env_int("ATTACHMENT_DELETED_DAYS", 30, minimum=0)
 # "x-accel-redirect" (nginx) or "x-sendfile" (Apache): the web server sends the file

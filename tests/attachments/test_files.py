@@ -11,6 +11,7 @@ import io
 import random
 import re
 import struct
+import tracemalloc
 import zipfile
 import zlib
 from pathlib import Path
@@ -375,6 +376,31 @@ def test_a_zip_bomb_disguised_as_a_word_document_is_refused(mentor):
 
     assert error.code == "zip_bomb"
     assert_nothing_stored()
+
+
+def test_a_small_document_that_compresses_a_thousandfold_is_no_bomb(mentor):
+    body = b"<w:p>" + "Служебная записка. ".encode() * 100_000 + b"</w:p>"
+    document = ooxml("word/document.xml", body=body)
+    assert len(body) / len(document) > 200
+    assert upload_of(mentor, "Приказ.docx", document).file_type == "docx"
+
+
+def test_a_bomb_entry_named_mimetype_is_never_inflated(mentor, settings):
+    settings.ATTACHMENT_ZIP_MAX_INFLATED_BYTES = 10 * 1024 ** 3  # only the read is in question
+    settings.ATTACHMENT_ZIP_RATIO_FROM_BYTES = 10 * 1024 ** 3
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", b"application/vnd.oasis.opendocument.text"
+                         + bytes(64 * 1024 * 1024))
+    package = out.getvalue()
+    tracemalloc.start()
+    try:
+        error = refusal(mentor, upload("Отчёт.odt", package))
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert error.code == "type_not_allowed"  # its first 100 bytes are not an ODF type
+    assert peak < 16 * 1024 * 1024  # and the 64 MB behind them were never unpacked
 
 
 def test_a_document_inflating_past_the_byte_limit_is_refused_even_at_a_modest_ratio(
