@@ -234,6 +234,11 @@ class PageProblems:
 
 
 _PROBLEMS_KEY = pytest.StashKey[PageProblems]()
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI}`);
+});
+"""
 
 
 @pytest.fixture
@@ -244,6 +249,8 @@ def page(browser, live_app, request):
         viewport={"width": 1280, "height": 900},
     )
     context.set_default_timeout(10_000)
+    # A blocked script, style or connection is a console error like any other failure.
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
     problems = PageProblems()
     request.node.stash[_PROBLEMS_KEY] = problems
     page = context.new_page()
