@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast lint install lock messages check-deploy clean
+.PHONY: run test test-fast lint install lock messages check-deploy prod-check clean
 
 $(STAMP): requirements/dev.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ check-deploy: $(STAMP)
 	DEBUG=0 SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-0123456789abcdef \
 	ALLOWED_HOSTS=nastavnik.example.org REDIS_URL=redis://127.0.0.1:6379/0 \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# The production profile checked locally: Django's deploy checks, then the security suite
+# (headers, CSP, authorization matrix, websocket, rate limits, enumeration) without a browser.
+prod-check: check-deploy
+	$(BIN)/python -m pytest tests/security -m "not browser" -q
 
 clean:
 	rm -rf var/static .pytest_cache
