@@ -71,14 +71,14 @@ for (const textarea of document.querySelectorAll("textarea[data-mentions-url]"))
   list.setAttribute("aria-label", textarea.dataset.mentionsLabel);
   list.hidden = true;
   textarea.after(list);
+  // A textarea is a textbox, which may not carry aria-expanded; the list's own label and
+  // aria-controls tie the two together, and the list shows or hides itself.
   textarea.setAttribute("aria-autocomplete", "list");
   textarea.setAttribute("aria-controls", list.id);
-  textarea.setAttribute("aria-expanded", "false");
   let controller;
 
   const show = (visible) => {
     list.hidden = !visible;
-    textarea.setAttribute("aria-expanded", String(visible));
   };
   const wordBeforeCaret = () => {
     const before = textarea.value.slice(0, textarea.selectionStart);
