@@ -227,7 +227,10 @@ if REDIS_URL:
             # default read timeout is also 5 s and fires first, killing an idle socket's
             # consumer every 5 s. Reading for longer lets the wait end normally.
             "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 10}],
-                       "prefix": "nastavnik"},
+                       "prefix": "nastavnik",
+                       # Events queued for one socket before the layer drops new ones; a
+                       # client that misses some catches up from its cursor.
+                       "capacity": env_int("CHANNEL_LAYER_CAPACITY", 100, minimum=1)},
         }
     }
 else:
