@@ -161,6 +161,23 @@ def test_search_finds_private_words_only_for_readers(world, name, role):
         assert word.lower() not in snippets.lower()
 
 
+# Where an @mention in each resource sends notifications: readers only, never outsiders.
+MENTIONED = {"mentors' category thread": lambda w: f"/forum/p/{w.lounge.posts.get(number=1).pk}/",
+             "private group": lambda w: f"/chat/r/{w.group.pk}/",
+             "direct messages": lambda w: f"/chat/r/{w.direct.pk}/"}
+
+
+@pytest.mark.parametrize("name", list(MENTIONED))
+def test_mentions_notify_readers_only(world, name):
+    from community.notifications.models import Notification
+
+    path = MENTIONED[name](world)
+    told = {role for role, member in world.people.items()
+            if Notification.objects.filter(recipient=member, url__startswith=path).exists()}
+    expected = RESOURCES[name].readers - {"mentor"}  # the author is not told of their own
+    assert told == expected, (name, told)
+
+
 def test_every_resource_of_the_issue_is_in_the_matrix():
     assert set(RESOURCES) == {
         "mentors' category thread", "private group", "direct messages",

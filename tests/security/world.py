@@ -36,12 +36,15 @@ def build(mentor, mentor2, newcomer, coordinator, stranger) -> World:
         start_access=Access.MENTORS)
     lounge = forum.thread_create(author=mentor, category=lounge_category,
                                  kind=Thread.Kind.DISCUSSION, title="Разбор трудного случая",
-                                 body=f"Обсудим {SECRET['lounge']} между наставниками.")
+                                 body=f"Обсудим {SECRET['lounge']} между наставниками. "
+                                      + _mentions(people))
     group = chat.group_create(creator=mentor, name="Наставник и новичок", members=[newcomer])
-    chat.message_send(author=mentor, room=group, body=f"Группа: {SECRET['group']}",
+    chat.message_send(author=mentor, room=group,
+                      body=f"Группа: {SECRET['group']} " + _mentions(people),
                       client_id="world-group")
     direct = chat.direct_open(user=mentor, others=[mentor2])
-    chat.message_send(author=mentor, room=direct, body=f"Лично: {SECRET['direct']}",
+    chat.message_send(author=mentor, room=direct,
+                      body=f"Лично: {SECRET['direct']} " + _mentions(people),
                       client_id="world-direct")
     pair = mentoring.mentorship_accept(mentor=mentor, pair=mentoring.mentorship_propose(
         coordinator=coordinator, mentor=mentor, newcomer=newcomer))
@@ -50,6 +53,11 @@ def build(mentor, mentor2, newcomer, coordinator, stranger) -> World:
     draft = knowledge.article_create(author=mentor, kind=Article.Kind.ARTICLE, content=Content(
         title="Черновик памятки", body=f"Черновик: {SECRET['draft']}"))
     return World(people, lounge, group, direct, pair, draft)
+
+
+def _mentions(people: dict[str, User]) -> str:
+    """Everyone named, so that a notification would leak to whoever may not read."""
+    return " ".join(f"@{member.slug}" for member in people.values())
 
 
 def extra_stranger() -> User:
