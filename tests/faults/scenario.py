@@ -4,6 +4,8 @@ that matters after every fault (each message held exactly once, with no gap)."""
 from __future__ import annotations
 
 import asyncio
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from tests.chat import live
@@ -45,3 +47,13 @@ async def close(*clients: live.ChatClient) -> None:
 def stats(*clients: live.ChatClient) -> str:
     return "; ".join(f"{c.name}: {c.connections} connections, {c.gap_fills} gap fills"
                      for c in clients)
+
+
+def status(port: int, path: str) -> int:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(f"http://{live.LOCAL}:{port}{path}", timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        print(f"{path}: {error.code} {error.read()[:300]!r}")  # which check failed
+        return error.code

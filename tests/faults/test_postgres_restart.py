@@ -14,12 +14,11 @@ import os
 import shutil
 import subprocess
 import time
-import urllib.request
 
 import pytest
 
 from tests.chat import live
-from tests.faults.scenario import assert_whole, close, run, tab
+from tests.faults.scenario import assert_whole, close, run, status, tab
 
 MISSING = live.missing_services()
 pytestmark = [
@@ -44,15 +43,6 @@ def _restart_postgresql() -> float:
     return time.monotonic() - started
 
 
-def _status(port: int, path: str) -> int:
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    try:
-        with opener.open(f"http://{live.LOCAL}:{port}{path}", timeout=5) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
 def test_the_site_recovers_by_itself_after_postgresql_restarts(site, redis, servers):
     (one,) = servers(redis.url, count=1)
 
@@ -64,15 +54,15 @@ def test_the_site_recovers_by_itself_after_postgresql_restarts(site, redis, serv
             await b.start()
             await a.send_all(sent, timeout=10)
             await b.wait_for_count(len(sent), timeout=10)
-            assert _status(one.port, "/healthz") == 200
+            assert status(one.port, "/healthz") == 200
 
             away = await asyncio.to_thread(_restart_postgresql)
             print(f"PostgreSQL was away for {away:.1f} s")
 
             # The first request after the restart finds its pooled connection dead and
             # opens a new one: no error page, no operator.
-            assert _status(one.port, "/healthz") == 200
-            assert _status(one.port, "/accounts/login/") == 200
+            assert status(one.port, "/healthz") == 200
+            assert status(one.port, "/accounts/login/") == 200
             after = [f"после перезапуска {i}" for i in range(3)]
             sent.extend(after)
             await b.send_all(after, timeout=15)

@@ -18,7 +18,7 @@ import signal
 import pytest
 
 from tests.chat import live
-from tests.faults.scenario import assert_whole, close, run, stats, tab
+from tests.faults.scenario import assert_whole, close, run, stats, status, tab
 
 MISSING = live.missing_services()
 pytestmark = [
@@ -198,5 +198,22 @@ def test_a_stalled_worker_overflows_the_channel_layer_and_its_client_catches_up(
         for client in (sleeper, speaker):
             assert_whole(client, bodies)
         print(f"after a stalled worker: {stats(sleeper, speaker)}")
+
+    run(scenario())
+
+
+def test_the_health_check_stays_green_while_members_are_connected(site, redis, servers):
+    """The load balancer asks /healthz all the time; a connected socket once made its
+    channel-layer probe time out, so a busy process looked dead."""
+    (one,) = servers(redis.url, count=1)
+
+    async def scenario():
+        a = tab(site, "crossing", 0, one.port)
+        try:
+            await a.start()
+            for _ in range(3):
+                assert await asyncio.to_thread(status, one.port, "/healthz") == 200
+        finally:
+            await close(a)
 
     run(scenario())
