@@ -9,9 +9,9 @@ operation, count, p50/p95/p99 and errors by kind; lost and duplicated chat deliv
 must be 0, else the exit code is 1), checked again against the database; and each server's
 RSS after the warm-up, along the run and at the end, with Redis's memory.
 
-    .venv/bin/python bench/load.py                     # 180 s of load, ~5 min in all
+    .venv/bin/python bench/load.py                     # 180 s of load, ~4 min in all
     .venv/bin/python bench/load.py --seconds 30        # a quick run
-    .venv/bin/python bench/load.py --chat-rate 40 --reply-rate 3 --search-rate 10
+    .venv/bin/python bench/load.py --chat-rate 30 --reply-rate 3 --search-rate 10
 
 The database is a scratch one made next to DATABASE_URL (by default
 postgres://postgres@127.0.0.1:5432/postgres) and dropped afterwards; Redis is a private
@@ -46,10 +46,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-BENCH = Path(__file__).resolve().parent
-sys.path[:0] = [str(BENCH.parent), str(BENCH)]
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/search.py imports _setup
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.chat import live
+
+BENCH = Path(__file__).resolve().parent
 
 
 def _bench_module(name: str):
@@ -70,9 +72,16 @@ REPLY_PREFIX = "Ответ нагрузки"
 TOKEN = re.compile(rf"{CHAT_PREFIX} ([0-9a-f]{{16}})")
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SUBMISSION_INPUT = re.compile(r'name="submission_token" value="([^"]*)"')
+ACCESS_LOG = re.compile(r'^\S+ - - \[[^]]+\] "')
 HTTP_TIMEOUT = 30
+DRAIN_LIMIT = 300
+GROUPS_SETTLE = 3.0  # s for the servers to see the clients' goodbyes
+LAYER_PREFIX = "nastavnik"  # CHANNEL_LAYERS' prefix in community/settings.py
 POSTS_PER_MINUTE = 10  # forum.services.POSTS_PER_MINUTE
 CHAT_PER_10_SECONDS = 20  # chat.services.MESSAGES_PER_WINDOW
+# How long a hole in a room's seqs may stay open before the client resubscribes: 1000 ms in
+# static/js/chat.js, 0.5 s in the test model, which this run follows the browser in.
+live.GAP_WAIT = 1.0
 
 # Runs in a subprocess on the scratch database, before bench/chat.py's seed: bench/search.py's
 # generated documents go into the index first (they bring their own ids, so the id sequence
@@ -152,29 +161,42 @@ class Tally:
 
     room_sizes: Counter = field(default_factory=Counter)
     sent: dict[str, Sent] = field(default_factory=dict)
-    repeated: int = 0  # a held message arriving again outside any replay: a duplicate
-    replayed: int = 0  # a held message again in a (re)subscription's replay: harmless
+    repeated: int = 0  # a held message again, neither copy in a replay: a duplicate
+    replayed: int = 0  # a held message again, one copy in a (re)subscription's replay
     unexpected: int = 0  # a message this run never sent
     retries: Counter = field(default_factory=Counter)  # error frames the client retried
 
 
 @dataclass
 class LoadClient(live.ChatClient):
-    """live.ChatClient, telling the tally when each message first arrives."""
+    """live.ChatClient, telling the tally when each message first arrives.
+
+    Like static/js/chat.js and unlike the test model, it never asks to fill a hole while a
+    subscription is still replaying: under overload the model's overlapping resubscriptions
+    multiply the replays (and the server's work) many times over.
+    """
 
     tally: Tally | None = None
-    _replaying: bool = False
+    _subscribing: int = 0  # subscribe frames on this socket still without `subscribed`
+    _subscribing_on: object = None
+    _in_replay: set[int] = field(default_factory=set)  # ids that came while replaying
 
     async def _subscribe(self) -> None:
-        self._replaying = True  # until `subscribed`: what comes now may be a replay
+        if self._subscribing_on is not self._ws:  # a new socket: the old one's are gone
+            self._subscribing, self._subscribing_on = 0, self._ws
+        self._subscribing += 1
         await super()._subscribe()
 
     async def _handle(self, frame: dict) -> None:
         if frame.get("type") == "subscribed":
-            self._replaying = False
+            self._subscribing = max(0, self._subscribing - 1)
         elif frame.get("type") == "error" and frame.get("id") in self._outbox:
             self.tally.retries[frame.get("code")] += 1
         await super()._handle(frame)
+
+    def _check_gap(self, cursor: int) -> None:
+        if not self._subscribing:
+            super()._check_gap(cursor)
 
     def _hold(self, event: dict) -> None:
         if event.get("type") == "message":
@@ -189,8 +211,13 @@ class LoadClient(live.ChatClient):
             tally.unexpected += 1
             return
         sent.ids.add(event["id"])
+        if self._subscribing:
+            self._in_replay.add(event["id"])
         if not fresh:
-            if self._replaying:
+            # Seen before: harmless if either copy may have come in a replay (a replay
+            # overlapping the live event, or a late live event after a replay filled its
+            # hole); two copies that both came outside any replay were broadcast twice.
+            if event["id"] in self._in_replay:
                 tally.replayed += 1
             else:
                 tally.repeated += 1
@@ -227,6 +254,7 @@ class Samples:
     errors: list[tuple[str, float, str]] = field(default_factory=list)  # op, scheduled, kind
     lags: list[float] = field(default_factory=list)  # s from schedule to a worker's start
     replies: list[str] = field(default_factory=list)  # tokens of replies answered with 302
+    found: list[bool] = field(default_factory=list)  # per search page: any hit marked?
 
 
 def _request(port: int, method: str, path: str, browser: Browser, *, body: bytes | None = None,
@@ -271,14 +299,28 @@ class Sample:
     label: str
     at: float  # seconds since the end of the warm-up
     rss_kib: list[int]
+    cpu: list[float]  # CPU seconds: each server, Redis (if ours, else 0), this, the machine
     redis_bytes: int
+
+
+def _machine_busy_seconds() -> float:
+    """CPU time of every process on the machine, all cores: /proc/stat's first line."""
+    ticks = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle, iowait
+    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system time of a process so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Load:
     def __init__(self, args, servers: list[live.AppServer], seats: list[dict], forum: dict,
-                 redis_url: str) -> None:
+                 redis_url: str, redis_pid: int | None) -> None:
         self.args, self.servers, self.seats, self.forum = args, servers, seats, forum
-        self.redis_url = redis_url
+        self.redis_url, self.redis_pid = redis_url, redis_pid
         self.ports = [server.port for server in servers]
         self.tally = Tally()
         self.samples = Samples()
@@ -290,6 +332,9 @@ class Load:
         self.inflight: set[asyncio.Future] = set()
         self.chat_lag = 0.0
         self.clients: list[LoadClient] = []
+        self.drops: Counter = Counter()
+        self.drained = ""
+        self.left_in_groups: dict[str, int] = {}
         self.measured: tuple[float, float] = (0.0, 0.0)
         self.pool = ThreadPoolExecutor(max_workers=args.http_workers, thread_name_prefix="http")
 
@@ -298,13 +343,17 @@ class Load:
     def sample(self, label: str, at: float) -> Sample:
         import redis
 
-        rss = [server.rss_kib() if server.process.poll() is None else 0
+        alive = [server for server in self.servers if server.process.poll() is None]
+        rss = [server.rss_kib() if server in alive else 0 for server in self.servers]
+        cpu = [_cpu_seconds(server.process.pid) if server in alive else 0.0
                for server in self.servers]
+        cpu += [_cpu_seconds(self.redis_pid) if self.redis_pid else 0.0, time.process_time(),
+                _machine_busy_seconds()]
         try:
             used = int(redis.Redis.from_url(self.redis_url).info("memory")["used_memory"])
         except (redis.RedisError, OSError):
             used = -1
-        sample = Sample(label, at, rss, used)
+        sample = Sample(label, at, rss, cpu, used)
         self.memory.append(sample)
         return sample
 
@@ -350,7 +399,7 @@ class Load:
     async def drive_chat(self, start: float, end: float) -> None:
         loop = asyncio.get_running_loop()
         n = 0
-        while (at := start + n / self.args.chat_rate) < end:
+        while self.args.chat_rate > 0 and (at := start + n / self.args.chat_rate) < end:
             delay = at - loop.time()
             if delay > 0:
                 await asyncio.sleep(delay)
@@ -424,9 +473,39 @@ class Load:
 
     def search(self, n: int, scheduled: float) -> None:
         query = corpus.QUERIES[n % len(corpus.QUERIES)]
-        self.http.timed("search", scheduled, self.ports[n % len(self.ports)], "GET",
-                        f"/search/?{urlencode({'q': query})}",
-                        self.searchers[n * 13 % len(self.searchers)])
+        status, page = self.http.timed("search", scheduled, self.ports[n % len(self.ports)],
+                                       "GET", f"/search/?{urlencode({'q': query})}",
+                                       self.searchers[n * 13 % len(self.searchers)])
+        if status == 200:
+            self.samples.found.append(b"<mark>" in page)
+
+    async def drain(self) -> None:
+        """Wait for the last acks and deliveries while they keep coming, up to DRAIN_LIMIT.
+
+        An overloaded run catches up slowly: what is still missing after --drain seconds
+        without any progress is lost, not late.
+        """
+        loop = asyncio.get_running_loop()
+        began = last_progress = loop.time()
+        state = None
+        while True:
+            sent = self.tally.sent.values()
+            missing = sum(not s.complete_at for s in sent) + sum(
+                not (s.acked_at or s.refused) for s in sent)
+            if not missing:
+                self.drained = f"complete after {loop.time() - began:.1f} s"
+                return
+            now_state = (missing, sum(len(s.holders) for s in sent))
+            if now_state != state:
+                state, last_progress = now_state, loop.time()
+            if loop.time() - last_progress > self.args.drain:
+                self.drained = (f"gave up after {loop.time() - began:.0f} s, the last "
+                                f"{self.args.drain:g} s without progress")
+                return
+            if loop.time() - began > DRAIN_LIMIT:
+                self.drained = f"gave up after {DRAIN_LIMIT} s, still progressing"
+                return
+            await asyncio.sleep(0.25)
 
     # --- Everything
 
@@ -450,15 +529,29 @@ class Load:
                 self.monitor(start, end))
             if self.inflight:
                 await asyncio.wait(list(self.inflight))
-            drained = loop.time() + args.drain
-            while loop.time() < drained and not all(
-                    s.complete_at and (s.acked_at or s.refused) for s in self.tally.sent.values()):
-                await asyncio.sleep(0.1)
+            await self.drain()
             self.progress(self.sample("drained", loop.time() - start))
         finally:
+            # Closing adds a drop to every client: what happened before is the run's.
+            self.drops = Counter(d.split(": ", 1)[-1][:60] for c in self.clients
+                                 for d in c.drops)
             for client in self.clients:
                 await client.close()
             self.pool.shutdown(wait=True, cancel_futures=True)
+        await asyncio.sleep(GROUPS_SETTLE)
+        self.left_in_groups = self.channels_in_groups()
+
+    def channels_in_groups(self) -> dict[str, int]:
+        """Channels still in the layer's groups, by kind of group: each socket's consumer
+        leaves its groups when the socket closes, so with every client gone, none."""
+        import redis
+
+        left: Counter = Counter()
+        connection = redis.Redis.from_url(self.redis_url)
+        for key in connection.scan_iter(match=f"{LAYER_PREFIX}:group:*", count=1000):
+            group = key.decode().removeprefix(f"{LAYER_PREFIX}:group:")
+            left[group.rsplit(".", 1)[0]] += connection.zcard(key)
+        return dict(left)
 
 
 # --- The site -----------------------------------------------------------------------------
@@ -536,7 +629,7 @@ def chat_outcome(load: Load) -> dict:
         "reconnections": sum(max(0, c.connections - 1) for c in clients),
         "gap_fills": sum(c.gap_fills for c in clients),
         "client_errors": Counter(e.get("code") for c in clients for e in c.errors),
-        "drops": Counter(d.split(": ", 1)[-1][:60] for c in clients for d in c.drops),
+        "drops": load.drops,
     }
 
 
@@ -584,16 +677,23 @@ def report(load: Load, chat: dict, stored: dict, logs: dict[str, Counter]) -> bo
           f"{bench_chat._percentile(lags, 99) * 1000:.0f} ms, max "
           f"{max(lags, default=0) * 1000:.0f} ms; chat send max {load.chat_lag * 1000:.0f} ms")
 
-    print(f"\nChat over the whole run: {chat['sent']} sent, {chat['acked']} acknowledged, "
+    print(f"\nDrain: {load.drained}")
+    print(f"Chat over the whole run: {chat['sent']} sent, {chat['acked']} acknowledged, "
           f"{stored['chat_stored']} in the database ({stored['chat_acked_missing']} acknowledged "
           f"but missing there, {stored['chat_twice']} stored twice)")
     print(f"  lost deliveries {chat['lost']} (messages never stored {chat['never_stored']}); "
-          f"duplicated: messages posted twice {chat['posted_twice']}, deliveries repeated "
-          f"outside a replay {chat['repeated']}, messages this run never sent "
+          f"duplicated: messages posted twice {chat['posted_twice']}, delivered twice "
+          f"outside any replay {chat['repeated']}, messages this run never sent "
           f"{chat['unexpected']}")
     print(f"  recovered by the client: {chat['reconnections']} reconnections, "
           f"{chat['gap_fills']} resubscriptions for a hole in the seqs, {chat['replayed']} "
-          f"messages seen again in a replay")
+          f"messages seen again around a replay")
+    left = sum(load.left_in_groups.values())
+    kinds = ", ".join(f"{kind} groups: {n}" for kind, n in load.left_in_groups.items())
+    print(f"  channels still in the layer's groups {GROUPS_SETTLE:g} s after every client "
+          f"closed: {left}" + (f" ({kinds})" if left else ""))
+    found = load.samples.found
+    print(f"Search: {sum(found)} of {len(found)} result pages had hits")
     print(f"Forum: {len(load.samples.replies)} replies answered 302, {stored['replies_stored']} "
           f"in the database ({stored['replies_answered_missing']} answered but missing, "
           f"{stored['replies_twice']} stored twice)")
@@ -608,8 +708,18 @@ def report(load: Load, chat: dict, stored: dict, logs: dict[str, Counter]) -> bo
     if {"start", "middle", "drained"} <= points.keys():
         first, middle, last = points["start"], points["middle"], points["drained"]
         for i, server in enumerate(load.servers):
-            print(f"  {server.name}: start→middle {(middle.rss_kib[i] - first.rss_kib[i]) / 1024:+.1f}"
-                  f" MiB, middle→end {(last.rss_kib[i] - middle.rss_kib[i]) / 1024:+.1f} MiB")
+            early = (middle.rss_kib[i] - first.rss_kib[i]) / 1024
+            late = (last.rss_kib[i] - middle.rss_kib[i]) / 1024
+            print(f"  {server.name}: start→middle {early:+.1f} MiB, middle→end {late:+.1f} MiB")
+    if {"start", "end of load"} <= points.keys():
+        first, last = points["start"], points["end of load"]
+        busy = [(b - a) / max(last.at - first.at, 1e-9) * 100
+                for a, b in zip(first.cpu, last.cpu, strict=True)]
+        names = [server.name for server in load.servers] + [
+            "Redis", "this generator", f"the machine (all {os.cpu_count()} cores)"]
+        print("  CPU while measured (% of one core): " + ", ".join(
+            f"{name} {value:.0f} %" for name, value in zip(names, busy, strict=True)
+            if name != "Redis" or load.redis_pid))
     for name, problems in logs.items():
         if problems:
             print(f"  {name} log: " + "; ".join(f"{line} ×{count}"
@@ -621,9 +731,10 @@ def report(load: Load, chat: dict, stored: dict, logs: dict[str, Counter]) -> bo
 
 
 def log_problems(server: live.AppServer) -> Counter:
-    """The server logs at WARNING: every line that does not continue a traceback."""
+    """Warnings and errors: every line but daphne's access log and a traceback's body."""
     lines = [line for line in server.output().splitlines()
-             if line.strip() and not line.startswith((" ", "\t", "Traceback"))]
+             if line.strip() and not ACCESS_LOG.match(line)
+             and not line.startswith((" ", "\t", "Traceback"))]
     return Counter(line[:140] for line in lines)
 
 
@@ -636,7 +747,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=180, help="measured load")
     parser.add_argument("--warmup", type=float, default=10, help="load before measuring")
     parser.add_argument("--drain", type=float, default=15,
-                        help="at most this long for the last messages to arrive")
+                        help="after the load, wait for the last messages until this long "
+                             "passes without any arriving")
     parser.add_argument("--chat-rate", type=float, default=20, help="messages/s, in all")
     parser.add_argument("--reply-rate", type=float, default=2, help="forum replies/s, in all")
     parser.add_argument("--search-rate", type=float, default=5, help="searches/s, in all")
@@ -678,12 +790,12 @@ def main() -> int:
             workdir = Path(stack.enter_context(
                 tempfile.TemporaryDirectory(prefix="nastavnik-bench-load-")))
         (workdir / "mail").mkdir(exist_ok=True)
-        redis_url = args.redis_url
+        redis_url, redis_pid = args.redis_url, None
         if not redis_url:
             redis = live.RedisServer(port=live.free_port(), log=workdir / "redis.log")
             stack.callback(redis.stop)
             redis.start()
-            redis_url = redis.url
+            redis_url, redis_pid = redis.url, redis.process.pid
         database_url = stack.enter_context(live.scratch_database(args.database_url))
         env, seats, forum = prepare(args, workdir, database_url, redis_url)
         servers = [live.AppServer(f"daphne-{i}", env, workdir / f"daphne-{i}.log")
@@ -691,7 +803,7 @@ def main() -> int:
         for server in servers:
             stack.callback(server.stop)
         live.start_servers(servers)
-        load = Load(args, servers, seats, forum, redis_url)
+        load = Load(args, servers, seats, forum, redis_url, redis_pid)
         asyncio.run(load.run())
         dead = [s.name for s in servers if s.process.poll() is not None]
         if dead:
@@ -703,4 +815,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # everything is cleaned up by now
+        print("interrupted: servers stopped, scratch database dropped", file=sys.stderr)
+        sys.exit(130)

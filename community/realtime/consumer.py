@@ -26,6 +26,17 @@ PROTOCOL_VERSION = 1
 CLOSE_UNAUTHENTICATED = 4401
 
 
+
+# What the ASGI server raises when we write to a socket the browser has just closed:
+# daphne's autobahn says Disconnected, uvicorn ClientDisconnected, websockets
+# ConnectionClosed*. Named, not imported: the consumer must not depend on one server.
+_SOCKET_GONE = {"Disconnected", "ClientDisconnected", "ConnectionClosed",
+                "ConnectionClosedOK", "ConnectionClosedError"}
+
+
+def socket_gone(error: BaseException) -> bool:
+    return type(error).__name__ in _SOCKET_GONE
+
 class Connection(AsyncJsonWebsocketConsumer):
     """One browser tab. Frame handlers receive it to learn the user and manage groups."""
 
@@ -105,6 +116,8 @@ class Connection(AsyncJsonWebsocketConsumer):
             return
         try:
             reply = await handler(self, frame)
+            if reply is not None:
+                await self.send_json(reply)
         except RateLimited as error:
             await self.send_error("rate_limited", str(error.message), ref=ref)
         except PermissionDenied:
@@ -113,16 +126,20 @@ class Connection(AsyncJsonWebsocketConsumer):
             await self.send_error("not_found", _("Not found."), ref=ref)
         except ValidationError as error:
             await self.send_error("invalid", " ".join(error.messages), ref=ref)
-        except Exception:
+        except Exception as error:
+            if socket_gone(error):
+                return  # the tab closed mid-answer; its disconnect event cleans up next
             logger.exception("Frame handler for %r failed", frame_type)
             await self.send_error("server_error", _("Something went wrong on our side."),
                                   ref=ref)
-        else:
-            if reply is not None:
-                await self.send_json(reply)
 
     async def send_error(self, code: str, message: str, *, ref: Any = None) -> None:
-        await self.send_json({"type": "error", "code": code, "message": message, "id": ref})
+        try:
+            await self.send_json({"type": "error", "code": code, "message": message,
+                                  "id": ref})
+        except Exception as error:
+            if not socket_gone(error):
+                raise
 
     # --- Server events -----------------------------------------------------------
 

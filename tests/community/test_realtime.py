@@ -183,3 +183,33 @@ async def test_socket_leaves_its_groups_on_disconnect(mentor):
     with mock.patch.object(layer, "group_discard", wraps=layer.group_discard) as discard:
         await communicator.disconnect()
     assert [call.args[0] for call in discard.call_args_list] == [user_group(mentor.pk)]
+
+
+class Disconnected(Exception):
+    """What daphne's autobahn raises on a write to a socket the browser closed."""
+
+
+async def test_a_tab_closing_mid_answer_is_no_server_error_and_leaves_its_groups(mentor,
+                                                                                caplog):
+    from channels.generic.websocket import AsyncWebsocketConsumer
+
+    communicator, connected = await open_socket(mentor)
+    assert connected
+    await communicator.receive_json_from()  # hello
+    real_send = AsyncWebsocketConsumer.send
+
+    async def closed_socket(self, *args, **kwargs):
+        if "pong" in str(kwargs.get("text_data", "")):
+            raise Disconnected("already closed")
+        return await real_send(self, *args, **kwargs)
+
+    with mock.patch.object(AsyncWebsocketConsumer, "send", closed_socket):
+        await communicator.send_json_to({"type": "ping", "id": 1})
+        assert await communicator.receive_nothing(timeout=0.3)
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    # The socket still answers (the loop survived), and its disconnect still cleans up.
+    await communicator.send_json_to({"type": "ping", "id": 2})
+    assert (await communicator.receive_json_from())["type"] == "pong"
+    layer = get_channel_layer()
+    await communicator.disconnect()
+    assert not any(layer.groups.get(user_group(mentor.pk), {}))
