@@ -64,7 +64,10 @@ def check_attachments(page: Page, container) -> str:
     thumbnail = container.locator("img[src$='/thumb/']")
     expect(thumbnail).to_have_count(1)
     expect(thumbnail).to_have_attribute("alt", PNG_NAME)
-    assert thumbnail.evaluate("image => image.complete && image.naturalWidth") > 0
+    # A message that just arrived live may still be fetching its picture: wait for it.
+    assert thumbnail.evaluate("""image => image.complete ? image.naturalWidth
+        : new Promise((loaded) => image.addEventListener(
+            "load", () => loaded(image.naturalWidth), {once: true}))""") > 0
     document = container.locator("a", has_text=DOCX_NAME)
     with page.expect_download() as download:
         document.click()
