@@ -66,8 +66,10 @@ def check_attachments(page: Page, container) -> str:
     expect(thumbnail).to_have_attribute("alt", PNG_NAME)
     # A message that just arrived live may still be fetching its picture: wait for it.
     assert thumbnail.evaluate("""image => image.complete ? image.naturalWidth
-        : new Promise((loaded) => image.addEventListener(
-            "load", () => loaded(image.naturalWidth), {once: true}))""") > 0
+        : new Promise((settled) => {
+            image.addEventListener("load", () => settled(image.naturalWidth), {once: true});
+            image.addEventListener("error", () => settled(0), {once: true});
+        })""") > 0
     document = container.locator("a", has_text=DOCX_NAME)
     with page.expect_download() as download:
         document.click()
