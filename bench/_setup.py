@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -20,3 +21,30 @@ def django_on_scratch_database() -> None:
 
     django.setup()
     call_command("migrate", verbosity=0)
+
+
+def run_on_scratch_database(run, args) -> None:
+    """run(args) on a throw-away database: a scratch PostgreSQL database next to the one
+    DATABASE_URL names (dropped afterwards), or django_on_scratch_database's SQLite file."""
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith("postgres"):
+        run(args)
+        return
+    from tests.chat.live import scratch_database
+
+    with scratch_database(database_url) as url:
+        os.environ["DATABASE_URL"] = url
+        run(args)
+
+
+@contextlib.contextmanager
+def explicit_timestamps(*models):
+    """Let bulk_create keep the created_at (and other auto_now_add values) we set."""
+    fields = [f for m in models for f in m._meta.fields if getattr(f, "auto_now_add", False)]
+    for field in fields:
+        field.auto_now_add = False
+    try:
+        yield
+    finally:
+        for field in fields:
+            field.auto_now_add = True

@@ -47,8 +47,7 @@ SEED_SCRIPT = r"""
 import json, sys
 import django
 django.setup()
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
+from tests.chat.sessions import session_for
 from chat import services as chat
 from chat.models import Membership
 from profiles import services as people
@@ -60,14 +59,7 @@ members = [people.user_create(email=f"bench{i}@example.com", full_name=f"Уча�
 channels = [chat.channel_create(creator=members[r], name=f"Комната {r}") for r in range(rooms)]
 Membership.objects.bulk_create(
     [Membership(room=channels[i % rooms], user=m) for i, m in enumerate(members) if i >= rooms])
-sessions = []
-for member in members:
-    store = SessionStore()
-    store[SESSION_KEY] = str(member.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    store[HASH_SESSION_KEY] = member.get_session_auth_hash()
-    store.create()
-    sessions.append(store.session_key)
+sessions = [session_for(member) for member in members]
 print(json.dumps([{"session": s, "room": channels[i % rooms].pk}
                   for i, s in enumerate(sessions)]))
 """

@@ -23,7 +23,6 @@ SQLite, as the application leaves them; the temporary SQLite file is deleted at 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import csv
 import datetime
 import io
@@ -42,7 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _setup import django_on_scratch_database
+from _setup import django_on_scratch_database, explicit_timestamps, run_on_scratch_database
 
 MEMBERS = 5_000
 MENTORS = 300
@@ -103,19 +102,6 @@ COMMENTS = ["", "", "Очень помог разобраться с СЭД.", "
 
 
 # --- Data ----------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def explicit_timestamps(*models):
-    """Let bulk_create keep the created_at we set instead of now()."""
-    fields = [f for m in models for f in m._meta.fields if getattr(f, "auto_now_add", False)]
-    for auto in fields:
-        auto.auto_now_add = False
-    try:
-        yield
-    finally:
-        for auto in fields:
-            auto.auto_now_add = True
 
 
 @dataclass
@@ -685,15 +671,7 @@ def main() -> None:
     parser.add_argument("--explain", type=int, default=0, metavar="N",
                         help="print the plans of the N slowest queries of the wide page")
     args = parser.parse_args()
-    database_url = os.environ.get("DATABASE_URL", "")
-    if database_url.startswith("postgres"):
-        from tests.chat.live import scratch_database
-
-        with scratch_database(database_url) as url:
-            os.environ["DATABASE_URL"] = url
-            run(args)
-    else:
-        run(args)
+    run_on_scratch_database(run, args)
 
 
 def run(args) -> None:

@@ -11,7 +11,6 @@ real pages cost on top of fetching their rows.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime
 import os
 import random
@@ -23,7 +22,7 @@ import uuid
 from collections import Counter
 from unittest import mock
 
-from _setup import django_on_scratch_database
+from _setup import django_on_scratch_database, explicit_timestamps
 
 # Replies email every watcher of the thread (the default preference is "immediately"):
 # keep those emails in memory rather than print them over the numbers.
@@ -144,19 +143,6 @@ sys.modules[bench_urls.__name__] = bench_urls
 
 
 # --- Data ----------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def explicit_timestamps(*models):
-    """Let bulk_create keep the created_at/last_activity_at we set instead of now()."""
-    fields = [f for m in models for f in m._meta.fields if getattr(f, "auto_now_add", False)]
-    for field in fields:
-        field.auto_now_add = False
-    try:
-        yield
-    finally:
-        for field in fields:
-            field.auto_now_add = True
 
 
 def reply_tree(rng: random.Random, replies: int, *, max_depth: int,

@@ -93,8 +93,6 @@ import json, random, sys
 from unittest import mock
 import django
 django.setup()
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 from community.models import SearchDocument
 from forum import services as forum
@@ -113,13 +111,7 @@ if scale > 0:
         cursor.execute("SELECT setval(pg_get_serial_sequence('community_searchdocument', 'id'), "
                        "(SELECT max(id) FROM community_searchdocument))")
 
-def session_for(user):
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    return store.session_key
+from tests.chat.sessions import session_for
 
 members = [people.user_create(email=f"poster{i}@example.com", full_name=f"Автор {i}",
                               password=None, role=User.Role.MENTOR) for i in range(posters)]

@@ -16,7 +16,6 @@ case-insensitive substring of title or body, under the same permission filter.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -25,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _setup import django_on_scratch_database
+from _setup import django_on_scratch_database, run_on_scratch_database
 
 QUERIES = [
     "служебная записка", "служебной записки", "наставник", "наставнику", "наставники",
@@ -175,15 +174,7 @@ def main() -> None:
                         help="fraction of 200k posts / 5k articles / 100k messages")
     parser.add_argument("--rounds", type=int, default=3, help="runs per query (median)")
     args = parser.parse_args()
-    database_url = os.environ.get("DATABASE_URL", "")
-    if database_url.startswith("postgres"):
-        from tests.chat.live import scratch_database
-
-        with scratch_database(database_url) as url:
-            os.environ["DATABASE_URL"] = url
-            run(args)
-    else:
-        run(args)
+    run_on_scratch_database(run, args)
 
 
 def run(args) -> None:

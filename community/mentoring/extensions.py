@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from community.attachments.parents import ParentKind, register_parent_kind
-from community.mentoring import routing, rules, services
+from community.mentoring import routing, rules
+from community.mentoring.models import MEETING_FILES
 from community.notifications.registry import register_kind
 from forum.extensions import register_question_listener
 from profiles.activity import ProfileButton, register_profile_button
@@ -25,7 +26,7 @@ def _meeting_readable(user, meeting_id: int) -> bool:
 
 
 def register() -> None:
-    register_parent_kind(ParentKind(services.MEETING_FILES, _meeting_readable))
+    register_parent_kind(ParentKind(MEETING_FILES, _meeting_readable))
     for kind, label in [("mentoring.proposed", _("Proposals to mentor someone")),
                         ("mentoring.started", _("Pairs that started")),
                         ("mentoring.declined", _("Declined proposals")),

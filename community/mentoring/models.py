@@ -150,6 +150,10 @@ class PlanStep(_StepFields):
         return self.done_at is None and self.due_on < timezone.localdate()
 
 
+# What a meeting's files belong to (community.attachments); extensions.py says who reads them.
+MEETING_FILES = "mentoring.meeting"
+
+
 class Meeting(models.Model):
     """A meeting the mentor logged; private to the pair and the coordinators."""
 

@@ -8,9 +8,12 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from community.attachments.selectors import attachments_of
 from community.mentoring import rules
 from community.mentoring.models import (
+    MEETING_FILES,
     Feedback,
+    Meeting,
     MentorReport,
     Mentorship,
     PlanStep,
@@ -56,6 +59,15 @@ def plan_for(pair: Mentorship) -> tuple[list[PlanStep], Progress]:
     progress = Progress(done=sum(s.done_at is not None for s in steps), total=len(steps),
                         overdue=sum(s.is_overdue for s in steps))
     return steps, progress
+
+
+def meetings_for(pair: Mentorship) -> list[Meeting]:
+    """The pair's meetings, newest first, each with its files: two queries in all."""
+    meetings = list(pair.meetings.all())
+    files = attachments_of(MEETING_FILES, [meeting.pk for meeting in meetings])
+    for meeting in meetings:
+        meeting.files = files.get(meeting.pk, [])
+    return meetings
 
 
 def step_get_for(user, pk: int) -> PlanStep:

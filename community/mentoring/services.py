@@ -17,6 +17,7 @@ from chat import services as chat
 from community.attachments.services import attachments_attach, attachments_upload_all
 from community.mentoring import rules
 from community.mentoring.models import (
+    MEETING_FILES,
     Feedback,
     Meeting,
     MentorReport,
@@ -28,8 +29,6 @@ from community.mentoring.models import (
 from community.notifications.services import notifications_send
 
 Status = Mentorship.Status
-# Meetings' files belong to the meeting; community.mentoring.apps registers who reads them.
-MEETING_FILES = "mentoring.meeting"
 
 
 def _validate_pairing(mentor, newcomer) -> None:

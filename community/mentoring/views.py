@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community.attachments.selectors import attachments_of
 from community.forms import apply_validation_error
 from community.mentoring import routing, rules, selectors, services
 from community.mentoring.forms import (
@@ -85,7 +84,7 @@ def pair(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "mentoring/pair.html", {
         "pair": shown, "events": shown.events.select_related("actor"),
         "steps": steps, "progress": progress, "can_tick": rules.can_tick(user, shown),
-        "meetings": _meetings_with_files(shown), "meeting_form": MeetingForm(),
+        "meetings": selectors.meetings_for(shown), "meeting_form": MeetingForm(),
         "can_log_meeting": rules.can_log_meeting(user, shown),
         "feedback_form": FeedbackForm(), "report_form": ReportForm(),
         **selectors.closing_for(user, shown),
@@ -94,14 +93,6 @@ def pair(request: AuthedRequest, pk: int) -> HttpResponse:
         "can_withdraw": rules.can_withdraw(user, shown),
         "can_complete": rules.can_complete(user, shown),
     })
-
-
-def _meetings_with_files(pair) -> list:
-    meetings = list(pair.meetings.all())
-    files = attachments_of(services.MEETING_FILES, [meeting.pk for meeting in meetings])
-    for meeting in meetings:
-        meeting.files = files.get(meeting.pk, [])
-    return meetings
 
 
 _ACTIONS = {

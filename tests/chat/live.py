@@ -142,19 +142,11 @@ SEED_SCRIPT = r"""
 import json, sys
 import django
 django.setup()
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from chat import services as chat
 from profiles import services as people
 from profiles.models import User
 
-def session_for(user):
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    return store.session_key
+from tests.chat.sessions import session_for
 
 seeded = {}
 for name in sys.argv[1:]:
