@@ -133,7 +133,7 @@ def build(coordinator, scale: float, seed: int) -> None:
     from django.db import connection, transaction
 
     from chat.models import Message, Room
-    from community.mentoring.models import Feedback, Mentorship, MentorshipEvent, PlanStep
+    from mentoring.models import Feedback, Mentorship, MentorshipEvent, PlanStep
     from forum.models import Category, Post, Thread
     from profiles.models import Department, User
 
@@ -372,7 +372,7 @@ def chat(rng: random.Random, scale: float, authors: Authors, creator: int) -> No
 def mentoring(rng: random.Random, people: list[Person], coordinator: int) -> None:
     from django.utils import timezone
 
-    from community.mentoring.models import Feedback, Mentorship, MentorshipEvent, PlanStep
+    from mentoring.models import Feedback, Mentorship, MentorshipEvent, PlanStep
 
     now = timezone.now()
     today = timezone.localdate()
@@ -461,7 +461,7 @@ def describe() -> str:
     from django.db.models import Count
 
     from chat.models import Message, Room
-    from community.mentoring.models import Feedback, Mentorship, MentorshipEvent, PlanStep
+    from mentoring.models import Feedback, Mentorship, MentorshipEvent, PlanStep
     from forum.models import Post, Thread
     from profiles.models import User
 
@@ -556,7 +556,7 @@ def ranges() -> dict[str, dict[str, str]]:
     """The default ranges (the form fills them in) and a wide one: a year, 16 quarters."""
     from django.utils import timezone
 
-    from community.analytics.periods import quarters_before
+    from analytics.periods import quarters_before
 
     today = timezone.localdate()
     wide = {"start": today - datetime.timedelta(days=ACTIVITY_DAYS - 1), "end": today,
@@ -567,8 +567,8 @@ def ranges() -> dict[str, dict[str, str]]:
 def periods_of(query: dict[str, str]):
     from django.http import QueryDict
 
-    from community.analytics.forms import DashboardFilter
-    from community.analytics.tables import Periods
+    from analytics.forms import DashboardFilter
+    from analytics.tables import Periods
 
     data = QueryDict(mutable=True)
     data.update(query)
@@ -586,8 +586,8 @@ def time_everything(coordinator, rounds: int, warmup: int, empty: Result) -> dic
     from django.test import Client
     from django.urls import reverse
 
-    from community.analytics import dashboard, selectors
-    from community.analytics.tables import TABLES
+    from analytics import dashboard, selectors
+    from analytics.tables import TABLES
 
     client = Client(HTTP_HOST=host_for_client())
     client.force_login(coordinator)
@@ -648,7 +648,7 @@ def explain(sql: str) -> list[str]:
 
 
 def summary_of_health() -> str:
-    from community.analytics import selectors
+    from analytics import selectors
 
     health = selectors.health(periods_of(ranges()["wide"]).activity)
     share = health.answered_within_day_share or 0

@@ -154,9 +154,9 @@ INSTALLED_APPS = [
     "profiles",
     "forum",
     "chat",
-    "community.knowledge",
-    "community.mentoring",
-    "community.analytics",
+    "knowledge",
+    "mentoring",
+    "analytics",
 ]
 
 MIDDLEWARE = [

@@ -17,10 +17,10 @@ urlpatterns = [
     path("", include("profiles.urls")),
     path("forum/", include("forum.urls")),
     path("chat/", include("chat.urls")),
-    path("kb/", include("community.knowledge.urls")),
+    path("kb/", include("knowledge.urls")),
     path("search/", views.search_page, name="search"),
-    path("mentoring/", include("community.mentoring.urls")),
-    path("dashboard/", include("community.analytics.urls")),
+    path("mentoring/", include("mentoring.urls")),
+    path("dashboard/", include("analytics.urls")),
     path("attachments/", include("community.attachments.urls")),
     path("notifications/", include("community.notifications.urls")),
 ]

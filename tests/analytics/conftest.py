@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from chat import services as chat
-from community.mentoring import services
-from community.mentoring.models import Mentorship, PlanStep, PlanTemplate, PlanTemplateStep
+from mentoring import services
+from mentoring.models import Mentorship, PlanStep, PlanTemplate, PlanTemplateStep
 from forum import services as forum
 from forum.models import Post, Thread
 from profiles.models import User

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from xml.etree import ElementTree
 
-from community.analytics.charts import Bar, Series, bar_chart
+from analytics.charts import Bar, Series, bar_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 

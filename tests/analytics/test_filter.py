@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from community.analytics.forms import DashboardFilter
+from analytics.forms import DashboardFilter
 
 DASHBOARD = reverse("analytics:dashboard")
 

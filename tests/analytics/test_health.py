@@ -6,8 +6,8 @@ import datetime
 
 from django.utils import timezone
 
-from community.analytics import selectors
-from community.analytics.periods import Period
+from analytics import selectors
+from analytics.periods import Period
 from tests.analytics.conftest import HOUR, answered, asked
 
 

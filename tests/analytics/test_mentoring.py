@@ -7,9 +7,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from community.analytics import selectors
-from community.analytics.periods import Period
-from community.mentoring import services
+from analytics import selectors
+from analytics.periods import Period
+from mentoring import services
 from profiles.models import User
 
 

@@ -9,7 +9,7 @@ import io
 from django.urls import reverse
 from django.utils import timezone
 
-from community.mentoring import services
+from mentoring import services
 from profiles.models import User
 from tests.analytics.conftest import answered, asked, numbered_newcomer
 from tests.conftest import make_member

@@ -30,9 +30,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from community.analytics import selectors
-from community.analytics.periods import Period, datestamp, quarter_end, quarters_before
-from community.mentoring import services
+from analytics import selectors
+from analytics.periods import Period, datestamp, quarter_end, quarters_before
+from mentoring import services
 
 D = datetime.date
 RANGE = Period(D(2023, 1, 1), D(2024, 12, 31))

@@ -10,8 +10,8 @@ from django.urls import reverse
 from chat import services as chat
 from community import search
 from community.attachments.models import Attachment
-from community.knowledge.models import Article
-from community.mentoring import services as mentoring
+from knowledge.models import Article
+from mentoring import services as mentoring
 from forum import services as forum
 from forum.models import Post, Thread
 from tests.attachments.conftest import pdf, png, uploaded

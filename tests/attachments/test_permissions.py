@@ -14,10 +14,10 @@ from chat import services as chat
 from chat.models import Message
 from community.attachments.models import Attachment
 from community.attachments.parents import can_read_parent
-from community.knowledge import services as knowledge
-from community.knowledge.models import Article
-from community.knowledge.services import Content
-from community.mentoring import services as mentoring
+from knowledge import services as knowledge
+from knowledge.models import Article
+from knowledge.services import Content
+from mentoring import services as mentoring
 from forum import moderation
 from forum import services as forum
 from forum.models import Thread

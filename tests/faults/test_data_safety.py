@@ -12,10 +12,10 @@ from unittest import mock
 import pytest
 
 from chat.models import Membership, Message, Room
-from community.knowledge.models import Article, ArticleCredit, ArticleRevision
-from community.knowledge.services import Content, article_create
-from community.mentoring import services as mentoring
-from community.mentoring.models import Mentorship, MentorshipEvent, PlanStep
+from knowledge.models import Article, ArticleCredit, ArticleRevision
+from knowledge.services import Content, article_create
+from mentoring import services as mentoring
+from mentoring.models import Mentorship, MentorshipEvent, PlanStep
 from forum import services as forum
 from forum.models import Access, Category, Post, Thread
 from profiles.employee_import import import_employees
@@ -64,7 +64,7 @@ def test_a_pair_that_fails_to_start_is_still_only_proposed_with_no_room(coordina
     proposal = mentoring.mentorship_propose(coordinator=coordinator, mentor=mentor,
                                             newcomer=newcomer)
     rooms = _counts(Room, Membership)
-    with mock.patch("community.mentoring.services.plan_start", side_effect=Crash), \
+    with mock.patch("mentoring.services.plan_start", side_effect=Crash), \
             pytest.raises(Crash):
         mentoring.mentorship_accept(mentor=mentor, pair=proposal)
     proposal.refresh_from_db()
@@ -86,7 +86,7 @@ def test_a_chat_message_that_fails_is_not_stored_and_does_not_move_the_room(ment
 
 
 def test_an_article_that_fails_leaves_no_revision_and_no_credit(mentor):
-    with mock.patch("community.knowledge.services._credit", side_effect=Crash), \
+    with mock.patch("knowledge.services._credit", side_effect=Crash), \
             pytest.raises(Crash):
         article_create(author=mentor, kind=Article.Kind.ARTICLE,
                        content=Content(title="Памятка", body="Текст"))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from community.knowledge import services
-from community.knowledge.models import Article
-from community.knowledge.services import Content
+from knowledge import services
+from knowledge.models import Article
+from knowledge.services import Content
 from tests.forum.conftest import (  # noqa: F401  (fixtures)
     answer,
     lounge_thread,

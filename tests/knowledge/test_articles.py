@@ -8,9 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from community.knowledge import rules, selectors, services
-from community.knowledge.models import Article, ArticleCredit, ArticleRevision
-from community.knowledge.services import Content, EditConflict
+from knowledge import rules, selectors, services
+from knowledge.models import Article, ArticleCredit, ArticleRevision
+from knowledge.services import Content, EditConflict
 
 
 def test_a_new_article_is_a_draft_at_revision_one_credited_to_its_author(draft, mentor):

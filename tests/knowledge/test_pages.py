@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from community.knowledge import services
-from community.knowledge.models import Article
-from community.knowledge.services import Content
+from knowledge import services
+from knowledge.models import Article
+from knowledge.services import Content
 
 
 def test_members_read_published_articles_and_only_writers_see_drafts(login, practice, draft,

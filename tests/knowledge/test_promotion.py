@@ -8,8 +8,8 @@ from urllib.parse import unquote
 import pytest
 
 from chat import services as chat
-from community.knowledge import services
-from community.knowledge.models import Article, ArticleCredit
+from knowledge import services
+from knowledge.models import Article, ArticleCredit
 from forum import services as forum
 
 

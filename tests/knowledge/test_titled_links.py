@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from community import markup
-from community.knowledge import services
+from knowledge import services
 from forum import services as forum
 
 SITE = "https://nastavnik.example.ru"

@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from community.mentoring import services
-from community.mentoring.models import Feedback, Meeting, Mentorship
+from mentoring import services
+from mentoring.models import Feedback, Meeting, Mentorship
 
 
 @pytest.fixture

@@ -3,10 +3,10 @@ the questions waiting for an answer."""
 
 from __future__ import annotations
 
-from community.knowledge import services as knowledge
-from community.knowledge.services import Content
-from community.mentoring import services
-from community.mentoring.models import PlanTemplate, PlanTemplateStep
+from knowledge import services as knowledge
+from knowledge.services import Content
+from mentoring import services
+from mentoring.models import PlanTemplate, PlanTemplateStep
 
 
 def test_a_newcomers_home_shows_the_mentor_next_steps_questions_and_reading(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from community.mentoring import services
-from community.mentoring.models import Mentorship
+from mentoring import services
+from mentoring.models import Mentorship
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from chat.models import Room
-from community.mentoring import services
-from community.mentoring.models import Mentorship
+from mentoring import services
+from mentoring.models import Mentorship
 from community.notifications.models import Notification
 from tests.conftest import make_member
 

@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from community.mentoring import selectors, services
-from community.mentoring.models import PlanTemplate, PlanTemplateStep
+from mentoring import selectors, services
+from mentoring.models import PlanTemplate, PlanTemplateStep
 
 
 def template(name: str, steps: list[tuple[str, int]], **where) -> PlanTemplate:

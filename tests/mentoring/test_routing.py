@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from community.mentoring import routing
+from mentoring import routing
 from community.notifications.models import Notification
 from forum import services as forum
 from forum.models import Thread
@@ -80,7 +80,7 @@ def test_the_opt_in_is_a_mentors_switch_on_the_mentoring_page(login, mentor, new
     client = login(mentor)
     assert 'id="routing-form"' in client.get("/mentoring/").content.decode()
     client.post("/mentoring/routing/", {"enabled": "1"})
-    from community.mentoring.selectors import routing_enabled
+    from mentoring.selectors import routing_enabled
 
     assert routing_enabled(mentor)
     assert login(newcomer).post("/mentoring/routing/", {"enabled": "1"}).status_code == 403

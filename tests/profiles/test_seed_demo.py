@@ -32,8 +32,8 @@ def test_seed_demo_builds_a_believable_community():
 
 
 def test_seed_demo_brings_three_years_of_hires_for_the_retention_figures():
-    from community.analytics import selectors
-    from community.analytics.forms import DashboardFilter
+    from analytics import selectors
+    from analytics.forms import DashboardFilter
 
     seed()
     form = DashboardFilter.from_query({})

@@ -15,8 +15,8 @@ from django.core.management import call_command
 
 from chat import services as chat
 from community import search
-from community.knowledge import services as knowledge
-from community.knowledge.services import Content
+from knowledge import services as knowledge
+from knowledge.services import Content
 from community.models import SearchDocument
 from forum import moderation
 from forum import services as forum

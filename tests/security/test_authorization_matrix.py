@@ -129,7 +129,7 @@ def _writes():
 @pytest.mark.parametrize("name, role", list(_writes()))
 def test_writes_by_outsiders_are_refused_and_change_nothing(world, name, role):
     from chat.models import Message
-    from community.mentoring.models import Meeting
+    from mentoring.models import Meeting
     from forum.models import Post
 
     _resource, url, data = WRITES[name]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chat import services as chat
-from community.knowledge import services as knowledge
-from community.knowledge.models import Article
-from community.knowledge.services import Content
-from community.mentoring import services as mentoring
+from knowledge import services as knowledge
+from knowledge.models import Article
+from knowledge.services import Content
+from mentoring import services as mentoring
 from forum import services as forum
 from forum.models import Access, Category, Thread
 from profiles.models import User

@@ -20,9 +20,9 @@ ROOM_SIZE = 45  # a room page shows the last 50 messages
 
 def seed() -> dict:
     from chat import services as chat
-    from community.knowledge import services as knowledge
-    from community.knowledge.models import Article
-    from community.knowledge.services import Content
+    from knowledge import services as knowledge
+    from knowledge.models import Article
+    from knowledge.services import Content
     from forum import services as forum
     from forum.models import Access, Category, Thread
     from profiles import services as profiles
