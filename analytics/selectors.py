@@ -24,7 +24,6 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncWeek
 from django.utils import timezone
 
-from chat.models import Message
 from analytics.periods import (
     ONE_YEAR,
     Period,
@@ -36,8 +35,9 @@ from analytics.periods import (
     quarter_end,
     week_start,
 )
-from mentoring.models import Feedback, Mentorship, MentorshipEvent, PlanStep
+from chat.models import Message
 from forum.models import Post, Thread
+from mentoring.models import Feedback, Mentorship, MentorshipEvent, PlanStep
 from profiles.models import User
 
 ANSWER_WITHIN = datetime.timedelta(hours=24)

@@ -17,10 +17,10 @@ from analytics.exports import csv_row
 from analytics.forms import DashboardFilter
 from analytics.tables import TABLES, Periods, Table
 from mentoring import rules
-from community.types import AuthedRequest
+from profiles.types import MemberRequest
 
 
-def _filter_for(request: AuthedRequest) -> DashboardFilter:
+def _filter_for(request: MemberRequest) -> DashboardFilter:
     if not rules.is_coordinator(request.user):
         raise PermissionDenied(_("The dashboard is for coordinators."))
     return DashboardFilter.from_query(request.GET)
@@ -28,7 +28,7 @@ def _filter_for(request: AuthedRequest) -> DashboardFilter:
 
 @login_required
 @require_GET
-def dashboard(request: AuthedRequest) -> HttpResponse:
+def dashboard(request: MemberRequest) -> HttpResponse:
     form = _filter_for(request)
     if not form.is_valid():
         return render(request, "analytics/dashboard.html", {"form": form}, status=400)
@@ -39,7 +39,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def export(request: AuthedRequest, slug: str) -> HttpResponse:
+def export(request: MemberRequest, slug: str) -> HttpResponse:
     """One table as CSV, every row of it, for the same date ranges as the page."""
     form = _filter_for(request)
     table = TABLES.get(slug)

@@ -133,8 +133,8 @@ def build(coordinator, scale: float, seed: int) -> None:
     from django.db import connection, transaction
 
     from chat.models import Message, Room
-    from mentoring.models import Feedback, Mentorship, MentorshipEvent, PlanStep
     from forum.models import Category, Post, Thread
+    from mentoring.models import Feedback, Mentorship, MentorshipEvent, PlanStep
     from profiles.models import Department, User
 
     rng = random.Random(seed)
@@ -461,8 +461,8 @@ def describe() -> str:
     from django.db.models import Count
 
     from chat.models import Message, Room
-    from mentoring.models import Feedback, Mentorship, MentorshipEvent, PlanStep
     from forum.models import Post, Thread
+    from mentoring.models import Feedback, Mentorship, MentorshipEvent, PlanStep
     from profiles.models import User
 
     roles = dict(User.objects.values_list("role").annotate(n=Count("pk")))

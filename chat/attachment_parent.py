@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from community.attachments.parents import ParentKind, register_parent_kind
+from community.attachments.parents import ParentKind
 
 KIND = "chat.message"
 
@@ -18,5 +18,4 @@ def _readable(user, message_id: int) -> bool:
         return False
 
 
-def register() -> None:
-    register_parent_kind(ParentKind(KIND, _readable))
+PARENT = ParentKind(KIND, _readable)

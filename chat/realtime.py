@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from chat import selectors, services
 from community.realtime.events import layer_messages
-from community.realtime.registry import Frame, frame_handler
+from community.realtime.registry import Frame
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,6 @@ def _message_for(user, frame: Frame):
     return selectors.message_get_for(user, _int(frame, "message_id", minimum=1))
 
 
-@frame_handler("subscribe")
 async def subscribe(connection, frame: Frame) -> Frame:
     """Follow rooms from the given cursors; everything newer is replayed first, in order."""
     rooms = frame.get("rooms")
@@ -75,7 +74,6 @@ async def subscribe(connection, frame: Frame) -> Frame:
             "id": frame.get("id")}
 
 
-@frame_handler("send")
 async def send(connection, frame: Frame) -> Frame:
     room_id = _int(frame, "room_id", minimum=1)
     body, client_id = _text(frame, "body"), _text(frame, "client_id")
@@ -95,20 +93,17 @@ async def send(connection, frame: Frame) -> Frame:
             "message_id": message.pk, "seq": message.created_seq, "id": frame.get("id")}
 
 
-@frame_handler("edit")
 async def edit(connection, frame: Frame) -> Frame:
     body = _text(frame, "body")
     return await _change(connection, frame, lambda user, message: services.message_edit(
         editor=user, message=message, body=body))
 
 
-@frame_handler("delete")
 async def delete(connection, frame: Frame) -> Frame:
     return await _change(connection, frame, lambda user, message: services.message_delete(
         actor=user, message=message))
 
 
-@frame_handler("react")
 async def react(connection, frame: Frame) -> Frame:
     emoji = _text(frame, "emoji")
     return await _change(connection, frame, lambda user, message: services.reaction_toggle(
@@ -122,14 +117,12 @@ async def _change(connection, frame: Frame, apply) -> Frame:
     return {"type": "ack", "message_id": message.pk, "id": frame.get("id")}
 
 
-@frame_handler("read")
 async def read(connection, frame: Frame) -> None:
     room = await _room_for(connection.user, frame)
     await database_sync_to_async(services.room_mark_read)(
         user=connection.user, room=room, seq=_int(frame, "seq"))
 
 
-@frame_handler("typing")
 async def typing(connection, frame: Frame) -> None:
     """Tell the room someone is typing: ephemeral, never stored, expiring on the clients."""
     room = await _room_for(connection.user, frame)
@@ -143,7 +136,6 @@ async def typing(connection, frame: Frame) -> None:
     })
 
 
-@frame_handler("presence")
 async def presence(connection, frame: Frame) -> None:
     """A tab's heartbeat: the member is online in every room it follows, for a while.
 

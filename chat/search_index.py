@@ -23,8 +23,7 @@ def _rooms_of(user) -> Q:
     return Q(room_id__in=Membership.objects.filter(user=user).values("room_id"))
 
 
-def register() -> None:
-    search.register_kind(search.SearchKind(
-        key="chat.message", label=_("Chat messages"), model=Message, document=_document,
-        visible_to=_rooms_of,
-        url=lambda m: f"{reverse('chat:room', args=[m.room_id])}#message-{m.pk}", order=40))
+MESSAGES = search.SearchKind(
+    key="chat.message", label=_("Chat messages"), model=Message, document=_document,
+    visible_to=_rooms_of,
+    url=lambda m: f"{reverse('chat:room', args=[m.room_id])}#message-{m.pk}", order=40)

@@ -9,17 +9,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from chat import extensions, rules, selectors, services
+from chat import rules, selectors, services, slots
 from chat.forms import ChannelForm, GroupForm, InviteForm, MessageForm
 from chat.models import Message
 from community.attachments.services import text_with_uploads
 from community.forms import apply_validation_error
 from community.ratelimit import RateLimited, too_many_attempts
-from community.types import AuthedRequest
 from profiles import selectors as profile_selectors
+from profiles.types import MemberRequest
 
 
-def _sidebar(request: AuthedRequest) -> dict:
+def _sidebar(request: MemberRequest) -> dict:
     rooms = list(selectors.rooms_for(request.user))
     for room in rooms:
         room.title = selectors.room_title(room, request.user)
@@ -30,7 +30,7 @@ def _sidebar(request: AuthedRequest) -> dict:
 
 @login_required
 @require_GET
-def index(request: AuthedRequest) -> HttpResponse:
+def index(request: MemberRequest) -> HttpResponse:
     sidebar = _sidebar(request)
     if sidebar["rooms"]:
         return redirect("chat:room", room_id=sidebar["rooms"][0].pk)
@@ -39,7 +39,7 @@ def index(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def room(request: AuthedRequest, room_id: int) -> HttpResponse:
+def room(request: MemberRequest, room_id: int) -> HttpResponse:
     room = selectors.room_get_for(request.user, room_id)
     before = request.GET.get("before", "")
     history = selectors.history_before(room, int(before) if before.isdigit() and
@@ -52,7 +52,7 @@ def room(request: AuthedRequest, room_id: int) -> HttpResponse:
         **_sidebar(request), "room": room, "history": history, "last_read_seq": last_read,
         "title": selectors.room_title(room, request.user),
         "members": selectors.room_members(room), "replying_to": replying_to,
-        "tools": extensions.tools_for(room, request.user),
+        "tools": slots.tools_for(room, request.user),
         "form": MessageForm(initial={"reply_to": replying_to.pk if replying_to else None}),
         "invite_form": InviteForm(),
         "can_invite": rules.can_invite(request.user, room),
@@ -63,7 +63,7 @@ def room(request: AuthedRequest, room_id: int) -> HttpResponse:
     return render(request, "chat/room.html", context)
 
 
-def _reply_parent(request: AuthedRequest, room) -> Message | None:
+def _reply_parent(request: MemberRequest, room) -> Message | None:
     """The message that ?reply_to= names, if it is in this room: the no-script reply link."""
     raw = request.GET.get("reply_to", "")
     if not raw.isdigit() or len(raw) > 18:
@@ -77,7 +77,7 @@ def _reply_parent(request: AuthedRequest, room) -> Message | None:
 
 @login_required
 @require_POST
-def send(request: AuthedRequest, room_id: int) -> HttpResponse:
+def send(request: MemberRequest, room_id: int) -> HttpResponse:
     """The composer without JavaScript: a plain form that posts one message."""
     room = selectors.room_get_for(request.user, room_id)
     form = MessageForm(request.POST, request.FILES)
@@ -104,7 +104,7 @@ def send(request: AuthedRequest, room_id: int) -> HttpResponse:
 
 
 @login_required
-def channels(request: AuthedRequest) -> HttpResponse:
+def channels(request: MemberRequest) -> HttpResponse:
     form = ChannelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -121,7 +121,7 @@ def channels(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def join(request: AuthedRequest, room_id: int) -> HttpResponse:
+def join(request: MemberRequest, room_id: int) -> HttpResponse:
     room = selectors.joinable_channels(request.user).filter(pk=room_id).first()
     if room is None:
         raise Http404
@@ -131,7 +131,7 @@ def join(request: AuthedRequest, room_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def leave(request: AuthedRequest, room_id: int) -> HttpResponse:
+def leave(request: MemberRequest, room_id: int) -> HttpResponse:
     room = selectors.room_get_for(request.user, room_id)
     services.room_leave(user=request.user, room=room)
     messages.success(request, _("You have left the room."))
@@ -140,7 +140,7 @@ def leave(request: AuthedRequest, room_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def group_new(request: AuthedRequest) -> HttpResponse:
+def group_new(request: MemberRequest) -> HttpResponse:
     form = GroupForm(request.POST)
     if not form.is_valid():
         raise Http404
@@ -151,7 +151,7 @@ def group_new(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def invite(request: AuthedRequest, room_id: int) -> HttpResponse:
+def invite(request: MemberRequest, room_id: int) -> HttpResponse:
     room = selectors.room_get_for(request.user, room_id)
     form = InviteForm(request.POST)
     if form.is_valid():
@@ -165,7 +165,7 @@ def invite(request: AuthedRequest, room_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def direct(request: AuthedRequest) -> HttpResponse:
+def direct(request: MemberRequest) -> HttpResponse:
     """Open the conversation with a colleague (the «Написать» button on profiles)."""
     member = profile_selectors.member_get(slug=request.POST.get("member", ""))
     if member.pk == request.user.pk:

@@ -7,3 +7,7 @@ class CommunityConfig(AppConfig):
 
     def ready(self) -> None:
         from community import checks  # noqa: F401  (registers system checks)
+        from community.slots import discover_plugins
+
+        # Every app fills the slots below it in its plugins module (community/slots.py).
+        discover_plugins()

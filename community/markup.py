@@ -27,6 +27,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from pygments.token import STANDARD_TYPES
 
+from community.slots import Slot
+
 if TYPE_CHECKING:
     from django.db.models import Model
 
@@ -238,24 +240,21 @@ def _set_aside_bracket_floods(text: str) -> str:
 class LinkTitler:
     """Names a link to one kind of page: a thread, an article, a profile."""
 
+    key: str  # the kind of page: "forum.thread"
     pattern: re.Pattern  # matched against the whole path, with its #fragment
     # The title to show, or None to leave the link as written (unknown, or not public:
     # the cooked HTML is shown to every reader, so only public titles may go into it).
     title: Callable[[re.Match], str | None]
 
 
-_link_titlers: list[LinkTitler] = []
+LINK_TITLERS: Slot[LinkTitler] = Slot("link titlers")
 # A link as the cleaner writes it; only links whose text is their address get a title.
 _LINK = re.compile(r'<a href="(?P<href>[^"]+)"(?P<attrs>[^>]*)>(?P<text>[^<]*)</a>')
 
 
-def register_link_titler(pattern: str, title: Callable[[re.Match], str | None]) -> None:
-    _link_titlers.append(LinkTitler(re.compile(pattern), title))
-
-
 def _title_links(html: str) -> str:
     """A bare link to a thread, article or profile shows that page's title instead."""
-    if not _link_titlers or "<a " not in html:
+    if not LINK_TITLERS or "<a " not in html:
         return html
 
     def replace(match: re.Match) -> str:
@@ -263,7 +262,7 @@ def _title_links(html: str) -> str:
         if html_lib.unescape(match["text"]).strip() != href:
             return match[0]  # the author chose the words
         path = _own_path(href)
-        for titler in _link_titlers if path else ():
+        for titler in LINK_TITLERS if path else ():
             if (found := titler.pattern.fullmatch(path)) and (title := titler.title(found)):
                 return (f'<a href="{match["href"]}"{match["attrs"]}>'
                         f'{html_lib.escape(title)}</a>')
@@ -299,22 +298,12 @@ class CookedField:
     version: str
 
     @property
-    def label(self) -> str:
+    def key(self) -> str:
         return f"{self.model._meta.label}.{self.source}"
 
 
-_cooked_fields: list[CookedField] = []
-
-
-def register_cooked_field(model: type[Model], *, source: str, html: str, version: str) -> None:
-    """Apps register their cooked fields in AppConfig.ready() so rerender_markup finds them."""
-    field = CookedField(model=model, source=source, html=html, version=version)
-    if field not in _cooked_fields:
-        _cooked_fields.append(field)
-
-
-def cooked_fields() -> list[CookedField]:
-    return list(_cooked_fields)
+# Apps fill this with their cooked fields, so that rerender_markup finds them.
+COOKED_FIELDS: Slot[CookedField] = Slot("cooked fields")
 
 
 def cook(source: str) -> dict[str, object]:

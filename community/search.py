@@ -1,6 +1,6 @@
 """One search across the community: threads and posts, articles, chat messages, profiles.
 
-Apps register what they make searchable (a `SearchKind`) in AppConfig.ready(), and call
+Apps fill `KINDS` with what they make searchable (a `SearchKind`) in their plugins, and call
 `index()` / `unindex()` from the services that write, inside their transactions. Every
 document lives in one table, `SearchDocument`, with the fields that decide who may see it
 (category, room); each kind says, as a Q over those fields, which of its documents a member
@@ -26,6 +26,8 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db import connection
 from django.db.models import Count, F, Model, Q, QuerySet, Value
 from django.utils.functional import Promise
+
+from community.slots import Slot
 
 FTS_TABLE = "community_search_fts"
 MAX_QUERY_LENGTH = 300
@@ -79,7 +81,7 @@ class SearchKind:
     order: int = 100
 
 
-_kinds: dict[str, SearchKind] = {}
+KINDS: Slot[SearchKind] = Slot("search kinds")
 
 
 @dataclass(frozen=True)
@@ -92,30 +94,18 @@ class Facet:
     choices: Callable[[object], list[tuple[str, str]]]
 
 
-_facets: dict[str, Facet] = {}
-
-
-def register_facet(facet: Facet) -> None:
-    _facets[facet.key] = facet
-
-
-def facets() -> list[Facet]:
-    return list(_facets.values())
-
-
-def register_kind(kind: SearchKind) -> None:
-    _kinds[kind.key] = kind
+FACETS: Slot[Facet] = Slot("search facets")
 
 
 def kinds() -> list[SearchKind]:
-    return sorted(_kinds.values(), key=lambda k: (k.order, k.key))
+    return list(KINDS)
 
 
 def _kind_for(obj: Model) -> SearchKind:
-    for kind in _kinds.values():
+    for kind in KINDS:
         if isinstance(obj, kind.model):
             return kind
-    raise LookupError(f"{type(obj).__name__} is not searchable: register a SearchKind")
+    raise LookupError(f"{type(obj).__name__} is not searchable: fill search.KINDS")
 
 
 # --- Words ----------------------------------------------------------------------------
@@ -332,7 +322,7 @@ def similar(user, text: str, *, kinds: tuple[str, ...], limit: int = 5) -> list[
                          words=words)
     matching = _matching(visible_documents(user, Filters(kinds=kinds)), parsed)
     rows = _ranked(matching, parsed)[:limit]
-    return [_hit(_kinds[row.kind], row, parsed) for row in rows]
+    return [_hit(KINDS[row.kind], row, parsed) for row in rows]
 
 
 def _matching(documents: QuerySet, parsed: ParsedQuery) -> QuerySet:

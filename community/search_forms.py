@@ -27,7 +27,7 @@ class SearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = [("", _("Everything")),
                                        *[(k.key, k.label) for k in search.kinds()]]
-        for facet in search.facets():
+        for facet in search.FACETS:
             self.fields[facet.key] = forms.ChoiceField(
                 label=facet.label, required=False,
                 choices=[("", _("Any")), *facet.choices(user)])

@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
-
-if TYPE_CHECKING:
-    from profiles.models import User
 
 
 class AuthedRequest(HttpRequest):
-    """A request behind login_required: `user` is a member, never AnonymousUser."""
+    """A request behind login_required, as the core sees it: `user` is an account, never
+    AnonymousUser. The core knows no app, so not the member model either; the apps use
+    `profiles.types.MemberRequest`, whose `user` is a member."""
 
-    user: User
+    user: AbstractBaseUser

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from community.attachments.parents import ParentKind, register_parent_kind
+from community.attachments.parents import ParentKind
 
 KIND = "forum.post"
 
@@ -19,5 +19,4 @@ def _readable(user, post_id: int) -> bool:
     return not post.is_deleted or rules.is_moderator(user)
 
 
-def register() -> None:
-    register_parent_kind(ParentKind(KIND, _readable))
+PARENT = ParentKind(KIND, _readable)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from community.home import HomePanel, register_home_panel
 from forum import rules
 from forum.models import Access, Thread
 
@@ -20,7 +19,7 @@ def _visible(user):
                                  category__read_access__in=rules.access_levels(user))
 
 
-def _my_questions(user) -> dict | None:
+def my_questions(user) -> dict | None:
     if not user.is_newcomer:
         return None
     return {"threads": list(_visible(user).filter(author=user, kind=Thread.Kind.QUESTION)
@@ -28,7 +27,7 @@ def _my_questions(user) -> dict | None:
             "empty": _("You have not asked anything yet."), "ask": True}
 
 
-def _to_answer(user) -> dict | None:
+def to_answer(user) -> dict | None:
     """Questions nobody has answered, in the mentor's areas of expertise first."""
     if not _mentors(user):
         return None
@@ -40,18 +39,10 @@ def _to_answer(user) -> dict | None:
     return {"threads": mine + rest, "empty": _("Every question has an answer. Thank you!")}
 
 
-def _mentor_discussions(user) -> dict | None:
+def mentor_discussions(user) -> dict | None:
     if not _mentors(user):
         return None
     return {"threads": list(_visible(user).filter(category__read_access=Access.MENTORS)
                             .order_by("-last_activity_at")[:SHOWN]),
             "empty": _("No discussions yet.")}
 
-
-def register() -> None:
-    for key, title, context, order in [
-            ("forum-my-questions", _("My questions"), _my_questions, 20),
-            ("forum-to-answer", _("Questions waiting for an answer"), _to_answer, 20),
-            ("forum-mentor-discussions", _("Recent mentor discussions"), _mentor_discussions, 30)]:
-        register_home_panel(HomePanel(key=key, title=title, context=context, order=order,
-                                      template="forum/partials/home_threads.html"))

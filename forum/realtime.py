@@ -6,7 +6,7 @@ from channels.db import database_sync_to_async
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from community.realtime.registry import Frame, frame_handler
+from community.realtime.registry import Frame
 from forum import selectors
 from forum.services import thread_group
 
@@ -18,7 +18,6 @@ def _thread_id(frame: Frame) -> int:
     return thread_id
 
 
-@frame_handler("forum.subscribe")
 async def subscribe(connection, frame: Frame) -> Frame:
     """Join a thread's group, only if the member may read the thread."""
     thread_id = _thread_id(frame)
@@ -27,7 +26,6 @@ async def subscribe(connection, frame: Frame) -> Frame:
     return {"type": "forum.subscribed", "thread_id": thread_id, "id": frame.get("id")}
 
 
-@frame_handler("forum.unsubscribe")
 async def unsubscribe(connection, frame: Frame) -> Frame:
     thread_id = _thread_id(frame)
     await connection.leave(thread_group(thread_id))

@@ -54,16 +54,14 @@ def index_thread(thread: Thread) -> None:
         search.index(post)
 
 
-def register() -> None:
-    search.register_kind(search.SearchKind(
-        key="forum.thread", label=_("Threads"), model=Thread, document=_thread_document,
-        visible_to=_visible_categories, url=lambda thread: thread.get_absolute_url(),
-        order=10))
-    search.register_kind(search.SearchKind(
-        key="forum.post", label=_("Replies"), model=Post, document=_post_document,
-        visible_to=_visible_categories,
-        url=lambda post: f"{post.thread.get_absolute_url()}#post-{post.number}", order=20))
-    _register_facets()
+THREADS = search.SearchKind(
+    key="forum.thread", label=_("Threads"), model=Thread, document=_thread_document,
+    visible_to=_visible_categories, url=lambda thread: thread.get_absolute_url(), order=10)
+
+POSTS = search.SearchKind(
+    key="forum.post", label=_("Replies"), model=Post, document=_post_document,
+    visible_to=_visible_categories,
+    url=lambda post: f"{post.thread.get_absolute_url()}#post-{post.number}", order=20)
 
 
 def _category_choices(user) -> list[tuple[str, str]]:
@@ -71,6 +69,4 @@ def _category_choices(user) -> list[tuple[str, str]]:
         read_access__in=rules.access_levels(user))]
 
 
-def _register_facets() -> None:
-    search.register_facet(search.Facet(key="category_id", label=_("Category"),
-                                       choices=_category_choices))
+CATEGORY_FACET = search.Facet(key="category_id", label=_("Category"), choices=_category_choices)

@@ -18,7 +18,7 @@ from community.attachments.services import attachments_claim, attachments_delete
 from community.notifications.services import notifications_send
 from community.ratelimit import rate_limit_hit
 from community.realtime.events import send_event_on_commit
-from forum import attachment_parent, extensions, rules, search_index
+from forum import attachment_parent, rules, search_index, slots
 from forum.models import (
     MAX_TREE_DEPTH,
     Category,
@@ -105,7 +105,7 @@ def thread_create(
             search.index(thread)
             _notify_new_thread(thread)
             if kind == Thread.Kind.QUESTION and author.is_newcomer:
-                extensions.question_asked(thread)
+                slots.question_asked(thread)
             _notify_post(opening, mentioned=mentioned, watchers=False)
     except IntegrityError:
         if submission_token and (existing := _submitted(author, submission_token)):

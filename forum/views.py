@@ -11,14 +11,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from community import markup, search
+from community import markup
 from community.attachments.services import text_with_uploads
 from community.forms import apply_validation_error
 from community.ratelimit import RateLimited, too_many_attempts
-from community.types import AuthedRequest
-from forum import extensions, moderation, rules, selectors, services
+from forum import moderation, rules, selectors, services, slots
 from forum.forms import EditForm, FlagForm, MoveForm, ReplyForm, SubscriptionForm, ThreadForm
 from forum.models import Reaction
+from profiles.types import MemberRequest
 
 # ?focus= takes a post number; isdigit() alone would pass "²" and 5 000-digit numbers.
 POST_NUMBER = re.compile(r"[0-9]{1,9}")
@@ -29,7 +29,7 @@ POST_NUMBER = re.compile(r"[0-9]{1,9}")
 
 @login_required
 @require_GET
-def index(request: AuthedRequest) -> HttpResponse:
+def index(request: MemberRequest) -> HttpResponse:
     order = request.GET.get("order", "latest")
     return render(request, "forum/index.html", {
         "categories": selectors.categories_for(request.user),
@@ -40,7 +40,7 @@ def index(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def category(request: AuthedRequest, slug: str) -> HttpResponse:
+def category(request: MemberRequest, slug: str) -> HttpResponse:
     category = selectors.category_get_for(request.user, slug)
     order = request.GET.get("order", "latest")
     return render(request, "forum/category.html", {
@@ -62,7 +62,7 @@ def _orders() -> list[tuple[str, str]]:
 
 
 @login_required
-def thread_new(request: AuthedRequest) -> HttpResponse:
+def thread_new(request: MemberRequest) -> HttpResponse:
     initial = {}
     if slug := request.GET.get("category"):
         initial["category"] = selectors.category_by_slug(slug)
@@ -92,13 +92,13 @@ def thread_new(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def thread_redirect(request: AuthedRequest, pk: int) -> HttpResponse:
+def thread_redirect(request: MemberRequest, pk: int) -> HttpResponse:
     return redirect(selectors.thread_get_for(request.user, pk), permanent=True)
 
 
 @login_required
 @require_GET
-def thread(request: AuthedRequest, pk: int, slug: str) -> HttpResponse:
+def thread(request: MemberRequest, pk: int, slug: str) -> HttpResponse:
     thread = selectors.thread_get_for(request.user, pk)
     if slug != thread.slug:  # a renamed thread keeps its old links working
         query = f"?{request.GET.urlencode()}" if request.GET else ""
@@ -112,7 +112,7 @@ def thread(request: AuthedRequest, pk: int, slug: str) -> HttpResponse:
         "page": page, "reply_form": ReplyForm(),
         "subscription_form": SubscriptionForm(initial={"level": page.subscription_level or ""}),
         "move_form": MoveForm(initial={"category": thread.category}),
-        "asides": extensions.asides_for(thread, request.user),
+        "asides": slots.asides_for(thread, request.user),
     })
     services.thread_viewed(user=request.user, thread=thread, up_to=thread.post_sequence)
     return response
@@ -123,7 +123,7 @@ def thread(request: AuthedRequest, pk: int, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def post(request: AuthedRequest, pk: int) -> HttpResponse:
+def post(request: MemberRequest, pk: int) -> HttpResponse:
     """A post's permalink: the thread at that post, focused on it when nested deep."""
     post = selectors.post_get_for(request.user, pk)
     url = post.thread.get_absolute_url()
@@ -134,7 +134,7 @@ def post(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def post_fragment(request: AuthedRequest, pk: int) -> HttpResponse:
+def post_fragment(request: MemberRequest, pk: int) -> HttpResponse:
     """One post as the thread page renders it, for live updates."""
     post = selectors.post_get_for(request.user, pk)
     view = "flat" if request.GET.get("view") == "flat" else "tree"
@@ -167,7 +167,7 @@ def _post_context(user, thread) -> dict:
 
 
 @login_required
-def reply(request: AuthedRequest, pk: int) -> HttpResponse:
+def reply(request: MemberRequest, pk: int) -> HttpResponse:
     parent = selectors.post_get_for(request.user, pk)
     thread = selectors.thread_get_for(request.user, parent.thread_id, write=True)
     form = ReplyForm(request.POST or None, request.FILES or None)
@@ -190,7 +190,7 @@ def reply(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def edit(request: AuthedRequest, pk: int) -> HttpResponse:
+def edit(request: MemberRequest, pk: int) -> HttpResponse:
     post = selectors.post_get_for(request.user, pk)
     if not rules.can_edit_post(request.user, post):
         raise PermissionDenied(_("You cannot edit this post."))
@@ -211,7 +211,7 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def delete(request: AuthedRequest, pk: int) -> HttpResponse:
+def delete(request: MemberRequest, pk: int) -> HttpResponse:
     post = selectors.post_get_for(request.user, pk)
     services.post_delete(actor=request.user, post=post)
     messages.success(request, _("The post has been deleted."))
@@ -220,7 +220,7 @@ def delete(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def revisions(request: AuthedRequest, pk: int) -> HttpResponse:
+def revisions(request: MemberRequest, pk: int) -> HttpResponse:
     post = selectors.post_get_for(request.user, pk)
     if not rules.can_read_history(request.user, post):
         raise Http404
@@ -231,7 +231,7 @@ def revisions(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def react(request: AuthedRequest, pk: int) -> HttpResponse:
+def react(request: MemberRequest, pk: int) -> HttpResponse:
     post = selectors.post_get_for(request.user, pk)
     try:
         services.reaction_toggle(user=request.user, post=post, kind=request.POST.get("kind", ""))
@@ -247,7 +247,7 @@ def react(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def accept(request: AuthedRequest, pk: int) -> HttpResponse:
+def accept(request: MemberRequest, pk: int) -> HttpResponse:
     post = selectors.post_get_for(request.user, pk)
     try:
         services.answer_accept(actor=request.user, post=post)
@@ -258,14 +258,14 @@ def accept(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def unaccept(request: AuthedRequest, pk: int) -> HttpResponse:
+def unaccept(request: MemberRequest, pk: int) -> HttpResponse:
     thread = selectors.thread_get_for(request.user, pk)
     services.answer_unaccept(actor=request.user, thread=thread)
     return redirect(thread)
 
 
 @login_required
-def flag(request: AuthedRequest, pk: int) -> HttpResponse:
+def flag(request: MemberRequest, pk: int) -> HttpResponse:
     post = selectors.post_get_for(request.user, pk)
     form = FlagForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -285,19 +285,19 @@ def flag(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def thread_subscription(request: AuthedRequest, pk: int) -> HttpResponse:
+def thread_subscription(request: MemberRequest, pk: int) -> HttpResponse:
     thread = selectors.thread_get_for(request.user, pk)
     return _save_subscription(request, thread, thread=thread)
 
 
 @login_required
 @require_POST
-def category_subscription(request: AuthedRequest, slug: str) -> HttpResponse:
+def category_subscription(request: MemberRequest, slug: str) -> HttpResponse:
     category = selectors.category_get_for(request.user, slug)
     return _save_subscription(request, category, category=category)
 
 
-def _save_subscription(request: AuthedRequest, target, **where) -> HttpResponse:
+def _save_subscription(request: MemberRequest, target, **where) -> HttpResponse:
     form = SubscriptionForm(request.POST)
     if form.is_valid():
         services.subscription_set(user=request.user, level=form.cleaned_data["level"] or None,
@@ -317,7 +317,7 @@ THREAD_ACTIONS = {
 
 @login_required
 @require_POST
-def thread_moderate(request: AuthedRequest, pk: int) -> HttpResponse:
+def thread_moderate(request: MemberRequest, pk: int) -> HttpResponse:
     thread = selectors.thread_get_for(request.user, pk)
     action = request.POST.get("action", "")
     if action == "move":
@@ -336,7 +336,7 @@ def thread_moderate(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def post_moderate(request: AuthedRequest, pk: int) -> HttpResponse:
+def post_moderate(request: MemberRequest, pk: int) -> HttpResponse:
     post = selectors.post_get_for(request.user, pk)
     action = request.POST.get("action", "")
     if action in {"hide", "restore"}:
@@ -352,7 +352,7 @@ def post_moderate(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def moderation_queue(request: AuthedRequest) -> HttpResponse:
+def moderation_queue(request: MemberRequest) -> HttpResponse:
     if not rules.is_moderator(request.user):
         raise PermissionDenied
     return render(request, "forum/moderation_queue.html",
@@ -361,7 +361,7 @@ def moderation_queue(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def moderation_log(request: AuthedRequest) -> HttpResponse:
+def moderation_log(request: MemberRequest) -> HttpResponse:
     if not rules.is_moderator(request.user):
         raise PermissionDenied
     return render(request, "forum/moderation_log.html",
@@ -373,7 +373,7 @@ def moderation_log(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def preview(request: AuthedRequest) -> HttpResponse:
+def preview(request: MemberRequest) -> HttpResponse:
     body = request.POST.get("body", "")
     try:
         html = markup.render(body) if body.strip() else ""
@@ -384,11 +384,11 @@ def preview(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def similar(request: AuthedRequest) -> HttpResponse:
-    """While a question is typed: knowledge-base articles first, then solved questions."""
+def similar(request: MemberRequest) -> HttpResponse:
+    """While a question is typed: what the floors above offer (articles), then solved
+    questions."""
     title = request.GET.get("title", "")[:200]
     return render(request, "forum/partials/similar.html", {
-        "articles": search.similar(request.user, title, kinds=("knowledge.article",),
-                                   limit=3),
+        "hints": slots.hints_for(request.user, title),
         "threads": selectors.similar_solved_questions(request.user, title),
     })

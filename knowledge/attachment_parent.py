@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from community.attachments.parents import ParentKind, register_parent_kind
+from community.attachments.parents import ParentKind
 
 KIND = "knowledge.article"
 
@@ -15,5 +15,4 @@ def _readable(user, article_id: int) -> bool:
     return article is not None and rules.can_read(user, article)
 
 
-def register() -> None:
-    register_parent_kind(ParentKind(KIND, _readable))
+PARENT = ParentKind(KIND, _readable)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 
+from forum.models import Thread
 from knowledge import services
 from knowledge.models import Article, Collection
 from knowledge.services import Content
-from forum.models import Thread
 from profiles.models import ExpertiseTag
 
 COLLECTIONS = [

@@ -18,8 +18,6 @@ def _document(article: Article) -> search.Document | None:
         tags=tuple(tag.slug for tag in article.tags.all()))
 
 
-def register() -> None:
-    search.register_kind(search.SearchKind(
-        key="knowledge.article", label=_("Knowledge base"), model=Article, document=_document,
-        visible_to=lambda user: Q(), url=lambda article: article.get_absolute_url(),
-        order=5))
+ARTICLES = search.SearchKind(
+    key="knowledge.article", label=_("Knowledge base"), model=Article, document=_document,
+    visible_to=lambda user: Q(), url=lambda article: article.get_absolute_url(), order=5)

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chat import rules as chat_rules
+from forum import rules as forum_rules
 from knowledge import rules
 from knowledge.models import Article, ArticleCredit, ArticleRevision, Collection
-from forum import rules as forum_rules
 
 
 def articles_visible_to(user) -> QuerySet[Article]:

@@ -11,19 +11,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chat import selectors as chat_selectors
 from community.attachments.services import attachments_upload_all
 from community.forms import apply_validation_error
+from forum import selectors as forum_selectors
 from knowledge import rules, selectors, services
 from knowledge.forms import ArticleForm, VerifyForm
 from knowledge.models import Article, Collection
-from community.types import AuthedRequest
-from forum import selectors as forum_selectors
 from profiles.models import ExpertiseTag
+from profiles.types import MemberRequest
 
 MAX_SELECTED_IDS = 100
 
 
 @login_required
 @require_GET
-def index(request: AuthedRequest) -> HttpResponse:
+def index(request: MemberRequest) -> HttpResponse:
     return render(request, "knowledge/index.html", {
         "articles": selectors.published()[:100],
         "collections": Collection.objects.all(),
@@ -34,7 +34,7 @@ def index(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def collection(request: AuthedRequest, slug: str) -> HttpResponse:
+def collection(request: MemberRequest, slug: str) -> HttpResponse:
     chosen = get_object_or_404(Collection, slug=slug)
     return render(request, "knowledge/list.html", {
         "heading": chosen.name, "description": chosen.description,
@@ -43,7 +43,7 @@ def collection(request: AuthedRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def tag(request: AuthedRequest, slug: str) -> HttpResponse:
+def tag(request: MemberRequest, slug: str) -> HttpResponse:
     chosen = get_object_or_404(ExpertiseTag, slug=slug)
     return render(request, "knowledge/list.html", {
         "heading": f"#{chosen.name}", "articles": selectors.published(tag=chosen)})
@@ -51,7 +51,7 @@ def tag(request: AuthedRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def review_queue(request: AuthedRequest) -> HttpResponse:
+def review_queue(request: MemberRequest) -> HttpResponse:
     return render(request, "knowledge/list.html", {
         "heading": _("Needs review"), "articles": selectors.review_queue(),
         "description": _("Published articles never verified, or verified longer ago than "
@@ -60,14 +60,14 @@ def review_queue(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def drafts(request: AuthedRequest) -> HttpResponse:
+def drafts(request: MemberRequest) -> HttpResponse:
     return render(request, "knowledge/list.html", {
         "heading": _("Drafts"), "articles": selectors.drafts_for(request.user)})
 
 
 @login_required
 @require_GET
-def article(request: AuthedRequest, slug: str) -> HttpResponse:
+def article(request: MemberRequest, slug: str) -> HttpResponse:
     shown = selectors.article_get_for(request.user, slug)
     user = request.user
     sources, hidden_sources = selectors.sources_for(user, shown)
@@ -83,7 +83,7 @@ def article(request: AuthedRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def new(request: AuthedRequest) -> HttpResponse:
+def new(request: MemberRequest) -> HttpResponse:
     if not rules.can_write(request.user):
         raise PermissionDenied(_("Only mentors and coordinators write articles."))
     kind = request.POST.get("kind") or request.GET.get("kind") or Article.Kind.ARTICLE
@@ -105,7 +105,7 @@ def new(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit(request: AuthedRequest, slug: str) -> HttpResponse:
+def edit(request: MemberRequest, slug: str) -> HttpResponse:
     shown = selectors.article_get_for(request.user, slug, edit=True)
     form = ArticleForm(request.POST or None, request.FILES or None, kind=shown.kind,
                        initial=ArticleForm.initial_for(shown))
@@ -126,11 +126,11 @@ def edit(request: AuthedRequest, slug: str) -> HttpResponse:
     return render(request, "knowledge/edit.html", context, status=400 if form.errors else 200)
 
 
-def _uploaded(request: AuthedRequest, form: ArticleForm) -> list:
+def _uploaded(request: MemberRequest, form: ArticleForm) -> list:
     return attachments_upload_all(owner=request.user, uploads=form.cleaned_data["attachments"])
 
 
-def _conflict(request: AuthedRequest, shown: Article, mine: services.Content,
+def _conflict(request: MemberRequest, shown: Article, mine: services.Content,
               current) -> HttpResponse:
     """Both versions side by side; the form keeps the editor's text (with the files they
     attached), based on the new revision."""
@@ -150,7 +150,7 @@ def _conflict(request: AuthedRequest, shown: Article, mine: services.Content,
 
 @login_required
 @require_GET
-def history(request: AuthedRequest, slug: str) -> HttpResponse:
+def history(request: MemberRequest, slug: str) -> HttpResponse:
     shown = selectors.article_get_for(request.user, slug)
     revisions = list(shown.revisions.select_related("author"))
     context = {"article": shown, "revisions": revisions,
@@ -165,7 +165,7 @@ def history(request: AuthedRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def restore(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
+def restore(request: MemberRequest, slug: str, number: int) -> HttpResponse:
     shown = selectors.article_get_for(request.user, slug, edit=True)
     try:
         services.article_restore(editor=request.user, article=shown, number=number)
@@ -178,28 +178,28 @@ def restore(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def publish(request: AuthedRequest, slug: str) -> HttpResponse:
+def publish(request: MemberRequest, slug: str) -> HttpResponse:
     return _change(request, slug, lambda user, shown: services.article_publish(
         actor=user, article=shown), _("Published."))
 
 
 @login_required
 @require_POST
-def archive(request: AuthedRequest, slug: str) -> HttpResponse:
+def archive(request: MemberRequest, slug: str) -> HttpResponse:
     return _change(request, slug, lambda user, shown: services.article_archive(
         actor=user, article=shown), _("Archived."))
 
 
 @login_required
 @require_POST
-def verify(request: AuthedRequest, slug: str) -> HttpResponse:
+def verify(request: MemberRequest, slug: str) -> HttpResponse:
     form = VerifyForm(request.POST)
     interval = form.cleaned_data["review_interval_days"] if form.is_valid() else None
     return _change(request, slug, lambda user, shown: services.article_verify(
         verifier=user, article=shown, review_interval_days=interval), _("Verified."))
 
 
-def _change(request: AuthedRequest, slug: str, apply, done: str) -> HttpResponse:
+def _change(request: MemberRequest, slug: str, apply, done: str) -> HttpResponse:
     shown = selectors.article_get_for(request.user, slug)
     try:
         apply(request.user, shown)
@@ -215,7 +215,7 @@ def _change(request: AuthedRequest, slug: str, apply, done: str) -> HttpResponse
 
 @login_required
 @require_POST
-def from_thread(request: AuthedRequest, thread_id: int) -> HttpResponse:
+def from_thread(request: MemberRequest, thread_id: int) -> HttpResponse:
     thread = forum_selectors.thread_get_for(request.user, thread_id)
     kind = request.POST.get("kind", Article.Kind.PRACTICE)
     try:
@@ -228,7 +228,7 @@ def from_thread(request: AuthedRequest, thread_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def from_chat(request: AuthedRequest) -> HttpResponse:
+def from_chat(request: MemberRequest) -> HttpResponse:
     ids = [int(raw) for raw in request.POST.getlist("message")[:MAX_SELECTED_IDS]
            if raw.isdigit() and len(raw) < 18]
     chosen = [chat_selectors.message_get_for(request.user, pk) for pk in ids]

@@ -6,11 +6,3 @@ class MentoringConfig(AppConfig):
     name = "mentoring"
     label = "mentoring"
     verbose_name = _("Mentoring")
-
-    def ready(self) -> None:
-        from mentoring import demo, extensions, home_panels
-        from profiles.seeding import register_demo_loader
-
-        extensions.register()
-        home_panels.register()
-        register_demo_loader(demo.load, order=40)

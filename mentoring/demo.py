@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 
+from forum.models import Thread
 from knowledge.models import Article
 from mentoring import services
 from mentoring.models import Mentorship, PlanTemplate, PlanTemplateStep
-from forum.models import Thread
 
 FIRST_MONTH = [
     ("Встреча с наставником и экскурсия по зданию", 1, "Адаптационный маршрут", None),

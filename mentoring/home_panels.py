@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
-
-from community.home import HomePanel, register_home_panel
 from mentoring import selectors
 
 NEXT_STEPS = 3
 
 
-def _my_mentor(user) -> dict | None:
+def my_mentor(user) -> dict | None:
     if not user.is_newcomer:
         return None
     pair = selectors.open_pair_of_newcomer(user)
@@ -21,16 +18,8 @@ def _my_mentor(user) -> dict | None:
             "next_steps": [s for s in steps if s.done_at is None][:NEXT_STEPS]}
 
 
-def _my_mentees(user) -> dict | None:
+def my_mentees(user) -> dict | None:
     if not user.is_mentor:
         return None
     return {"mentees": selectors.mentees_of(user)}
 
-
-def register() -> None:
-    register_home_panel(HomePanel(key="my-mentor", title=_("My mentor"),
-                                  template="mentoring/home_mentor.html", context=_my_mentor,
-                                  order=10))
-    register_home_panel(HomePanel(key="my-mentees", title=_("My mentees"),
-                                  template="mentoring/home_mentees.html", context=_my_mentees,
-                                  order=10))

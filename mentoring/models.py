@@ -150,7 +150,7 @@ class PlanStep(_StepFields):
         return self.done_at is None and self.due_on < timezone.localdate()
 
 
-# What a meeting's files belong to (community.attachments); extensions.py says who reads them.
+# What a meeting's files belong to (community.attachments); plugins.py says who reads them.
 MEETING_FILES = "mentoring.meeting"
 
 

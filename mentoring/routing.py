@@ -11,9 +11,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentoring.models import QuestionEscalation, RoutingOptIn
 from community.notifications.services import notifications_send
 from forum.models import Thread
+from mentoring.models import QuestionEscalation, RoutingOptIn
 
 
 def route_question(thread: Thread) -> int:

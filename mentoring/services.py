@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from chat import services as chat
 from community.attachments.services import attachments_attach, attachments_upload_all
+from community.notifications.services import notifications_send
 from mentoring import rules
 from mentoring.models import (
     MEETING_FILES,
@@ -26,7 +27,6 @@ from mentoring.models import (
     PlanStep,
     PlanTemplate,
 )
-from community.notifications.services import notifications_send
 
 Status = Mentorship.Status
 

@@ -17,13 +17,13 @@ from mentoring.forms import (
     ReasonForm,
     ReportForm,
 )
-from community.types import AuthedRequest
 from profiles import selectors as profile_selectors
+from profiles.types import MemberRequest
 
 
 @login_required
 @require_GET
-def index(request: AuthedRequest) -> HttpResponse:
+def index(request: MemberRequest) -> HttpResponse:
     pairs = list(selectors.pairs_for(request.user)[:200])
     return render(request, "mentoring/index.html", {
         "pairs": pairs, "can_propose": rules.is_coordinator(request.user),
@@ -32,7 +32,7 @@ def index(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def routing_toggle(request: AuthedRequest) -> HttpResponse:
+def routing_toggle(request: MemberRequest) -> HttpResponse:
     if not request.user.is_mentor:
         raise PermissionDenied(_("Questions are routed to mentors."))
     routing.routing_set(user=request.user, enabled=request.POST.get("enabled") == "1")
@@ -41,7 +41,7 @@ def routing_toggle(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def propose(request: AuthedRequest) -> HttpResponse:
+def propose(request: MemberRequest) -> HttpResponse:
     if not rules.is_coordinator(request.user):
         raise PermissionDenied(_("Only coordinators propose pairs."))
     form = ProposeForm(request.POST or None)
@@ -62,7 +62,7 @@ def propose(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_mentor(request: AuthedRequest) -> HttpResponse:
+def request_mentor(request: MemberRequest) -> HttpResponse:
     """A newcomer asks a mentor from their profile («Попросить в наставники»)."""
     mentor = profile_selectors.member_get(slug=request.POST.get("member", ""))
     try:
@@ -77,7 +77,7 @@ def request_mentor(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def pair(request: AuthedRequest, pk: int) -> HttpResponse:
+def pair(request: MemberRequest, pk: int) -> HttpResponse:
     shown = selectors.pair_get_for(request.user, pk)
     user = request.user
     steps, progress = selectors.plan_for(shown)
@@ -107,7 +107,7 @@ _ACTIONS = {
 
 @login_required
 @require_POST
-def act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+def act(request: MemberRequest, pk: int, action: str) -> HttpResponse:
     handler = _ACTIONS.get(action)
     if handler is None:
         raise Http404
@@ -123,7 +123,7 @@ def act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def step_toggle(request: AuthedRequest, pk: int) -> HttpResponse:
+def step_toggle(request: MemberRequest, pk: int) -> HttpResponse:
     step = selectors.step_get_for(request.user, pk)
     services.step_set_done(user=request.user, step=step, done=request.POST.get("done") == "1")
     return redirect(f"{step.mentorship.get_absolute_url()}#step-{step.pk}")
@@ -131,26 +131,26 @@ def step_toggle(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def meeting(request: AuthedRequest, pk: int) -> HttpResponse:
+def meeting(request: MemberRequest, pk: int) -> HttpResponse:
     return _closing_form(request, pk, MeetingForm, lambda user, pair, data:
                          services.meeting_log(mentor=user, pair=pair, **data))
 
 
 @login_required
 @require_POST
-def feedback(request: AuthedRequest, pk: int) -> HttpResponse:
+def feedback(request: MemberRequest, pk: int) -> HttpResponse:
     return _closing_form(request, pk, FeedbackForm, lambda user, pair, data:
                          services.feedback_give(newcomer=user, pair=pair, **data))
 
 
 @login_required
 @require_POST
-def report(request: AuthedRequest, pk: int) -> HttpResponse:
+def report(request: MemberRequest, pk: int) -> HttpResponse:
     return _closing_form(request, pk, ReportForm, lambda user, pair, data:
                          services.report_write(mentor=user, pair=pair, **data))
 
 
-def _closing_form(request: AuthedRequest, pk: int, form_class, save) -> HttpResponse:
+def _closing_form(request: MemberRequest, pk: int, form_class, save) -> HttpResponse:
     """Meetings, feedback and the report: one form posted, saved, or its errors shown."""
     shown = selectors.pair_get_for(request.user, pk)
     form = form_class(request.POST, request.FILES)

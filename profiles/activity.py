@@ -1,8 +1,8 @@
 """The places on a profile page that other apps fill: threads, answers, articles, mentees,
 and buttons such as «Написать».
 
-An app registers a panel or a button in its AppConfig.ready(); the profile page renders
-every registered one in order. profiles never imports the apps that fill it.
+An app fills `PANELS` or `BUTTONS` in its plugins; the profile page renders every one in
+order. profiles never imports the apps that fill it.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 
+from community.slots import Slot
 from profiles.models import User
 
 
@@ -25,16 +26,12 @@ class ActivityPanel:
     order: int = 100
 
 
-_panels: dict[str, ActivityPanel] = {}
-
-
-def register_activity_panel(panel: ActivityPanel) -> None:
-    _panels[panel.key] = panel
+PANELS: Slot[ActivityPanel] = Slot("profile activity panels")
 
 
 def panels_for(member: User, viewer: User) -> list[tuple[ActivityPanel, dict]]:
     rendered = []
-    for panel in sorted(_panels.values(), key=lambda p: (p.order, p.key)):
+    for panel in PANELS:
         context = panel.context(member, viewer)
         if context is not None:
             rendered.append((panel, context))
@@ -53,13 +50,8 @@ class ProfileButton:
     order: int = 100
 
 
-_buttons: dict[str, ProfileButton] = {}
-
-
-def register_profile_button(button: ProfileButton) -> None:
-    _buttons[button.key] = button
+BUTTONS: Slot[ProfileButton] = Slot("profile buttons")
 
 
 def buttons_for(member: User, viewer: User) -> list[ProfileButton]:
-    return [button for button in sorted(_buttons.values(), key=lambda b: (b.order, b.key))
-            if button.shown(member, viewer)]
+    return [button for button in BUTTONS if button.shown(member, viewer)]

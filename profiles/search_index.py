@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from community import search
-from profiles.models import User
+from profiles.models import ExpertiseTag, User
 
 
 def _document(user: User) -> search.Document | None:
@@ -20,16 +20,10 @@ def _document(user: User) -> search.Document | None:
                            tags=tuple(tag.slug for tag in expertise))
 
 
-def register() -> None:
-    search.register_kind(search.SearchKind(
-        key="profiles.member", label=_("People"), model=User, document=_document,
-        visible_to=lambda user: Q(), url=lambda user: user.get_absolute_url(), order=50))
-    _register_facets()
+MEMBERS = search.SearchKind(
+    key="profiles.member", label=_("People"), model=User, document=_document,
+    visible_to=lambda user: Q(), url=lambda user: user.get_absolute_url(), order=50)
 
-
-def _register_facets() -> None:
-    from profiles.models import ExpertiseTag
-
-    search.register_facet(search.Facet(
-        key="tag", label=_("Tag"),
-        choices=lambda user: list(ExpertiseTag.objects.values_list("slug", "name"))))
+TAG_FACET = search.Facet(
+    key="tag", label=_("Tag"),
+    choices=lambda user: list(ExpertiseTag.objects.values_list("slug", "name")))

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
-# A loader gets a write(str) for progress and must be idempotent, like seed_demo.
-DemoLoader = Callable[[Callable[[str], None]], None]
-
-_loaders: list[tuple[int, DemoLoader]] = []
+from community.slots import Slot
 
 
-def register_demo_loader(loader: DemoLoader, *, order: int = 100) -> None:
-    if all(existing is not loader for _order, existing in _loaders):
-        _loaders.append((order, loader))
+@dataclass(frozen=True)
+class DemoLoader:
+    key: str
+    # Gets a write(str) for progress, and must be idempotent, like seed_demo.
+    load: Callable[[Callable[[str], None]], None]
+    order: int = 100
 
 
-def demo_loaders() -> list[DemoLoader]:
-    return [loader for _order, loader in sorted(_loaders, key=lambda item: item[0])]
+# seed_demo runs them by order, after the people and departments exist.
+DEMO_LOADERS: Slot[DemoLoader] = Slot("demo loaders")

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from community.forms import apply_validation_error
-from community.types import AuthedRequest
 from profiles import activity, selectors, services
 from profiles.employee_import import import_employees
 from profiles.forms import (
@@ -25,6 +24,7 @@ from profiles.forms import (
     ProfileForm,
 )
 from profiles.models import MentorApplication
+from profiles.types import MemberRequest
 
 DIRECTORY_PAGE_SIZE = 24
 
@@ -52,7 +52,7 @@ login = RateLimitedLoginView.as_view()
 @login_required
 @require_GET
 @vary_on_headers("HX-Request")
-def directory(request: AuthedRequest) -> HttpResponse:
+def directory(request: MemberRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None)
     form.is_valid()  # a bad filter is dropped alone; the valid ones still apply
     filters = getattr(form, "cleaned_data", {})
@@ -74,13 +74,13 @@ def directory(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def profile_by_id(request: AuthedRequest, pk: int) -> HttpResponse:
+def profile_by_id(request: MemberRequest, pk: int) -> HttpResponse:
     return redirect(selectors.member_get(pk=pk), permanent=True)
 
 
 @login_required
 @require_GET
-def profile(request: AuthedRequest, slug: str) -> HttpResponse:
+def profile(request: MemberRequest, slug: str) -> HttpResponse:
     member = selectors.member_get(slug=slug)
     return render(request, "profiles/profile.html", {
         "member": member,
@@ -91,7 +91,7 @@ def profile(request: AuthedRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def avatar(request: AuthedRequest, slug: str) -> FileResponse:
+def avatar(request: MemberRequest, slug: str) -> FileResponse:
     member = selectors.member_get(slug=slug)
     if not member.avatar:
         raise Http404
@@ -109,7 +109,7 @@ def avatar(request: AuthedRequest, slug: str) -> FileResponse:
 
 
 @login_required
-def profile_edit(request: AuthedRequest) -> HttpResponse:
+def profile_edit(request: MemberRequest) -> HttpResponse:
     user = request.user
     form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
@@ -130,7 +130,7 @@ def profile_edit(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def avatar_upload(request: AuthedRequest) -> HttpResponse:
+def avatar_upload(request: MemberRequest) -> HttpResponse:
     form = AvatarForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -153,7 +153,7 @@ def avatar_upload(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def avatar_delete(request: AuthedRequest) -> HttpResponse:
+def avatar_delete(request: MemberRequest) -> HttpResponse:
     services.avatar_remove(user=request.user)
     messages.success(request, _("Your photo has been removed."))
     return redirect("profiles:edit")
@@ -163,7 +163,7 @@ def avatar_delete(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-def mentor_apply(request: AuthedRequest) -> HttpResponse:
+def mentor_apply(request: MemberRequest) -> HttpResponse:
     latest = selectors.mentor_application_latest(applicant=request.user)
     can_apply = request.user.is_newcomer and not (latest and latest.is_pending)
     form = MentorApplicationForm(request.POST or None,
@@ -187,7 +187,7 @@ def mentor_apply(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def mentor_application_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
+def mentor_application_withdraw(request: MemberRequest, pk: int) -> HttpResponse:
     application = selectors.mentor_application_get_for(request.user, pk)
     try:
         services.mentor_application_withdraw(application=application, actor=request.user)
@@ -200,7 +200,7 @@ def mentor_application_withdraw(request: AuthedRequest, pk: int) -> HttpResponse
 
 @login_required
 @require_GET
-def mentor_applications(request: AuthedRequest) -> HttpResponse:
+def mentor_applications(request: MemberRequest) -> HttpResponse:
     if not request.user.is_coordinator:
         raise PermissionDenied
     status = request.GET.get("status", MentorApplication.Status.PENDING)
@@ -215,7 +215,7 @@ def mentor_applications(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-def mentor_application(request: AuthedRequest, pk: int) -> HttpResponse:
+def mentor_application(request: MemberRequest, pk: int) -> HttpResponse:
     application = selectors.mentor_application_get_for(request.user, pk)
     if request.method == "POST" and not request.user.is_coordinator:
         raise PermissionDenied
@@ -240,7 +240,7 @@ def mentor_application(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def member_suggestions(request: AuthedRequest) -> JsonResponse:
+def member_suggestions(request: MemberRequest) -> JsonResponse:
     """Members whose name or address starts like ?q=, for @mentions and invitations."""
     members = selectors.members_for_mention(request.GET.get("q", ""))
     return JsonResponse({"members": [{"id": m.pk, "slug": m.slug, "name": m.full_name}
@@ -252,7 +252,7 @@ IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def employee_import(request: AuthedRequest) -> HttpResponse:
+def employee_import(request: MemberRequest) -> HttpResponse:
     """Coordinators upload the HR system's CSV; a dry run first, then the real thing."""
     if not request.user.is_coordinator:
         raise PermissionDenied

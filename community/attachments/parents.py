@@ -1,6 +1,6 @@
 """What attachments belong to, registered by the apps that own those things.
 
-The core does not know forum posts or chat messages. Each app registers a parent kind
+The core does not know forum posts or chat messages. Each app fills `KINDS` with a kind
 with the question only it can answer: may this member read the thing with this id? A
 download asks it every time, so losing access to a room or a category loses the files too.
 """
@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from community.slots import Slot
+
 
 @dataclass(frozen=True)
 class ParentKind:
@@ -17,17 +19,9 @@ class ParentKind:
     readable: Callable[[object, int], bool]  # (member, parent id) -> may they read it
 
 
-_kinds: dict[str, ParentKind] = {}
-
-
-def register_parent_kind(kind: ParentKind) -> None:
-    _kinds[kind.key] = kind
-
-
-def parent_kind(key: str) -> ParentKind:
-    return _kinds[key]
+KINDS: Slot[ParentKind] = Slot("attachment parent kinds")
 
 
 def can_read_parent(user, key: str, parent_id: int) -> bool:
-    kind = _kinds.get(key)
+    kind = KINDS.get(key)
     return kind is not None and kind.readable(user, parent_id)

@@ -1,46 +1,54 @@
-"""The registry of notification kinds that apps plug into.
+"""The notification kinds that apps plug into.
 
-Each app registers the kinds it sends (`forum.reply`, `chat.mention`) in its
-AppConfig.ready(), so the core can label them on the settings page and in email
-subjects without importing the app.
+Each app fills `KINDS` with the kinds it sends (`forum.reply`, `chat.mention`) in its
+plugins, so the core can label them on the settings page and in email subjects without
+importing the app.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from django.utils.functional import Promise
+
+from community.slots import Slot
 
 # `<app>.<event>`: the prefix names the owner, so two apps never collide.
 KIND_PATTERN = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_.]*$")
 KIND_MAX_LENGTH = 60
 
-_kinds: dict[str, str | Promise] = {}
+
+@dataclass(frozen=True)
+class NotificationKind:
+    key: str
+    label: str | Promise  # a lazy translatable string
+
+    def __post_init__(self) -> None:
+        if len(self.key) > KIND_MAX_LENGTH or not KIND_PATTERN.match(self.key):
+            raise ValueError(f"A notification kind looks like 'app.event', got {self.key!r}")
+
+    def __eq__(self, other: object) -> bool:
+        # Lazy labels compare by their text: the same kind filled twice is the same kind.
+        return (isinstance(other, NotificationKind) and other.key == self.key
+                and str(other.label) == str(self.label))
+
+    def __hash__(self) -> int:
+        return hash(self.key)
 
 
-def register_kind(kind: str, label: str | Promise) -> None:
-    """Declare a notification kind; `label` is a lazy translatable string."""
-    if len(kind) > KIND_MAX_LENGTH or not KIND_PATTERN.match(kind):
-        raise ValueError(f"A notification kind looks like 'app.event', got {kind!r}")
-    existing = _kinds.get(kind)
-    if existing is not None and str(existing) != str(label):
-        raise ValueError(f"The notification kind {kind!r} is already registered")
-    _kinds[kind] = label
-
-
-def unregister_kind(kind: str) -> None:
-    """Forget a kind (for tests that register their own)."""
-    _kinds.pop(kind, None)
+KINDS: Slot[NotificationKind] = Slot("notification kinds")
 
 
 def is_registered(kind: str) -> bool:
-    return kind in _kinds
+    return kind in KINDS
 
 
 def kind_label(kind: str) -> str | Promise:
     """The kind's label, or the raw kind for rows left by an app that was removed."""
-    return _kinds.get(kind, kind)
+    found = KINDS.get(kind)
+    return found.label if found is not None else kind
 
 
 def registered_kinds() -> list[tuple[str, str | Promise]]:
-    return sorted(_kinds.items())
+    return [(kind.key, kind.label) for kind in sorted(KINDS, key=lambda kind: kind.key)]

@@ -8,10 +8,10 @@ import pytest
 from django.utils import timezone
 
 from chat import services as chat
-from mentoring import services
-from mentoring.models import Mentorship, PlanStep, PlanTemplate, PlanTemplateStep
 from forum import services as forum
 from forum.models import Post, Thread
+from mentoring import services
+from mentoring.models import Mentorship, PlanStep, PlanTemplate, PlanTemplateStep
 from profiles.models import User
 from tests.conftest import make_member
 from tests.forum.conftest import (  # noqa: F401  (fixtures)

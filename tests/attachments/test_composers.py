@@ -10,10 +10,10 @@ from django.urls import reverse
 from chat import services as chat
 from community import search
 from community.attachments.models import Attachment
-from knowledge.models import Article
-from mentoring import services as mentoring
 from forum import services as forum
 from forum.models import Post, Thread
+from knowledge.models import Article
+from mentoring import services as mentoring
 from tests.attachments.conftest import pdf, png, uploaded
 
 

@@ -14,13 +14,13 @@ from chat import services as chat
 from chat.models import Message
 from community.attachments.models import Attachment
 from community.attachments.parents import can_read_parent
+from forum import moderation
+from forum import services as forum
+from forum.models import Thread
 from knowledge import services as knowledge
 from knowledge.models import Article
 from knowledge.services import Content
 from mentoring import services as mentoring
-from forum import moderation
-from forum import services as forum
-from forum.models import Thread
 from profiles.models import User
 from tests.attachments.conftest import png, uploaded
 from tests.conftest import make_member
@@ -135,7 +135,7 @@ def test_every_parent_kind_in_use_is_in_the_matrix():
     from community.attachments import parents
 
     covered = {"forum.post", "chat.message", "knowledge.article", "mentoring.meeting"}
-    assert set(parents._kinds) == covered
+    assert {kind.key for kind in parents.KINDS} == covered
 
 
 def test_an_image_thumbnail_follows_the_parent_too(no_rate_limit, people, categories):

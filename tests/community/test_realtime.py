@@ -119,12 +119,12 @@ def failing_handlers():
         async def handler(connection, frame):
             raise exc
 
-        registry.frame_handler(frame_type)(handler)
+        registry.FRAME_HANDLERS.fill(registry.FrameHandler(frame_type, handler))
         added[frame_type] = handler
 
     yield add
     for frame_type in added:
-        registry._handlers.pop(frame_type, None)
+        registry.FRAME_HANDLERS.empty(frame_type)
 
 
 @pytest.mark.parametrize(("exc", "code"), [

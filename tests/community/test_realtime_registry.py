@@ -14,7 +14,7 @@ def test_a_frame_type_cannot_be_registered_twice():
         return None
 
     with pytest.raises(ValueError, match="ping"):
-        registry.frame_handler("ping")(other)
+        registry.FRAME_HANDLERS.fill(registry.FrameHandler("ping", other))
 
 
 def test_capture_events_records_broadcasts_after_commit(db):

@@ -21,5 +21,5 @@ def test_rerender_markup_recooks_only_stale_rows(mentor, mentor2):
 
 
 def test_every_cooked_field_is_registered():
-    labels = {field.label for field in markup.cooked_fields()}
+    labels = {field.key for field in markup.COOKED_FIELDS}
     assert {"profiles.User.bio", "profiles.MentorApplication.motivation"} <= labels

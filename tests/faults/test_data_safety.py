@@ -12,12 +12,12 @@ from unittest import mock
 import pytest
 
 from chat.models import Membership, Message, Room
+from forum import services as forum
+from forum.models import Access, Category, Post, Thread
 from knowledge.models import Article, ArticleCredit, ArticleRevision
 from knowledge.services import Content, article_create
 from mentoring import services as mentoring
 from mentoring.models import Mentorship, MentorshipEvent, PlanStep
-from forum import services as forum
-from forum.models import Access, Category, Post, Thread
 from profiles.employee_import import import_employees
 from profiles.models import User
 

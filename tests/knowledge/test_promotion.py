@@ -8,9 +8,9 @@ from urllib.parse import unquote
 import pytest
 
 from chat import services as chat
+from forum import services as forum
 from knowledge import services
 from knowledge.models import Article, ArticleCredit
-from forum import services as forum
 
 
 @pytest.fixture

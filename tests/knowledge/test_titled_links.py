@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from community import markup
-from knowledge import services
 from forum import services as forum
+from knowledge import services
 
 SITE = "https://nastavnik.example.ru"
 

@@ -10,9 +10,9 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from chat.models import Room
+from community.notifications.models import Notification
 from mentoring import services
 from mentoring.models import Mentorship
-from community.notifications.models import Notification
 from tests.conftest import make_member
 
 

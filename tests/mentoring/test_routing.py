@@ -10,10 +10,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from mentoring import routing
 from community.notifications.models import Notification
 from forum import services as forum
 from forum.models import Thread
+from mentoring import routing
 from tests.forum.conftest import reply
 
 

@@ -11,6 +11,6 @@ KIND = "tests.reply"
 
 @pytest.fixture
 def kind() -> str:
-    registry.register_kind(KIND, "Test reply")
+    registry.KINDS.fill(registry.NotificationKind(KIND, "Test reply"))
     yield KIND
-    registry.unregister_kind(KIND)
+    registry.KINDS.empty(KIND)

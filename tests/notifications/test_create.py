@@ -157,10 +157,11 @@ def test_mark_read_with_no_ids_reads_everything(kind, mentor, newcomer):
 def test_kinds_are_named_app_dot_event_and_registered_once(kind):
     for bad in ["reply", "Forum.reply", "forum.", ".reply", "forum reply"]:
         with pytest.raises(ValueError):
-            registry.register_kind(bad, "x")
-    registry.register_kind(kind, "Test reply")  # the same label again is harmless
-    with pytest.raises(ValueError, match="already registered"):
-        registry.register_kind(kind, "Another label")
+            registry.NotificationKind(bad, "x")
+    # The same label again is harmless.
+    registry.KINDS.fill(registry.NotificationKind(kind, "Test reply"))
+    with pytest.raises(ValueError, match="already filled"):
+        registry.KINDS.fill(registry.NotificationKind(kind, "Another label"))
 
 
 def test_preferences_default_to_immediate_email_without_a_row(mentor):

@@ -192,7 +192,7 @@ def test_registered_activity_panels_appear_on_profiles(login, mentor, newcomer, 
     engine = dict(settings.TEMPLATES[0])
     engine["DIRS"] = [*engine["DIRS"], Path(__file__).parents[1] / "templates"]
     settings.TEMPLATES = [engine]
-    activity.register_activity_panel(activity.ActivityPanel(
+    activity.PANELS.fill(activity.ActivityPanel(
         key="test-threads", title="Темы", template="tests/activity_panel.html",
         context=lambda member, viewer: {"count": 3} if member.is_mentor else None,
     ))
@@ -200,7 +200,7 @@ def test_registered_activity_panels_appear_on_profiles(login, mentor, newcomer, 
         mentor_page = login(newcomer).get(f"/people/{mentor.slug}/").content.decode()
         newcomer_page = login(mentor).get(f"/people/{newcomer.slug}/").content.decode()
     finally:
-        activity._panels.pop("test-threads")
+        activity.PANELS.empty("test-threads")
     assert 'id="activity-test-threads"' in mentor_page and "count=3" in mentor_page
     assert 'id="activity-test-threads"' not in newcomer_page
 

@@ -15,11 +15,11 @@ from django.core.management import call_command
 
 from chat import services as chat
 from community import search
-from knowledge import services as knowledge
-from knowledge.services import Content
 from community.models import SearchDocument
 from forum import moderation
 from forum import services as forum
+from knowledge import services as knowledge
+from knowledge.services import Content
 from tests.forum.conftest import reply
 
 

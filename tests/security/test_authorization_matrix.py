@@ -129,8 +129,8 @@ def _writes():
 @pytest.mark.parametrize("name, role", list(_writes()))
 def test_writes_by_outsiders_are_refused_and_change_nothing(world, name, role):
     from chat.models import Message
-    from mentoring.models import Meeting
     from forum.models import Post
+    from mentoring.models import Meeting
 
     _resource, url, data = WRITES[name]
     counts = (Post.objects.count(), Message.objects.count(), Meeting.objects.count())

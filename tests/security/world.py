@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chat import services as chat
+from forum import services as forum
+from forum.models import Access, Category, Thread
 from knowledge import services as knowledge
 from knowledge.models import Article
 from knowledge.services import Content
 from mentoring import services as mentoring
-from forum import services as forum
-from forum.models import Access, Category, Thread
 from profiles.models import User
 from tests.conftest import make_member
 

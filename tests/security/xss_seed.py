@@ -20,11 +20,11 @@ ROOM_SIZE = 45  # a room page shows the last 50 messages
 
 def seed() -> dict:
     from chat import services as chat
+    from forum import services as forum
+    from forum.models import Access, Category, Thread
     from knowledge import services as knowledge
     from knowledge.models import Article
     from knowledge.services import Content
-    from forum import services as forum
-    from forum.models import Access, Category, Thread
     from profiles import services as profiles
     from profiles.models import User
 

@@ -72,8 +72,8 @@ class Command(BaseCommand):
             ensure(email, name, User.Role.NEWCOMER, position, division,
                    service_start=today - datetime.timedelta(days=14 + 9 * index))
         self._applications(tags)
-        for loader in seeding.demo_loaders():
-            loader(self.stdout.write)
+        for loader in seeding.DEMO_LOADERS:
+            loader.load(self.stdout.write)
         self.stdout.write(self.style.SUCCESS(
             f"Demo community ready: {created} new members, {User.objects.count()} in all."
         ))

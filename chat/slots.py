@@ -1,4 +1,4 @@
-"""Places on the room page that apps above chat fill, such as the knowledge base.
+"""Places on the room page that the floors above chat fill, such as the knowledge base.
 
 A tool can act on selected messages: when any tool shows, every message gets a checkbox
 that belongs to the form with id "message-selection", which the tool's template provides.
@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from chat.models import Room
+from community.slots import Slot
 
 
 @dataclass(frozen=True)
@@ -21,13 +22,8 @@ class RoomTool:
     order: int = 100
 
 
-_tools: dict[str, RoomTool] = {}
-
-
-def register_room_tool(tool: RoomTool) -> None:
-    _tools[tool.key] = tool
+ROOM_TOOLS: Slot[RoomTool] = Slot("room tools")
 
 
 def tools_for(room: Room, viewer) -> list[RoomTool]:
-    return [tool for tool in sorted(_tools.values(), key=lambda t: (t.order, t.key))
-            if tool.shown(room, viewer)]
+    return [tool for tool in ROOM_TOOLS if tool.shown(room, viewer)]
