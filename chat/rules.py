@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 from chat.models import Membership, Message, Room
+from profiles.roles import active_only, is_active_member, is_mentor_or_coordinator, is_moderator
 
 
-def is_mentor_or_coordinator(user) -> bool:
-    return bool(user.is_mentor or user.is_coordinator or user.is_staff)
-
-
-def is_moderator(user) -> bool:
-    return bool(user.is_coordinator or user.is_staff or user.is_superuser)
-
-
+@active_only
 def is_member(user, room: Room) -> bool:
     return Membership.objects.filter(room=room, user=user).exists()
 
 
+@active_only
 def can_find(user, room: Room) -> bool:
     """Channels open to the member's role are listed; everything else only to members."""
     if room.is_channel and not room.is_archived:
@@ -24,19 +19,23 @@ def can_find(user, room: Room) -> bool:
     return is_member(user, room)
 
 
+@active_only
 def can_join(user, room: Room) -> bool:
     return room.is_channel and not room.is_archived and can_find(user, room)
 
 
+@active_only
 def can_post(user, room: Room) -> bool:
     return posting_open(user, room) and is_member(user, room)
 
 
+@active_only
 def posting_open(user, room: Room) -> bool:
     """Everything posting asks of a member but the membership itself."""
-    return user.is_active and not room.is_archived
+    return is_active_member(user) and not room.is_archived
 
 
+@active_only
 def can_invite(user, room: Room) -> bool:
     if room.kind in {Room.Kind.DIRECT, Room.Kind.PAIR}:
         return False
@@ -46,6 +45,7 @@ def can_invite(user, room: Room) -> bool:
         or is_moderator(user))
 
 
+@active_only
 def can_change(user, message: Message) -> bool:
     if message.is_deleted:
         return False

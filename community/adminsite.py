@@ -17,7 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 def is_coordinator(user) -> bool:
-    return bool(getattr(user, "is_active", False) and getattr(user, "is_coordinator", False))
+    """The role policy's answer (profiles/roles.py), asked through the member's own property:
+    the core imports no app."""
+    return bool(getattr(user, "is_coordinator", False))
 
 
 class CommunityAdminSite(admin.AdminSite):

@@ -6,12 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from forum import rules
 from forum.models import Access, Thread
+from profiles.roles import is_mentor_or_coordinator, is_newcomer
 
 SHOWN = 5
-
-
-def _mentors(user) -> bool:
-    return bool(user.is_mentor or user.is_coordinator or user.is_staff)
 
 
 def _visible(user):
@@ -20,7 +17,7 @@ def _visible(user):
 
 
 def my_questions(user) -> dict | None:
-    if not user.is_newcomer:
+    if not is_newcomer(user):
         return None
     return {"threads": list(_visible(user).filter(author=user, kind=Thread.Kind.QUESTION)
                             .order_by("-last_activity_at")[:SHOWN]),
@@ -29,7 +26,7 @@ def my_questions(user) -> dict | None:
 
 def to_answer(user) -> dict | None:
     """Questions nobody has answered, in the mentor's areas of expertise first."""
-    if not _mentors(user):
+    if not is_mentor_or_coordinator(user):
         return None
     unanswered = _visible(user).filter(kind=Thread.Kind.QUESTION, reply_count=0)
     mine = list(unanswered.filter(tags__in=user.expertise.all()).distinct()
@@ -40,7 +37,7 @@ def to_answer(user) -> dict | None:
 
 
 def mentor_discussions(user) -> dict | None:
-    if not _mentors(user):
+    if not is_mentor_or_coordinator(user):
         return None
     return {"threads": list(_visible(user).filter(category__read_access=Access.MENTORS)
                             .order_by("-last_activity_at")[:SHOWN]),

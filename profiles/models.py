@@ -15,6 +15,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from profiles import roles
+
 
 class Department(models.Model):
     """A node of the city's org tree: city hall, then administrations, then divisions."""
@@ -161,17 +163,27 @@ class User(AbstractUser):
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
+    # The role policy (profiles/roles.py), for templates and the core, which cannot import
+    # it: an inactive account is none of these.
     @property
     def is_mentor(self) -> bool:
-        return self.role == self.Role.MENTOR
+        return roles.is_mentor(self)
 
     @property
     def is_coordinator(self) -> bool:
-        return self.role == self.Role.COORDINATOR
+        return roles.is_coordinator(self)
+
+    @property
+    def is_moderator(self) -> bool:
+        return roles.is_moderator(self)
 
     @property
     def is_newcomer(self) -> bool:
-        return self.role == self.Role.NEWCOMER
+        return roles.is_newcomer(self)
+
+    @property
+    def is_mentor_or_coordinator(self) -> bool:
+        return roles.is_mentor_or_coordinator(self)
 
     @property
     def initials(self) -> str:
