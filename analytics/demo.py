@@ -19,13 +19,47 @@ from mentoring.models import Feedback, Mentorship, MentorshipEvent
 from profiles import services as profile_services
 from profiles.models import Department, User
 
-WOMEN = ["Айгуль", "Гульнара", "Лейсан", "Эльвира", "Алсу", "Диляра", "Зарина", "Резеда",
-         "Анна", "Ольга"]
-MEN = ["Ильдар", "Рустам", "Марат", "Азат", "Ренат", "Булат", "Камиль", "Тагир", "Сергей",
-       "Дмитрий"]
+WOMEN = [
+    "Айгуль",
+    "Гульнара",
+    "Лейсан",
+    "Эльвира",
+    "Алсу",
+    "Диляра",
+    "Зарина",
+    "Резеда",
+    "Анна",
+    "Ольга",
+]
+MEN = [
+    "Ильдар",
+    "Рустам",
+    "Марат",
+    "Азат",
+    "Ренат",
+    "Булат",
+    "Камиль",
+    "Тагир",
+    "Сергей",
+    "Дмитрий",
+]
 # Each takes «-а» for a woman: Галиев, Галиева.
-SURNAMES = ["Галиев", "Шарипов", "Нуриев", "Хайруллин", "Садыков", "Ахметов", "Мухаметов",
-            "Зиннатуллин", "Фаттахов", "Иванов", "Смирнов", "Сафин", "Гилязов", "Миннуллин"]
+SURNAMES = [
+    "Галиев",
+    "Шарипов",
+    "Нуриев",
+    "Хайруллин",
+    "Садыков",
+    "Ахметов",
+    "Мухаметов",
+    "Зиннатуллин",
+    "Фаттахов",
+    "Иванов",
+    "Смирнов",
+    "Сафин",
+    "Гилязов",
+    "Миннуллин",
+]
 HIRES_PER_QUARTER = 40
 QUARTERS = 12
 MENTORED_SHARE = 0.45
@@ -52,8 +86,15 @@ def load(write) -> None:
     write(f"History: {hired} employees hired over {QUARTERS} quarters.")
 
 
-def _employee(rng: random.Random, number: int, quarter: datetime.date, today: datetime.date,
-              mentors: list[User], coordinator: User, departments: list[Department]) -> None:
+def _employee(
+    rng: random.Random,
+    number: int,
+    quarter: datetime.date,
+    today: datetime.date,
+    mentors: list[User],
+    coordinator: User,
+    departments: list[Department],
+) -> None:
     start = quarter + datetime.timedelta(days=rng.randrange(90))
     mentored = rng.random() < MENTORED_SHARE
     end = None
@@ -64,38 +105,59 @@ def _employee(rng: random.Random, number: int, quarter: datetime.date, today: da
     if end and end >= today:
         end = None
     woman = rng.random() < 0.5
-    name = (f"{rng.choice(WOMEN)} {rng.choice(SURNAMES)}а" if woman
-            else f"{rng.choice(MEN)} {rng.choice(SURNAMES)}")
+    name = (
+        f"{rng.choice(WOMEN)} {rng.choice(SURNAMES)}а"
+        if woman
+        else f"{rng.choice(MEN)} {rng.choice(SURNAMES)}"
+    )
     user = profile_services.user_create(
-        email=f"history.{number}@example.com", full_name=name,
-        department=rng.choice(departments), position="Специалист", service_start=start,
-        service_end=end, is_active=end is None)
+        email=f"history.{number}@example.com",
+        full_name=name,
+        department=rng.choice(departments),
+        position="Специалист",
+        service_start=start,
+        service_end=end,
+        is_active=end is None,
+    )
     if mentored:
         _past_pair(rng, user, start, end, today, rng.choice(mentors), coordinator)
 
 
-def _past_pair(rng: random.Random, newcomer: User, start: datetime.date,
-               left: datetime.date | None, today: datetime.date, mentor: User,
-               coordinator: User) -> None:
+def _past_pair(
+    rng: random.Random,
+    newcomer: User,
+    start: datetime.date,
+    left: datetime.date | None,
+    today: datetime.date,
+    mentor: User,
+    coordinator: User,
+) -> None:
     ends_on = start + datetime.timedelta(days=91)
     if ends_on >= today:
         return  # still running: pairs of the present come from the mentoring demo
-    status = (Mentorship.Status.ENDED if left and left < ends_on
-              else Mentorship.Status.COMPLETED)
+    status = Mentorship.Status.ENDED if left and left < ends_on else Mentorship.Status.COMPLETED
     pair = Mentorship.objects.create(
-        mentor=mentor, newcomer=newcomer, status=status, proposed_by=coordinator,
-        starts_on=start, ends_on=ends_on,
-        end_reason="Сотрудник уволился" if status == Mentorship.Status.ENDED else "")
+        mentor=mentor,
+        newcomer=newcomer,
+        status=status,
+        proposed_by=coordinator,
+        starts_on=start,
+        ends_on=ends_on,
+        end_reason="Сотрудник уволился" if status == Mentorship.Status.ENDED else "",
+    )
     closed = left if status == Mentorship.Status.ENDED else ends_on
     for from_status, to_status, day in (
-            (Mentorship.Status.PROPOSED, Mentorship.Status.ACTIVE, start),
-            (Mentorship.Status.ACTIVE, status, closed)):
-        event = MentorshipEvent.objects.create(mentorship=pair, from_status=from_status,
-                                               to_status=to_status, actor=mentor)
+        (Mentorship.Status.PROPOSED, Mentorship.Status.ACTIVE, start),
+        (Mentorship.Status.ACTIVE, status, closed),
+    ):
+        event = MentorshipEvent.objects.create(
+            mentorship=pair, from_status=from_status, to_status=to_status, actor=mentor
+        )
         MentorshipEvent.objects.filter(pk=event.pk).update(at=_moment(day))
     if status == Mentorship.Status.COMPLETED:
-        feedback = Feedback.objects.create(mentorship=pair, rating=rng.choice([3, 4, 4, 5, 5]),
-                                           helpful=rng.random() < 0.85)
+        feedback = Feedback.objects.create(
+            mentorship=pair, rating=rng.choice([3, 4, 4, 5, 5]), helpful=rng.random() < 0.85
+        )
         Feedback.objects.filter(pk=feedback.pk).update(created_at=_moment(ends_on))
 
 

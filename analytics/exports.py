@@ -83,7 +83,5 @@ def duration_text(duration: datetime.timedelta) -> str:
     if minutes < 60:
         return _("%(minutes)s min") % {"minutes": minutes}
     if minutes < 48 * 60:
-        return _("%(hours)s h %(minutes)s min") % {"hours": minutes // 60,
-                                                   "minutes": minutes % 60}
-    return _("%(days)s days %(hours)s h") % {"days": minutes // 1440,
-                                             "hours": minutes % 1440 // 60}
+        return _("%(hours)s h %(minutes)s min") % {"hours": minutes // 60, "minutes": minutes % 60}
+    return _("%(days)s days %(hours)s h") % {"days": minutes // 1440, "hours": minutes % 1440 // 60}

@@ -24,8 +24,7 @@ class DateInput(forms.DateInput):
 
 
 def _date_field(label) -> forms.DateField:
-    return forms.DateField(label=label, widget=DateInput(),
-                           input_formats=["%Y-%m-%d", "%d.%m.%Y"])
+    return forms.DateField(label=label, widget=DateInput(), input_formats=["%Y-%m-%d", "%d.%m.%Y"])
 
 
 class DashboardFilter(forms.Form):
@@ -45,10 +44,14 @@ class DashboardFilter(forms.Form):
         """The ranges asked for, with the defaults filled in so that the form shows them."""
         today = timezone.localdate()
         defaults = {
-            "start": today - datetime.timedelta(days=ACTIVITY_DAYS - 1), "end": today,
-            "hired_from": quarters_before(today, RETENTION_QUARTERS - 1), "hired_to": today}
-        data = {name: query.get(name) or f"{default:%Y-%m-%d}"
-                for name, default in defaults.items()}
+            "start": today - datetime.timedelta(days=ACTIVITY_DAYS - 1),
+            "end": today,
+            "hired_from": quarters_before(today, RETENTION_QUARTERS - 1),
+            "hired_to": today,
+        }
+        data = {
+            name: query.get(name) or f"{default:%Y-%m-%d}" for name, default in defaults.items()
+        }
         return cls(data)
 
     def clean(self) -> dict:
@@ -60,8 +63,11 @@ class DashboardFilter(forms.Form):
 
     def _check_range(self, data: dict, first: str, last: str) -> None:
         if not (EARLIEST <= data[first] <= LATEST and EARLIEST <= data[last] <= LATEST):
-            self.add_error(first, _("Choose dates between %(earliest)s and %(latest)s.") % {
-                "earliest": EARLIEST.year, "latest": LATEST.year})
+            self.add_error(
+                first,
+                _("Choose dates between %(earliest)s and %(latest)s.")
+                % {"earliest": EARLIEST.year, "latest": LATEST.year},
+            )
         elif data[first] > data[last]:
             self.add_error(first, _("The start comes after the end."))
         elif (data[last] - data[first]).days >= LONGEST_DAYS:
@@ -74,6 +80,7 @@ class DashboardFilter(forms.Form):
     def query(self) -> str:
         """The ranges as a query string, so that exports and presets keep them."""
         activity, hired = self.periods()
-        return (f"start={activity.start:%Y-%m-%d}&end={activity.end:%Y-%m-%d}"
-                f"&hired_from={hired.start:%Y-%m-%d}&hired_to={hired.end:%Y-%m-%d}")
-
+        return (
+            f"start={activity.start:%Y-%m-%d}&end={activity.end:%Y-%m-%d}"
+            f"&hired_from={hired.start:%Y-%m-%d}&hired_to={hired.end:%Y-%m-%d}"
+        )

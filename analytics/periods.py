@@ -70,11 +70,14 @@ def datestamp(day: datetime.date) -> int:
 
 
 def datestamp_of(field: str) -> ExpressionWrapper:
-    return ExpressionWrapper(ExtractYear(field) * 10_000 + ExtractMonth(field) * 100
-                             + ExtractDay(field), output_field=IntegerField())
+    return ExpressionWrapper(
+        ExtractYear(field) * 10_000 + ExtractMonth(field) * 100 + ExtractDay(field),
+        output_field=IntegerField(),
+    )
 
 
 def datestamp_distance(field_from: str, field_to: str) -> ExpressionWrapper:
     """The difference of two date fields as YYYYMMDD numbers: below ONE_YEAR is within a year."""
-    return ExpressionWrapper(datestamp_of(field_to) - datestamp_of(field_from),
-                             output_field=IntegerField())
+    return ExpressionWrapper(
+        datestamp_of(field_to) - datestamp_of(field_from), output_field=IntegerField()
+    )

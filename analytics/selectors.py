@@ -47,6 +47,7 @@ WEEKLY_UP_TO_DAYS = 371
 
 # Community health ---------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Health:
     members: int
@@ -79,37 +80,53 @@ def health(period: Period) -> Health:
     question_counts = questions.aggregate(
         asked=Count("pk"),
         day_old=Count("pk", filter=Q(created_at__lte=timezone.now() - ANSWER_WITHIN)),
-        within_day=Count("pk", filter=Q(created_at__lte=timezone.now() - ANSWER_WITHIN,
-                                        first_answer_at__lte=F("created_at") + ANSWER_WITHIN)),
-        unanswered=Count("pk", filter=Q(first_answer_at__isnull=True)))
+        within_day=Count(
+            "pk",
+            filter=Q(
+                created_at__lte=timezone.now() - ANSWER_WITHIN,
+                first_answer_at__lte=F("created_at") + ANSWER_WITHIN,
+            ),
+        ),
+        unanswered=Count("pk", filter=Q(first_answer_at__isnull=True)),
+    )
     return Health(
-        **members, **counts, questions=question_counts["asked"],
+        **members,
+        **counts,
+        questions=question_counts["asked"],
         questions_day_old=question_counts["day_old"],
         answered_within_day=question_counts["within_day"],
         unanswered=question_counts["unanswered"],
-        median_first_answer=_median_wait(answered, question_counts["asked"]
-                                         - question_counts["unanswered"]))
+        median_first_answer=_median_wait(
+            answered, question_counts["asked"] - question_counts["unanswered"]
+        ),
+    )
 
 
 def _member_activity(start: datetime.datetime, end: datetime.datetime) -> dict[str, int]:
     """Members now in service, and those who posted or chatted in the period."""
-    posted = Exists(Post.objects.filter(author=OuterRef("pk"), created_at__gte=start,
-                                        created_at__lt=end, is_deleted=False))
-    chatted = Exists(Message.objects.filter(author=OuterRef("pk"), created_at__gte=start,
-                                            created_at__lt=end, is_deleted=False))
+    posted = Exists(
+        Post.objects.filter(
+            author=OuterRef("pk"), created_at__gte=start, created_at__lt=end, is_deleted=False
+        )
+    )
+    chatted = Exists(
+        Message.objects.filter(
+            author=OuterRef("pk"), created_at__gte=start, created_at__lt=end, is_deleted=False
+        )
+    )
     active = Q(posted) | Q(chatted)
     return User.objects.filter(is_active=True).aggregate(
         members=Count("pk", filter=Q(service_end__isnull=True)),
         active_members=Count("pk", filter=active),
-        active_mentors=Count("pk", filter=active & Q(role=User.Role.MENTOR)))
+        active_mentors=Count("pk", filter=active & Q(role=User.Role.MENTOR)),
+    )
 
 
 def _content_counts(start: datetime.datetime, end: datetime.datetime) -> dict[str, int]:
     return {
         "threads": Thread.objects.filter(created_at__gte=start, created_at__lt=end).count(),
         "replies": _replies().filter(created_at__gte=start, created_at__lt=end).count(),
-        "chat_messages": _chat_messages().filter(created_at__gte=start,
-                                                 created_at__lt=end).count(),
+        "chat_messages": _chat_messages().filter(created_at__gte=start, created_at__lt=end).count(),
     }
 
 
@@ -124,28 +141,43 @@ def _chat_messages() -> QuerySet[Message]:
 def questions_in(period: Period) -> QuerySet[Thread]:
     """Questions asked in the period, with when someone other than the asker first replied."""
     start, end = period.bounds
-    first_answer = (_replies().filter(thread=OuterRef("pk"), is_hidden=False)
-                    .exclude(author=OuterRef("author")).order_by("created_at")
-                    .values("created_at")[:1])
-    return (Thread.objects.filter(kind=Thread.Kind.QUESTION, is_hidden=False,
-                                  created_at__gte=start, created_at__lt=end)
-            .annotate(first_answer_at=Subquery(first_answer))
-            .annotate(wait=ExpressionWrapper(F("first_answer_at") - F("created_at"),
-                                             output_field=DurationField())))
+    first_answer = (
+        _replies()
+        .filter(thread=OuterRef("pk"), is_hidden=False)
+        .exclude(author=OuterRef("author"))
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
+    return (
+        Thread.objects.filter(
+            kind=Thread.Kind.QUESTION, is_hidden=False, created_at__gte=start, created_at__lt=end
+        )
+        .annotate(first_answer_at=Subquery(first_answer))
+        .annotate(
+            wait=ExpressionWrapper(
+                F("first_answer_at") - F("created_at"), output_field=DurationField()
+            )
+        )
+    )
 
 
 def _median_wait(answered: QuerySet[Thread], count: int) -> datetime.timedelta | None:
     """The median in the database: sort the waits there and fetch the middle one or two."""
     if not count:
         return None
-    middle = list(answered.order_by("wait").values_list("wait", flat=True)
-                  [(count - 1) // 2:count // 2 + 1])
+    middle = list(
+        answered.order_by("wait").values_list("wait", flat=True)[(count - 1) // 2 : count // 2 + 1]
+    )
     return sum(middle, datetime.timedelta()) / len(middle)
 
 
 def unanswered_questions(period: Period) -> QuerySet[Thread]:
-    return (questions_in(period).filter(first_answer_at__isnull=True)
-            .select_related("author__department", "category").order_by("created_at"))
+    return (
+        questions_in(period)
+        .filter(first_answer_at__isnull=True)
+        .select_related("author__department", "category")
+        .order_by("created_at")
+    )
 
 
 @dataclass(frozen=True)
@@ -159,15 +191,26 @@ class ActivityBucket:
 def activity_by_week(period: Period) -> tuple[str, list[ActivityBucket]]:
     """New threads, replies and chat messages per week (per month over long periods)."""
     weekly = period.days <= WEEKLY_UP_TO_DAYS
-    trunc, first, step = ((TruncWeek, week_start, lambda d: d + datetime.timedelta(days=7))
-                          if weekly else (TruncMonth, month_start, next_month))
+    trunc, first, step = (
+        (TruncWeek, week_start, lambda d: d + datetime.timedelta(days=7))
+        if weekly
+        else (TruncMonth, month_start, next_month)
+    )
     start, end = period.bounds
     series = {}
-    for name, rows in (("threads", Thread.objects.all()), ("replies", _replies()),
-                       ("chat_messages", _chat_messages())):
-        per_bucket = (rows.filter(created_at__gte=start, created_at__lt=end)
-                      .annotate(bucket=trunc("created_at")).order_by()
-                      .values("bucket").annotate(n=Count("pk")).values_list("bucket", "n"))
+    for name, rows in (
+        ("threads", Thread.objects.all()),
+        ("replies", _replies()),
+        ("chat_messages", _chat_messages()),
+    ):
+        per_bucket = (
+            rows.filter(created_at__gte=start, created_at__lt=end)
+            .annotate(bucket=trunc("created_at"))
+            .order_by()
+            .values("bucket")
+            .annotate(n=Count("pk"))
+            .values_list("bucket", "n")
+        )
         series[name] = {_local_date(bucket): n for bucket, n in per_bucket}
     buckets, day = [], first(period.start)
     while day <= period.end:
@@ -183,6 +226,7 @@ def _local_date(moment: datetime.datetime | datetime.date) -> datetime.date:
 
 
 # Mentoring ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class MentoringFigures:
@@ -215,23 +259,38 @@ def mentoring(period: Period) -> MentoringFigures:
     start, end = period.bounds
     pairs = Mentorship.objects.aggregate(
         active_pairs=Count("pk", filter=Q(status=Mentorship.Status.ACTIVE)),
-        proposed_pairs=Count("pk", filter=Q(status=Mentorship.Status.PROPOSED)))
-    moves = MentorshipEvent.objects.filter(at__gte=start, at__lt=end).aggregate(**{
-        name: Count("pk", filter=Q(to_status=status)) for name, status in (
-            ("started", Mentorship.Status.ACTIVE), ("completed", Mentorship.Status.COMPLETED),
-            ("ended_early", Mentorship.Status.ENDED))})
-    load = mentor_load().order_by().aggregate(
-        mentors=Count("pk"),
-        mentors_full=Count("pk", filter=Q(active_pairs__gte=F("mentor_capacity"))),
-        free_places=_sum_free_places())
+        proposed_pairs=Count("pk", filter=Q(status=Mentorship.Status.PROPOSED)),
+    )
+    moves = MentorshipEvent.objects.filter(at__gte=start, at__lt=end).aggregate(
+        **{
+            name: Count("pk", filter=Q(to_status=status))
+            for name, status in (
+                ("started", Mentorship.Status.ACTIVE),
+                ("completed", Mentorship.Status.COMPLETED),
+                ("ended_early", Mentorship.Status.ENDED),
+            )
+        }
+    )
+    load = (
+        mentor_load()
+        .order_by()
+        .aggregate(
+            mentors=Count("pk"),
+            mentors_full=Count("pk", filter=Q(active_pairs__gte=F("mentor_capacity"))),
+            free_places=_sum_free_places(),
+        )
+    )
     steps = PlanStep.objects.filter(mentorship__status=Mentorship.Status.ACTIVE).aggregate(
-        steps_total=Count("pk"), steps_done=Count("pk", filter=Q(done_at__isnull=False)),
-        steps_overdue=Count("pk", filter=Q(done_at__isnull=True,
-                                           due_on__lt=timezone.localdate())))
+        steps_total=Count("pk"),
+        steps_done=Count("pk", filter=Q(done_at__isnull=False)),
+        steps_overdue=Count("pk", filter=Q(done_at__isnull=True, due_on__lt=timezone.localdate())),
+    )
     feedback = feedback_in(period).aggregate(
-        feedback_count=Count("pk"), feedback_average=Avg("rating"),
+        feedback_count=Count("pk"),
+        feedback_average=Avg("rating"),
         feedback_helpful=Count("pk", filter=Q(helpful=True)),
-        **{f"rating_{n}": Count("pk", filter=Q(rating=n)) for n in range(1, 6)})
+        **{f"rating_{n}": Count("pk", filter=Q(rating=n)) for n in range(1, 6)},
+    )
     ratings = {n: feedback.pop(f"rating_{n}") for n in range(1, 6)}
     load["free_places"] = load["free_places"] or 0
     return MentoringFigures(**pairs, **moves, **load, **steps, **feedback, ratings=ratings)
@@ -239,38 +298,61 @@ def mentoring(period: Period) -> MentoringFigures:
 
 def _sum_free_places() -> Sum:
     """Places a mentor who accepts mentees still has; a full or closed mentor adds none."""
-    return Sum(Case(When(accepting_mentees=True, active_pairs__lt=F("mentor_capacity"),
-                         then=F("mentor_capacity") - F("active_pairs")), default=0))
+    return Sum(
+        Case(
+            When(
+                accepting_mentees=True,
+                active_pairs__lt=F("mentor_capacity"),
+                then=F("mentor_capacity") - F("active_pairs"),
+            ),
+            default=0,
+        )
+    )
 
 
 def mentor_load() -> QuerySet[User]:
     """Mentors with their active pairs against their capacity, the busiest first."""
-    return (User.objects.filter(role=User.Role.MENTOR, is_active=True)
-            .annotate(active_pairs=Count("mentorships_as_mentor", filter=Q(
-                mentorships_as_mentor__status=Mentorship.Status.ACTIVE)))
-            .select_related("department").order_by("-active_pairs", "full_name"))
+    return (
+        User.objects.filter(role=User.Role.MENTOR, is_active=True)
+        .annotate(
+            active_pairs=Count(
+                "mentorships_as_mentor",
+                filter=Q(mentorships_as_mentor__status=Mentorship.Status.ACTIVE),
+            )
+        )
+        .select_related("department")
+        .order_by("-active_pairs", "full_name")
+    )
 
 
 def plans() -> QuerySet[Mentorship]:
     """Active pairs with their plan's progress, those with the most overdue steps first."""
     today = timezone.localdate()
-    return (Mentorship.objects.filter(status=Mentorship.Status.ACTIVE)
-            .select_related("mentor", "newcomer")
-            .annotate(steps_total=Count("steps"),
-                      steps_done=Count("steps", filter=Q(steps__done_at__isnull=False)),
-                      steps_overdue=Count("steps", filter=Q(steps__done_at__isnull=True,
-                                                            steps__due_on__lt=today)))
-            .order_by("-steps_overdue", "ends_on", "pk"))
+    return (
+        Mentorship.objects.filter(status=Mentorship.Status.ACTIVE)
+        .select_related("mentor", "newcomer")
+        .annotate(
+            steps_total=Count("steps"),
+            steps_done=Count("steps", filter=Q(steps__done_at__isnull=False)),
+            steps_overdue=Count(
+                "steps", filter=Q(steps__done_at__isnull=True, steps__due_on__lt=today)
+            ),
+        )
+        .order_by("-steps_overdue", "ends_on", "pk")
+    )
 
 
 def feedback_in(period: Period) -> QuerySet[Feedback]:
     start, end = period.bounds
-    return (Feedback.objects.filter(created_at__gte=start, created_at__lt=end)
-            .select_related("mentorship__mentor", "mentorship__newcomer")
-            .order_by("-created_at"))
+    return (
+        Feedback.objects.filter(created_at__gte=start, created_at__lt=end)
+        .select_related("mentorship__mentor", "mentorship__newcomer")
+        .order_by("-created_at")
+    )
 
 
 # Retention ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Group:
@@ -309,32 +391,54 @@ def retention(hired: Period) -> list[Cohort]:
     means a service end before the first anniversary of the service start.
     """
     today_stamp = datestamp(timezone.localdate())
-    was_mentored = Exists(Mentorship.objects.filter(
-        newcomer=OuterRef("pk"), status__in=[Mentorship.Status.ACTIVE,
-                                            Mentorship.Status.COMPLETED,
-                                            Mentorship.Status.ENDED]))
-    rows = (User.objects.filter(service_start__gte=hired.start, service_start__lte=hired.end)
-            .annotate(cohort=TruncQuarter("service_start"), mentored=was_mentored,
-                      tenure=datestamp_distance("service_start", "service_end"),
-                      started=datestamp_of("service_start"))
-            .order_by().values("cohort", "mentored")
-            .annotate(hired=Count("pk"),
-                      left=Count("pk", filter=Q(service_end__isnull=False, tenure__lt=ONE_YEAR)),
-                      in_first_year=Count("pk", filter=Q(service_end__isnull=True,
-                                                         started__gt=today_stamp - ONE_YEAR))))
+    was_mentored = Exists(
+        Mentorship.objects.filter(
+            newcomer=OuterRef("pk"),
+            status__in=[
+                Mentorship.Status.ACTIVE,
+                Mentorship.Status.COMPLETED,
+                Mentorship.Status.ENDED,
+            ],
+        )
+    )
+    rows = (
+        User.objects.filter(service_start__gte=hired.start, service_start__lte=hired.end)
+        .annotate(
+            cohort=TruncQuarter("service_start"),
+            mentored=was_mentored,
+            tenure=datestamp_distance("service_start", "service_end"),
+            started=datestamp_of("service_start"),
+        )
+        .order_by()
+        .values("cohort", "mentored")
+        .annotate(
+            hired=Count("pk"),
+            left=Count("pk", filter=Q(service_end__isnull=False, tenure__lt=ONE_YEAR)),
+            in_first_year=Count(
+                "pk", filter=Q(service_end__isnull=True, started__gt=today_stamp - ONE_YEAR)
+            ),
+        )
+    )
     groups: dict[datetime.date, dict[bool, Group]] = {}
     for row in rows:
         groups.setdefault(_local_date(row["cohort"]), {})[bool(row["mentored"])] = Group(
-            row["hired"], row["left"], row["in_first_year"])
-    return [Cohort(quarter, mentored=by_flag.get(True, Group()),
-                   others=by_flag.get(False, Group()),
-                   year_over=today_stamp - datestamp(quarter_end(quarter)) >= ONE_YEAR)
-            for quarter, by_flag in sorted(groups.items())]
+            row["hired"], row["left"], row["in_first_year"]
+        )
+    return [
+        Cohort(
+            quarter,
+            mentored=by_flag.get(True, Group()),
+            others=by_flag.get(False, Group()),
+            year_over=today_stamp - datestamp(quarter_end(quarter)) >= ONE_YEAR,
+        )
+        for quarter, by_flag in sorted(groups.items())
+    ]
 
 
 def retention_totals(cohorts: list[Cohort]) -> tuple[Group, Group]:
     """Mentored and others summed over the cohorts whose first year is over."""
     over = [c for c in cohorts if c.year_over]
-    return tuple(Group(sum(getattr(c, side).hired for c in over),
-                       sum(getattr(c, side).left for c in over))
-                 for side in ("mentored", "others"))
+    return tuple(
+        Group(sum(getattr(c, side).hired for c in over), sum(getattr(c, side).left for c in over))
+        for side in ("mentored", "others")
+    )

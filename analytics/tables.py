@@ -75,8 +75,9 @@ def _summary(periods: Periods) -> list[tuple[str, Cell]]:
     return summary_rows(health, figures)
 
 
-def summary_rows(health: selectors.Health,
-                 figures: selectors.MentoringFigures) -> list[tuple[str, Cell]]:
+def summary_rows(
+    health: selectors.Health, figures: selectors.MentoringFigures
+) -> list[tuple[str, Cell]]:
     return [
         (_("Members in service"), health.members),
         (_("Active members"), health.active_members),
@@ -105,58 +106,101 @@ def summary_rows(health: selectors.Health,
 
 
 def _retention_cells(cohort: selectors.Cohort) -> tuple[Cell, ...]:
-    return (cohort_label(cohort.quarter),
-            cohort.mentored.hired, cohort.mentored.left, Percent(cohort.mentored.left_share),
-            cohort.others.hired, cohort.others.left, Percent(cohort.others.left_share),
-            Percent(cohort.change), cohort.year_over)
+    return (
+        cohort_label(cohort.quarter),
+        cohort.mentored.hired,
+        cohort.mentored.left,
+        Percent(cohort.mentored.left_share),
+        cohort.others.hired,
+        cohort.others.left,
+        Percent(cohort.others.left_share),
+        Percent(cohort.change),
+        cohort.year_over,
+    )
 
 
 def cohort_label(quarter: datetime.date, separator: str = " ") -> str:
     """«2 кв. 2025»; a chart breaks it in two lines."""
     return _("Q%(quarter)s%(separator)s%(year)s") % {
-        "quarter": (quarter.month - 1) // 3 + 1, "separator": separator, "year": quarter.year}
+        "quarter": (quarter.month - 1) // 3 + 1,
+        "separator": separator,
+        "year": quarter.year,
+    }
 
 
-SUMMARY = Table("summary", _("Key figures"), (_("Figure"), _("Value")), _summary,
-                lambda row: row)
+SUMMARY = Table("summary", _("Key figures"), (_("Figure"), _("Value")), _summary, lambda row: row)
 ACTIVITY = Table(
-    "activity", _("Activity"),
+    "activity",
+    _("Activity"),
     (_("Period starting"), _("New threads"), _("Forum replies"), _("Chat messages")),
     lambda periods: selectors.activity_by_week(periods.activity)[1],
-    lambda bucket: (bucket.start, bucket.threads, bucket.replies, bucket.chat_messages))
+    lambda bucket: (bucket.start, bucket.threads, bucket.replies, bucket.chat_messages),
+)
 UNANSWERED = Table(
-    "unanswered", _("Questions without an answer"),
+    "unanswered",
+    _("Questions without an answer"),
     (_("Question"), _("Asked"), _("Asked by"), _("Department"), _("Category")),
     lambda periods: selectors.unanswered_questions(periods.activity),
-    lambda thread: (Link(thread.title, thread.get_absolute_url()),
-                    thread.created_at, thread.author.full_name,
-                    _department(thread.author), thread.category.name))
+    lambda thread: (
+        Link(thread.title, thread.get_absolute_url()),
+        thread.created_at,
+        thread.author.full_name,
+        _department(thread.author),
+        thread.category.name,
+    ),
+)
 MENTOR_LOAD = Table(
-    "mentor-load", _("Load per mentor"),
-    (_("Mentor"), _("Department"), _("Active pairs"), _("Capacity"),
-     _("Accepting new mentees")),
+    "mentor-load",
+    _("Load per mentor"),
+    (_("Mentor"), _("Department"), _("Active pairs"), _("Capacity"), _("Accepting new mentees")),
     lambda periods: selectors.mentor_load(),
-    lambda mentor: (_member(mentor), _department(mentor), mentor.active_pairs,
-                    mentor.mentor_capacity, mentor.accepting_mentees))
+    lambda mentor: (
+        _member(mentor),
+        _department(mentor),
+        mentor.active_pairs,
+        mentor.mentor_capacity,
+        mentor.accepting_mentees,
+    ),
+)
 PLANS = Table(
-    "plans", _("Adaptation plans of active pairs"),
+    "plans",
+    _("Adaptation plans of active pairs"),
     (_("Pair"), _("Ends"), _("Steps done"), _("Steps"), _("Overdue")),
     lambda periods: selectors.plans(),
-    lambda pair: (_pair(pair), pair.ends_on, pair.steps_done, pair.steps_total,
-                  pair.steps_overdue))
+    lambda pair: (_pair(pair), pair.ends_on, pair.steps_done, pair.steps_total, pair.steps_overdue),
+)
 FEEDBACK = Table(
-    "feedback", _("Newcomers' feedback"),
+    "feedback",
+    _("Newcomers' feedback"),
     (_("Pair"), _("Given"), _("Rating"), _("The mentor was helpful"), _("Comment")),
     lambda periods: selectors.feedback_in(periods.activity),
-    lambda feedback: (_pair(feedback.mentorship), feedback.created_at, feedback.rating,
-                      feedback.helpful, feedback.comment))
+    lambda feedback: (
+        _pair(feedback.mentorship),
+        feedback.created_at,
+        feedback.rating,
+        feedback.helpful,
+        feedback.comment,
+    ),
+)
 RETENTION = Table(
-    "retention", _("Left in the first year, by hiring quarter"),
-    (_("Hired in"), _("Mentored: hired"), _("Mentored: left"), _("Mentored: share left"),
-     _("Not mentored: hired"), _("Not mentored: left"), _("Not mentored: share left"),
-     _("Change in the share with a mentor"),
-     pgettext_lazy("cohort", "First year over for all")),
-    lambda periods: selectors.retention(periods.hired), _retention_cells)
+    "retention",
+    _("Left in the first year, by hiring quarter"),
+    (
+        _("Hired in"),
+        _("Mentored: hired"),
+        _("Mentored: left"),
+        _("Mentored: share left"),
+        _("Not mentored: hired"),
+        _("Not mentored: left"),
+        _("Not mentored: share left"),
+        _("Change in the share with a mentor"),
+        pgettext_lazy("cohort", "First year over for all"),
+    ),
+    lambda periods: selectors.retention(periods.hired),
+    _retention_cells,
+)
 
-TABLES = {table.slug: table for table in (SUMMARY, ACTIVITY, UNANSWERED, MENTOR_LOAD, PLANS,
-                                          FEEDBACK, RETENTION)}
+TABLES = {
+    table.slug: table
+    for table in (SUMMARY, ACTIVITY, UNANSWERED, MENTOR_LOAD, PLANS, FEEDBACK, RETENTION)
+}

@@ -33,8 +33,11 @@ def dashboard(request: MemberRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "analytics/dashboard.html", {"form": form}, status=400)
     periods = Periods(*form.periods())
-    return render(request, "analytics/dashboard.html", {
-        "form": form, "periods": periods, "query": form.query(), **page.context(periods)})
+    return render(
+        request,
+        "analytics/dashboard.html",
+        {"form": form, "periods": periods, "query": form.query(), **page.context(periods)},
+    )
 
 
 @login_required
@@ -46,15 +49,18 @@ def export(request: MemberRequest, slug: str) -> HttpResponse:
     if table is None:
         raise Http404
     if not form.is_valid():
-        return HttpResponseBadRequest(" ".join(
-            message for messages in form.errors.values() for message in messages),
-            content_type="text/plain; charset=utf-8")
+        return HttpResponseBadRequest(
+            " ".join(message for messages in form.errors.values() for message in messages),
+            content_type="text/plain; charset=utf-8",
+        )
     periods = Periods(*form.periods())
-    response = StreamingHttpResponse(_lines(table, periods, translation.get_language()),
-                                     content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        _lines(table, periods, translation.get_language()), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = (
         f'attachment; filename="nastavnik-{slug}-{periods.activity.start:%Y%m%d}-'
-        f'{periods.activity.end:%Y%m%d}.csv"')
+        f'{periods.activity.end:%Y%m%d}.csv"'
+    )
     return response
 
 

@@ -57,8 +57,20 @@ def screenshot() -> tuple[str, bytes]:
 def word() -> tuple[str, bytes]:
     out = io.BytesIO()
     rng = random.Random(4)
-    words = ["служебная", "записка", "командировка", "приказ", "согласование", "отдел",
-             "начальник", "срок", "исполнение", "бюджет", "заявка", "отчёт"]
+    words = [
+        "служебная",
+        "записка",
+        "командировка",
+        "приказ",
+        "согласование",
+        "отдел",
+        "начальник",
+        "срок",
+        "исполнение",
+        "бюджет",
+        "заявка",
+        "отчёт",
+    ]
     text = " ".join(rng.choice(words) + str(rng.randrange(10_000)) for _ in range(300_000))
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
         package.writestr("[Content_Types].xml", "<Types/>")
@@ -99,15 +111,18 @@ def _measure(rounds: int) -> None:
     from forum.models import Access, Category, Thread
     from profiles.models import User
 
-    author = User.objects.create(email="a@example.com", full_name="Алия Хасанова", slug="a",
-                                 role=User.Role.MENTOR)
+    author = User.objects.create(
+        email="a@example.com", full_name="Алия Хасанова", slug="a", role=User.Role.MENTOR
+    )
     reader = User.objects.create(email="r@example.com", full_name="Тимур Сабиров", slug="r")
     category = Category.objects.create(name="Вопросы", slug="q", read_access=Access.MEMBERS)
     uploader, downloader = Client(), Client()
     uploader.force_login(author)
     downloader.force_login(reader)
-    print(f"{'file':<24}{'size':>9}  {'upload p50':>11}{'p95':>9}  {'download p50':>13}{'p95':>9}"
-          f"  stored")
+    print(
+        f"{'file':<24}{'size':>9}  {'upload p50':>11}{'p95':>9}  {'download p50':>13}{'p95':>9}"
+        f"  stored"
+    )
     for make in (photo, screenshot, word, pdf):
         name, content = make()
         uploads, downloads, stored = [], [], 0
@@ -119,16 +134,23 @@ def _measure(rounds: int) -> None:
             assert answer.status_code == 201, answer.content
             described = answer.json()
             stored = described["size"]
-            forum.thread_create(author=author, category=category, kind=Thread.Kind.DISCUSSION,
-                                title=f"{name} {n}", body=described["markdown"])
+            forum.thread_create(
+                author=author,
+                category=category,
+                kind=Thread.Kind.DISCUSSION,
+                title=f"{name} {n}",
+                body=described["markdown"],
+            )
             started = time.perf_counter()
             response = downloader.get(described["url"])
             body = b"".join(response.streaming_content)
             downloads.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200 and len(body) == stored
-        print(f"{name:<24}{len(content) / 1048576:>7.1f}MB  {statistics.median(uploads):>9.0f}ms"
-              f"{_p95(uploads):>7.0f}ms  {statistics.median(downloads):>11.1f}ms"
-              f"{_p95(downloads):>7.1f}ms  {stored / 1048576:.1f}MB")
+        print(
+            f"{name:<24}{len(content) / 1048576:>7.1f}MB  {statistics.median(uploads):>9.0f}ms"
+            f"{_p95(uploads):>7.0f}ms  {statistics.median(downloads):>11.1f}ms"
+            f"{_p95(downloads):>7.1f}ms  {stored / 1048576:.1f}MB"
+        )
 
 
 def _p95(values: list[float]) -> float:

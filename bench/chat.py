@@ -90,18 +90,42 @@ async def serve_raw(port: int) -> None:
                     for entry in frame["rooms"]:
                         rooms[entry["room_id"]].add(ws)
                         followed.append(entry["room_id"])
-                    await ws.send(json.dumps({"type": "subscribed", "rooms": [
-                        {"room_id": r, "cursor": 0, "more": False} for r in followed]}))
+                    await ws.send(
+                        json.dumps(
+                            {
+                                "type": "subscribed",
+                                "rooms": [
+                                    {"room_id": r, "cursor": 0, "more": False} for r in followed
+                                ],
+                            }
+                        )
+                    )
                 elif frame["type"] == "send":
                     room = frame["room_id"]
                     sequence[room] += 1
                     message_id = next(next_id)
-                    broadcast(rooms[room], json.dumps({
-                        "type": "message", "room_id": room, "id": message_id,
-                        "seq": sequence[room], "client_id": frame["client_id"],
-                        "html": f"<p>{frame['body']}</p>"}))
-                    await ws.send(json.dumps({"type": "ack", "client_id": frame["client_id"],
-                                              "message_id": message_id}))
+                    broadcast(
+                        rooms[room],
+                        json.dumps(
+                            {
+                                "type": "message",
+                                "room_id": room,
+                                "id": message_id,
+                                "seq": sequence[room],
+                                "client_id": frame["client_id"],
+                                "html": f"<p>{frame['body']}</p>",
+                            }
+                        ),
+                    )
+                    await ws.send(
+                        json.dumps(
+                            {
+                                "type": "ack",
+                                "client_id": frame["client_id"],
+                                "message_id": message_id,
+                            }
+                        )
+                    )
         finally:
             for room in followed:
                 rooms[room].discard(ws)
@@ -124,11 +148,16 @@ class RawServer:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, __file__, "--serve-raw", str(self.port)],
-                stdout=log, stderr=subprocess.STDOUT)
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
 
     def wait_healthy(self) -> None:
-        live.wait_until(lambda: self.process.poll() is not None or _accepts(self.port),
-                        timeout=10, what="the raw server")
+        live.wait_until(
+            lambda: self.process.poll() is not None or _accepts(self.port),
+            timeout=10,
+            what="the raw server",
+        )
 
     rss_kib = live.AppServer.rss_kib
     stop = live.AppServer.stop
@@ -176,13 +205,18 @@ class Client:
         from websockets.asyncio.client import connect
 
         self.ws = await connect(
-            f"ws://{live.LOCAL}:{self.port}/ws/", origin=f"http://{live.LOCAL}:{self.port}",
-            additional_headers={"Cookie": f"sessionid={self.session}"}, open_timeout=30,
-            proxy=None, max_queue=None)
+            f"ws://{live.LOCAL}:{self.port}/ws/",
+            origin=f"http://{live.LOCAL}:{self.port}",
+            additional_headers={"Cookie": f"sessionid={self.session}"},
+            open_timeout=30,
+            proxy=None,
+            max_queue=None,
+        )
         hello = json.loads(await self.ws.recv())
         assert hello["type"] == "hello", hello
-        await self.ws.send(json.dumps({"type": "subscribe",
-                                       "rooms": [{"room_id": self.room, "cursor": 0}]}))
+        await self.ws.send(
+            json.dumps({"type": "subscribe", "rooms": [{"room_id": self.room, "cursor": 0}]})
+        )
         # An earlier server's run left history behind: its replay is not this run's load.
         while (subscribed := json.loads(await self.ws.recv()))["type"] != "subscribed":
             pass
@@ -217,9 +251,17 @@ class Client:
     async def send(self) -> None:
         client_id = uuid.uuid4().hex
         self.results.sent[client_id] = Sent(room=self.room, at=time.perf_counter())
-        await self.ws.send(json.dumps({"type": "send", "room_id": self.room,
-                                       "body": f"Сообщение {client_id[:8]}",
-                                       "client_id": client_id, "id": client_id}))
+        await self.ws.send(
+            json.dumps(
+                {
+                    "type": "send",
+                    "room_id": self.room,
+                    "body": f"Сообщение {client_id[:8]}",
+                    "client_id": client_id,
+                    "id": client_id,
+                }
+            )
+        )
 
     async def close(self) -> None:
         if self.reader is not None:
@@ -228,11 +270,20 @@ class Client:
             await self.ws.close()
 
 
-async def drive(ports: list[int], seats: list[dict], *, rate: float, seconds: float,
-                servers, on_load=lambda: None) -> dict:
+async def drive(
+    ports: list[int],
+    seats: list[dict],
+    *,
+    rate: float,
+    seconds: float,
+    servers,
+    on_load=lambda: None,
+) -> dict:
     results = Results()
-    clients = [Client(ports[i % len(ports)], seat["session"], seat["room"], results)
-               for i, seat in enumerate(seats)]
+    clients = [
+        Client(ports[i % len(ports)], seat["session"], seat["room"], results)
+        for i, seat in enumerate(seats)
+    ]
     gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
 
     async def connect(client: Client) -> None:
@@ -261,14 +312,16 @@ async def drive(ports: list[int], seats: list[dict], *, rate: float, seconds: fl
     for client in clients:
         await client.close()
 
-    latencies = sorted((s.complete_at - s.at) * 1000 for s in results.sent.values()
-                       if s.complete_at)
+    latencies = sorted(
+        (s.complete_at - s.at) * 1000 for s in results.sent.values() if s.complete_at
+    )
     expected = sum(results.room_sizes[s.room] for s in results.sent.values())
     return {
         "sent": count,
         "acked": sum(s.acked for s in results.sent.values()),
         "complete": len(latencies),
-        "p50": _percentile(latencies, 50), "p95": _percentile(latencies, 95),
+        "p50": _percentile(latencies, 50),
+        "p95": _percentile(latencies, 95),
         "p99": _percentile(latencies, 99),
         "delivered_per_s": results.deliveries / max(results.last_arrival - started_at, 1e-9),
         "lost": expected - results.deliveries,
@@ -300,14 +353,23 @@ def our_site(args, workdir: Path):
     else:
         database = contextlib.nullcontext(f"sqlite:///{workdir / 'bench.sqlite3'}")
     with database as url:
-        env = live.server_env(database_url=url, redis_url=os.environ.get("REDIS_URL", "")
-                              if args.processes > 1 or args.redis else "")
+        env = live.server_env(
+            database_url=url,
+            redis_url=os.environ.get("REDIS_URL", "") if args.processes > 1 or args.redis else "",
+        )
         # The production profile, as deployed, except for TLS, which a proxy would end.
-        env.update(DEBUG="0", SECRET_KEY=f"bench-{uuid.uuid4().hex}{uuid.uuid4().hex}",
-                   SECURE_SSL_REDIRECT="0", ALLOWED_HOSTS=live.LOCAL)
+        env.update(
+            DEBUG="0",
+            SECRET_KEY=f"bench-{uuid.uuid4().hex}{uuid.uuid4().hex}",
+            SECURE_SSL_REDIRECT="0",
+            ALLOWED_HOSTS=live.LOCAL,
+        )
         live.run_python(env, "manage.py", "migrate", "--noinput")
-        seats = json.loads(live.run_python(env, "-c", SEED_SCRIPT, str(args.clients),
-                                           str(args.rooms)).strip().splitlines()[-1])
+        seats = json.loads(
+            live.run_python(env, "-c", SEED_SCRIPT, str(args.clients), str(args.rooms))
+            .strip()
+            .splitlines()[-1]
+        )
         yield env, seats
 
 
@@ -316,23 +378,47 @@ def run_one(program: str, args, workdir: Path, env: dict, seats: list[dict]) -> 
         servers = [RawServer(log=workdir / "raw.log")]
         seats = [{"session": "", "room": seat["room"]} for seat in seats]
     else:
-        servers = [live.AppServer(f"{program}-{i}", env, workdir / f"{program}-{i}.log",
-                                  program=program) for i in range(args.processes)]
+        servers = [
+            live.AppServer(f"{program}-{i}", env, workdir / f"{program}-{i}.log", program=program)
+            for i in range(args.processes)
+        ]
     live.start_servers(servers)
     profile = workdir / f"{program}.stacks"
     samplers: list[subprocess.Popen] = []
 
     def sample() -> None:  # the load only, not the connecting and subscribing
         if args.profile and program != "raw":
-            samplers.append(subprocess.Popen(
-                [str(Path(sys.executable).with_name("py-spy")), "record", "--pid",
-                 str(servers[0].process.pid), "--format", "raw", "--rate", "250",
-                 "--nonblocking", "-o", str(profile)],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            samplers.append(
+                subprocess.Popen(
+                    [
+                        str(Path(sys.executable).with_name("py-spy")),
+                        "record",
+                        "--pid",
+                        str(servers[0].process.pid),
+                        "--format",
+                        "raw",
+                        "--rate",
+                        "250",
+                        "--nonblocking",
+                        "-o",
+                        str(profile),
+                    ],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
 
     try:
-        result = asyncio.run(drive([s.port for s in servers], seats, rate=args.rate,
-                                   seconds=args.seconds, servers=servers, on_load=sample))
+        result = asyncio.run(
+            drive(
+                [s.port for s in servers],
+                seats,
+                rate=args.rate,
+                seconds=args.seconds,
+                servers=servers,
+                on_load=sample,
+            )
+        )
     finally:
         for sampler in samplers:
             sampler.send_signal(signal.SIGINT)  # py-spy writes its samples on SIGINT
@@ -384,14 +470,18 @@ def _short(frame: str) -> str:
 def report(name: str, result: dict, baseline: dict | None) -> None:
     ratio = ""
     if baseline is not None and baseline["p99"] > 0 and result is not baseline:
-        ratio = (f"  ×{result['p50'] / baseline['p50']:.1f} p50, "
-                 f"×{result['p99'] / baseline['p99']:.1f} p99 of raw")
-    print(f"{name:<16} p50 {result['p50']:7.1f} ms  p95 {result['p95']:7.1f} ms  "
-          f"p99 {result['p99']:7.1f} ms  delivered {result['delivered_per_s']:6.0f}/s  "
-          f"acked {result['acked']}/{result['sent']}  lost {result['lost']}  "
-          f"dup {result['duplicated']}  errors {result['errors']} {result['error_codes'] or ''}"
-          f"  {result['kib_per_connection']:.0f} KiB/conn  RSS {result['rss_mib'][0]:.0f}"
-          f"→{result['rss_mib'][1]:.0f} MiB{ratio}")
+        ratio = (
+            f"  ×{result['p50'] / baseline['p50']:.1f} p50, "
+            f"×{result['p99'] / baseline['p99']:.1f} p99 of raw"
+        )
+    print(
+        f"{name:<16} p50 {result['p50']:7.1f} ms  p95 {result['p95']:7.1f} ms  "
+        f"p99 {result['p99']:7.1f} ms  delivered {result['delivered_per_s']:6.0f}/s  "
+        f"acked {result['acked']}/{result['sent']}  lost {result['lost']}  "
+        f"dup {result['duplicated']}  errors {result['errors']} {result['error_codes'] or ''}"
+        f"  {result['kib_per_connection']:.0f} KiB/conn  RSS {result['rss_mib'][0]:.0f}"
+        f"→{result['rss_mib'][1]:.0f} MiB{ratio}"
+    )
 
 
 def main() -> None:
@@ -401,14 +491,18 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=100, help="messages per second, in all")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--servers", default="daphne,uvicorn,raw")
-    parser.add_argument("--processes", type=int, default=1,
-                        help="server processes; more than one needs REDIS_URL")
-    parser.add_argument("--redis", action="store_true",
-                        help="use REDIS_URL for the layer even with one process")
-    parser.add_argument("--profile", action="store_true",
-                        help="sample our first server with py-spy")
-    parser.add_argument("--keep", metavar="DIR",
-                        help="work in DIR and keep it: server logs, database, samples")
+    parser.add_argument(
+        "--processes", type=int, default=1, help="server processes; more than one needs REDIS_URL"
+    )
+    parser.add_argument(
+        "--redis", action="store_true", help="use REDIS_URL for the layer even with one process"
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="sample our first server with py-spy"
+    )
+    parser.add_argument(
+        "--keep", metavar="DIR", help="work in DIR and keep it: server logs, database, samples"
+    )
     parser.add_argument("--serve-raw", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_raw:
@@ -418,11 +512,16 @@ def main() -> None:
         parser.error("more than one process shares a Redis: set REDIS_URL")
     programs = args.servers.split(",")
     layer = "Redis" if args.processes > 1 or args.redis else "in-memory"
-    print(f"{args.clients} clients in {args.rooms} rooms, {args.rate:g} msg/s for "
-          f"{args.seconds:g} s; {args.processes} process(es), {layer} layer, "
-          f"{'PostgreSQL' if 'postgres' in os.environ.get('DATABASE_URL', '') else 'SQLite'}")
-    with (contextlib.nullcontext(args.keep) if args.keep
-          else tempfile.TemporaryDirectory(prefix="nastavnik-bench-chat-")) as tmp:
+    print(
+        f"{args.clients} clients in {args.rooms} rooms, {args.rate:g} msg/s for "
+        f"{args.seconds:g} s; {args.processes} process(es), {layer} layer, "
+        f"{'PostgreSQL' if 'postgres' in os.environ.get('DATABASE_URL', '') else 'SQLite'}"
+    )
+    with (
+        contextlib.nullcontext(args.keep)
+        if args.keep
+        else tempfile.TemporaryDirectory(prefix="nastavnik-bench-chat-")
+    ) as tmp:
         workdir = Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
         results: dict[str, dict] = {}

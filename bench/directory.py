@@ -22,20 +22,29 @@ def populate(members: int) -> User:
     divisions = []
     for a in range(8):
         administration = Department.objects.create(
-            name=f"Управление {a}", kind="administration", parent=city_hall)
-        divisions += [Department.objects.create(name=f"Отдел {a}.{d}", kind="division",
-                                                parent=administration) for d in range(4)]
+            name=f"Управление {a}", kind="administration", parent=city_hall
+        )
+        divisions += [
+            Department.objects.create(name=f"Отдел {a}.{d}", kind="division", parent=administration)
+            for d in range(4)
+        ]
     tags = [ExpertiseTag.objects.create(name=f"Тема {n}", slug=f"tema-{n}") for n in range(20)]
     users = User.objects.bulk_create(
-        User(email=f"u{n}@example.com", full_name=f"Сотрудник Номер {n}",
-             search_name=f"сотрудник номер {n}", slug=f"u{n}",
-             role="mentor" if n % 3 == 0 else "newcomer", department=divisions[n % 32])
+        User(
+            email=f"u{n}@example.com",
+            full_name=f"Сотрудник Номер {n}",
+            search_name=f"сотрудник номер {n}",
+            slug=f"u{n}",
+            role="mentor" if n % 3 == 0 else "newcomer",
+            department=divisions[n % 32],
+        )
         for n in range(members)
     )
     through = User.expertise.through
     through.objects.bulk_create(
         through(user_id=u.pk, expertisetag_id=tags[(u.pk + k) % 20].pk)
-        for u in users for k in range(3)
+        for u in users
+        for k in range(3)
     )
     return users[0]
 
@@ -59,7 +68,11 @@ if __name__ == "__main__":
     viewer = populate(args.members)
     client = Client()
     client.force_login(viewer)
-    for path in ["/people/", "/people/?role=mentor", "/people/?q=номер+15",
-                 f"/people/?department={Department.objects.get(name='Управление 3').pk}"]:
+    for path in [
+        "/people/",
+        "/people/?role=mentor",
+        "/people/?q=номер+15",
+        f"/people/?department={Department.objects.get(name='Управление 3').pk}",
+    ]:
         ms, queries = time_page(client, path)
         print(f"{path:40} {ms:7.1f} ms median  {queries} queries  ({args.members} members)")

@@ -68,23 +68,87 @@ CATEGORIES = [
     ("Координация программы", "koordinatsiia", Access.COORDINATORS, Access.COORDINATORS, 5),
 ]
 
-FIRST_M = ["Ильдар", "Рустам", "Дмитрий", "Сергей", "Тимур", "Айдар", "Артём", "Руслан",
-           "Марат", "Андрей", "Булат", "Олег"]
-FIRST_F = ["Алия", "Елена", "Ольга", "Гульназ", "Наталья", "Марина", "Ксения", "Лилия",
-           "Динара", "Анна", "Эльвира", "Татьяна"]
-LAST = ["Хасанов", "Иванов", "Гарипов", "Смирнов", "Валиев", "Морозов", "Соколов", "Нуриев",
-        "Белов", "Каримов", "Петров", "Зайцев", "Ахметов", "Миннуллин", "Сафин", "Кузнецов"]
+FIRST_M = [
+    "Ильдар",
+    "Рустам",
+    "Дмитрий",
+    "Сергей",
+    "Тимур",
+    "Айдар",
+    "Артём",
+    "Руслан",
+    "Марат",
+    "Андрей",
+    "Булат",
+    "Олег",
+]
+FIRST_F = [
+    "Алия",
+    "Елена",
+    "Ольга",
+    "Гульназ",
+    "Наталья",
+    "Марина",
+    "Ксения",
+    "Лилия",
+    "Динара",
+    "Анна",
+    "Эльвира",
+    "Татьяна",
+]
+LAST = [
+    "Хасанов",
+    "Иванов",
+    "Гарипов",
+    "Смирнов",
+    "Валиев",
+    "Морозов",
+    "Соколов",
+    "Нуриев",
+    "Белов",
+    "Каримов",
+    "Петров",
+    "Зайцев",
+    "Ахметов",
+    "Миннуллин",
+    "Сафин",
+    "Кузнецов",
+]
 
-TOPICS = ["служебную записку", "командировку", "ежегодный отпуск", "доступ к СЭД",
-          "электронную подпись", "закупку канцтоваров", "план адаптации",
-          "отчёт по нацпроекту", "больничный лист", "повышение квалификации", "аттестацию",
-          "муниципальное задание", "ответ на обращение граждан", "пропуск в здание",
-          "премию по итогам квартала", "заявку на ремонт", "годовой план работы"]
-QUESTION_TITLES = ["Как оформить {}?", "Где найти шаблон на {}?", "Кто согласует {}?",
-                   "Какие сроки подачи на {}?", "Можно ли перенести {}?",
-                   "Подскажите, как подать {}"]
-DISCUSSION_TITLES = ["Опыт: как мы упростили {}", "Чек-лист на {}", "Обсуждаем новый порядок: {}",
-                     "Разбор ошибок: {}", "Идеи, как ускорить {}"]
+TOPICS = [
+    "служебную записку",
+    "командировку",
+    "ежегодный отпуск",
+    "доступ к СЭД",
+    "электронную подпись",
+    "закупку канцтоваров",
+    "план адаптации",
+    "отчёт по нацпроекту",
+    "больничный лист",
+    "повышение квалификации",
+    "аттестацию",
+    "муниципальное задание",
+    "ответ на обращение граждан",
+    "пропуск в здание",
+    "премию по итогам квартала",
+    "заявку на ремонт",
+    "годовой план работы",
+]
+QUESTION_TITLES = [
+    "Как оформить {}?",
+    "Где найти шаблон на {}?",
+    "Кто согласует {}?",
+    "Какие сроки подачи на {}?",
+    "Можно ли перенести {}?",
+    "Подскажите, как подать {}",
+]
+DISCUSSION_TITLES = [
+    "Опыт: как мы упростили {}",
+    "Чек-лист на {}",
+    "Обсуждаем новый порядок: {}",
+    "Разбор ошибок: {}",
+    "Идеи, как ускорить {}",
+]
 
 PARAGRAPHS = [
     "Спасибо, **очень помогло**!",
@@ -108,16 +172,20 @@ PARAGRAPHS = [
     "неделю по видеосвязи хватает, или лучше договариваться о коротких созвонах каждый день "
     "в первый месяц? Поделитесь, пожалуйста, опытом — у меня такой случай впервые.",
 ]
-REPLY_BODY = ("Попробовал по вашей инструкции — **получилось**. Добавлю для остальных:\n\n"
-              "1. Заявку подаём через СЭД.\n2. Копию отправляем в отдел кадров.\n\n"
-              "Подробности в регламенте: https://city.example.org/reglament/2024")
+REPLY_BODY = (
+    "Попробовал по вашей инструкции — **получилось**. Добавлю для остальных:\n\n"
+    "1. Заявку подаём через СЭД.\n2. Копию отправляем в отдел кадров.\n\n"
+    "Подробности в регламенте: https://city.example.org/reglament/2024"
+)
 
 BASELINE_THREAD = Template(
     '{% for p in posts %}<article id="post-{{ p.number }}"><b>{{ p.author.full_name }}</b> '
-    "{{ p.created_at }}<div>{{ p.body_html|safe }}</div></article>{% endfor %}")
+    "{{ p.created_at }}<div>{{ p.body_html|safe }}</div></article>{% endfor %}"
+)
 BASELINE_CATEGORY = Template(
     '{% for t in threads %}<li><a href="/forum/t/{{ t.pk }}/">{{ t.title }}</a> '
-    "{{ t.author.full_name }} {{ t.reply_count }} {{ t.last_activity_at }}</li>{% endfor %}")
+    "{{ t.author.full_name }} {{ t.reply_count }} {{ t.last_activity_at }}</li>{% endfor %}"
+)
 
 
 @login_required
@@ -128,8 +196,11 @@ def baseline_thread(request, pk: int) -> HttpResponse:
 
 @login_required
 def baseline_category(request, pk: int) -> HttpResponse:
-    threads = (Thread.objects.filter(category_id=pk, is_hidden=False).select_related("author")
-               .order_by("-is_pinned", "-last_activity_at", "-pk")[:30])
+    threads = (
+        Thread.objects.filter(category_id=pk, is_hidden=False)
+        .select_related("author")
+        .order_by("-is_pinned", "-last_activity_at", "-pk")[:30]
+    )
     return HttpResponse(BASELINE_CATEGORY.render(Context({"threads": threads})))
 
 
@@ -145,15 +216,15 @@ sys.modules[bench_urls.__name__] = bench_urls
 # --- Data ----------------------------------------------------------------------------
 
 
-def reply_tree(rng: random.Random, replies: int, *, max_depth: int,
-               to_opening: float) -> list[tuple[int | None, int]]:
+def reply_tree(
+    rng: random.Random, replies: int, *, max_depth: int, to_opening: float
+) -> list[tuple[int | None, int]]:
     """(parent index, depth) for the opening post and each reply, in posting order."""
     nodes: list[tuple[int | None, int]] = [(None, 0)]
     answerable: list[int] = []
     for k in range(1, replies + 1):
         # Recent replies are the ones that get answered, so branches grow a few levels deep.
-        parent = 0 if not answerable or rng.random() < to_opening else rng.choice(
-            answerable[-30:])
+        parent = 0 if not answerable or rng.random() < to_opening else rng.choice(answerable[-30:])
         depth = nodes[parent][1] + 1
         nodes.append((parent, depth))
         if depth < max_depth:
@@ -165,10 +236,15 @@ def members(count: int) -> list[User]:
     city_hall = Department.objects.create(name="Мэрия", kind="city_hall")
     divisions = []
     for a in range(4):
-        administration = Department.objects.create(name=f"Управление {a + 1}",
-                                                   kind="administration", parent=city_hall)
-        divisions += [Department.objects.create(name=f"Отдел {a + 1}.{d + 1}", kind="division",
-                                                parent=administration) for d in range(3)]
+        administration = Department.objects.create(
+            name=f"Управление {a + 1}", kind="administration", parent=city_hall
+        )
+        divisions += [
+            Department.objects.create(
+                name=f"Отдел {a + 1}.{d + 1}", kind="division", parent=administration
+            )
+            for d in range(3)
+        ]
     password = make_password(None)
     people = []
     for n in range(count):
@@ -177,12 +253,19 @@ def members(count: int) -> list[User]:
         last = LAST[n // 24 % len(LAST)] + ("а" if female else "")
         full_name = f"{first} {last}"
         email = f"member{n}@example.com"
-        role = ("coordinator" if n % 97 == 5 else "mentor" if n == 0 or n % 7 == 0
-                else "newcomer")
-        people.append(User(email=email, full_name=full_name, search_name=search_key(full_name),
-                           slug=f"{slug_base(full_name, email)}-{n}", role=role,
-                           department=divisions[n % len(divisions)], password=password,
-                           position="Главный специалист"))
+        role = "coordinator" if n % 97 == 5 else "mentor" if n == 0 or n % 7 == 0 else "newcomer"
+        people.append(
+            User(
+                email=email,
+                full_name=full_name,
+                search_name=search_key(full_name),
+                slug=f"{slug_base(full_name, email)}-{n}",
+                role=role,
+                department=divisions[n % len(divisions)],
+                password=password,
+                position="Главный специалист",
+            )
+        )
     return User.objects.bulk_create(people)
 
 
@@ -192,16 +275,24 @@ def populate(thread_total: int, post_total: int, seed: int = 7) -> dict:
     users = members(2000)
     viewer = users[0]
     tags = ExpertiseTag.objects.bulk_create(
-        ExpertiseTag(name=f"Тема {n}", slug=f"tema-{n}") for n in range(20))
+        ExpertiseTag(name=f"Тема {n}", slug=f"tema-{n}") for n in range(20)
+    )
     pools = {
         Access.MEMBERS: [u.pk for u in users],
         Access.MENTORS: [u.pk for u in users if u.role != "newcomer"],
         Access.COORDINATORS: [u.pk for u in users if u.role == "coordinator"],
     }
-    categories = [Category.objects.create(name=name, slug=slug, read_access=read,
-                                          start_access=start, position=i,
-                                          description=f"Раздел «{name}».")
-                  for i, (name, slug, read, start, _share) in enumerate(CATEGORIES)]
+    categories = [
+        Category.objects.create(
+            name=name,
+            slug=slug,
+            read_access=read,
+            start_access=start,
+            position=i,
+            description=f"Раздел «{name}».",
+        )
+        for i, (name, slug, read, start, _share) in enumerate(CATEGORIES)
+    ]
     shares = [c[4] for c in CATEGORIES]
     cooked = [(body, str(markup.render(body))) for body in PARAGRAPHS]
     version = markup.MARKUP_VERSION
@@ -244,9 +335,13 @@ def populate(thread_total: int, post_total: int, seed: int = 7) -> dict:
             gap = 3 * 3600
         kind = Thread.Kind.QUESTION if is_big or rng.random() < 0.45 else Thread.Kind.DISCUSSION
         topic = rng.choice(TOPICS)
-        title = ("Как организовать наставничество в отделе из сорока человек?" if is_big
-                 else rng.choice(QUESTION_TITLES if kind == Thread.Kind.QUESTION
-                                 else DISCUSSION_TITLES).format(topic))
+        title = (
+            "Как организовать наставничество в отделе из сорока человек?"
+            if is_big
+            else rng.choice(
+                QUESTION_TITLES if kind == Thread.Kind.QUESTION else DISCUSSION_TITLES
+            ).format(topic)
+        )
         author = rng.choice(pool)
         paths, authors, times, ids = [], [], [], []
         children = Counter(parent for parent, _depth in nodes if parent is not None)
@@ -263,21 +358,32 @@ def populate(thread_total: int, post_total: int, seed: int = 7) -> dict:
             times.append(when)
             ids.append(post_id)
             body, body_html = cooked[rng.randrange(len(cooked))]
-            post = Post(id=post_id, thread_id=thread_id, number=number,
-                        parent_id=ids[parent] if parent is not None else None, depth=depth,
-                        path=paths[-1], author_id=poster, body=body, body_html=body_html,
-                        body_markup_version=version, created_at=when,
-                        reply_count=children[k])
+            post = Post(
+                id=post_id,
+                thread_id=thread_id,
+                number=number,
+                parent_id=ids[parent] if parent is not None else None,
+                depth=depth,
+                path=paths[-1],
+                author_id=poster,
+                body=body,
+                body_html=body_html,
+                body_markup_version=version,
+                created_at=when,
+                reply_count=children[k],
+            )
             if is_big and k and rng.random() < 0.35:
                 reacting = {}
-                for reactor in rng.sample(pool, 3)[:rng.randint(1, 3)]:
+                for reactor in rng.sample(pool, 3)[: rng.randint(1, 3)]:
                     if reactor != poster:
                         kind_ = rng.choice(Reaction.Kind.values)
-                        reacting[(reactor, kind_)] = Reaction(post_id=post_id, user_id=reactor,
-                                                              kind=kind_)
+                        reacting[(reactor, kind_)] = Reaction(
+                            post_id=post_id, user_id=reactor, kind=kind_
+                        )
                 if k % 9 == 0 and poster != viewer.pk:
-                    reacting[(viewer.pk, "like")] = Reaction(post_id=post_id, user_id=viewer.pk,
-                                                             kind="like")
+                    reacting[(viewer.pk, "like")] = Reaction(
+                        post_id=post_id, user_id=viewer.pk, kind="like"
+                    )
                 reactions += reacting.values()
                 post.reaction_counts = dict(Counter(kind_ for _u, kind_ in reacting))
             post_buffer.append(post)
@@ -286,22 +392,35 @@ def populate(thread_total: int, post_total: int, seed: int = 7) -> dict:
         if kind == Thread.Kind.QUESTION and len(nodes) > 1 and (is_big or rng.random() < 0.5):
             accepted = rng.choice([ids[k] for k, (_p, depth) in enumerate(nodes) if depth == 1])
         thread = Thread(
-            id=thread_id, category_id=category.pk, kind=kind, title=title,
-            author_id=author, created_at=created,
-            last_activity_at=times[-1], last_poster_id=authors[-1], reply_count=len(nodes) - 1,
-            post_sequence=len(nodes), view_count=rng.randint(len(nodes), 40 * len(nodes)),
-            is_pinned=pinned[category.pk] < 2 and not is_big, is_locked=rng.random() < 0.01,
-            is_hidden=not is_big and rng.random() < 0.005, accepted_answer_id=accepted,
+            id=thread_id,
+            category_id=category.pk,
+            kind=kind,
+            title=title,
+            author_id=author,
+            created_at=created,
+            last_activity_at=times[-1],
+            last_poster_id=authors[-1],
+            reply_count=len(nodes) - 1,
+            post_sequence=len(nodes),
+            view_count=rng.randint(len(nodes), 40 * len(nodes)),
+            is_pinned=pinned[category.pk] < 2 and not is_big,
+            is_locked=rng.random() < 0.01,
+            is_hidden=not is_big and rng.random() < 0.005,
+            accepted_answer_id=accepted,
         )
         pinned[category.pk] += thread.is_pinned
         thread_buffer.append(thread)
         if is_big:
             big = thread
-        tag_links += [Thread.tags.through(thread_id=thread_id, expertisetag_id=tag.pk)
-                      for tag in rng.sample(tags, rng.randint(0, 2))]
+        tag_links += [
+            Thread.tags.through(thread_id=thread_id, expertisetag_id=tag.pk)
+            for tag in rng.sample(tags, rng.randint(0, 2))
+        ]
         # Starting or replying watches the thread (services._watchers).
-        watchers += [Subscription(user_id=u, thread_id=thread_id,
-                                  level=Subscription.Level.WATCHING) for u in set(authors)]
+        watchers += [
+            Subscription(user_id=u, thread_id=thread_id, level=Subscription.Level.WATCHING)
+            for u in set(authors)
+        ]
         totals = per_category[category.pk]
         totals[0] += 1
         totals[1] += len(nodes)
@@ -316,20 +435,33 @@ def populate(thread_total: int, post_total: int, seed: int = 7) -> dict:
     Reaction.objects.bulk_create(reactions, batch_size=BATCH)
     for category in categories:
         threads, posts, last = per_category[category.pk]
-        Category.objects.filter(pk=category.pk).update(thread_count=threads, post_count=posts,
-                                                       last_activity_at=last)
+        Category.objects.filter(pk=category.pk).update(
+            thread_count=threads, post_count=posts, last_activity_at=last
+        )
     # Where members stopped reading: the viewer follows a few hundred threads, others too.
-    readable = list(Thread.objects.filter(category__read_access=Access.MEMBERS)
-                    .values_list("pk", flat=True))
+    readable = list(
+        Thread.objects.filter(category__read_access=Access.MEMBERS).values_list("pk", flat=True)
+    )
     sequence = dict(Thread.objects.values_list("pk", "post_sequence"))
     read_pairs = {(viewer.pk, pk) for pk in rng.sample(readable, min(400, len(readable)))}
     while len(read_pairs) < min(30_000, len(users) * len(readable) // 2):
         read_pairs.add((rng.choice(pools[Access.MEMBERS]), rng.choice(readable)))
     ReadState.objects.bulk_create(
-        (ReadState(user_id=u, thread_id=t, last_read_number=rng.randint(1, sequence[t]))
-         for u, t in read_pairs if (u, t) != (viewer.pk, big.pk)), batch_size=BATCH)
-    return {"viewer": viewer, "big": big, "category": categories[0], "users": len(users),
-            "subscriptions": len(watchers), "replies": replies}
+        (
+            ReadState(user_id=u, thread_id=t, last_read_number=rng.randint(1, sequence[t]))
+            for u, t in read_pairs
+            if (u, t) != (viewer.pk, big.pk)
+        ),
+        batch_size=BATCH,
+    )
+    return {
+        "viewer": viewer,
+        "big": big,
+        "category": categories[0],
+        "users": len(users),
+        "subscriptions": len(watchers),
+        "replies": replies,
+    }
 
 
 # --- Timing --------------------------------------------------------------------------
@@ -346,25 +478,29 @@ def measure(call, *, rounds: int, warmup: int, expect: int) -> dict:
             response = call()
             timings.append((time.perf_counter() - start) * 1000)
         if response.status_code != expect:
-            raise SystemExit(f"{response.status_code} instead of {expect}: "
-                             f"{response.content[:500]!r}")
+            raise SystemExit(
+                f"{response.status_code} instead of {expect}: {response.content[:500]!r}"
+            )
         queries.append(len(captured))
         mail.outbox = []
     p95 = statistics.quantiles(timings, n=20, method="inclusive")[-1]
-    return {"p50": statistics.median(timings), "p95": p95, "queries": queries,
-            "response": response}
+    return {"p50": statistics.median(timings), "p95": p95, "queries": queries, "response": response}
 
 
 def line(label: str, result: dict, note: str = "") -> None:
     low, high = min(result["queries"]), max(result["queries"])
     queries = f"{low}" if low == high else f"{low}-{high}"
-    print(f"{label:42} p50 {result['p50']:7.1f} ms  p95 {result['p95']:7.1f} ms  "
-          f"{queries:>7} queries{note}")
+    print(
+        f"{label:42} p50 {result['p50']:7.1f} ms  p95 {result['p95']:7.1f} ms  "
+        f"{queries:>7} queries{note}"
+    )
 
 
 def ratio(label: str, ours: dict, base: dict) -> None:
-    print(f"{label:42} p50 x{ours['p50'] / base['p50']:6.1f}     "
-          f"p95 x{ours['p95'] / base['p95']:6.1f}")
+    print(
+        f"{label:42} p50 x{ours['p50'] / base['p50']:6.1f}     "
+        f"p95 x{ours['p95'] / base['p95']:6.1f}"
+    )
 
 
 def main() -> None:
@@ -387,12 +523,16 @@ def main() -> None:
     generated = time.perf_counter() - start
     big, category, viewer = data["big"], data["category"], data["viewer"]
     depths = Counter(Post.objects.filter(thread=big, depth__gt=0).values_list("depth", flat=True))
-    print(f"generated {Thread.objects.count()} threads, {Post.objects.count()} posts, "
-          f"{data['users']} members, {data['subscriptions']} watches in {generated:.1f} s "
-          f"({connection.vendor})")
-    print(f"big thread: {big.reply_count} replies by depth "
-          + ", ".join(f"{d}:{n}" for d, n in sorted(depths.items()))
-          + f"; category «{category.slug}» has {category.threads.count()} threads")
+    print(
+        f"generated {Thread.objects.count()} threads, {Post.objects.count()} posts, "
+        f"{data['users']} members, {data['subscriptions']} watches in {generated:.1f} s "
+        f"({connection.vendor})"
+    )
+    print(
+        f"big thread: {big.reply_count} replies by depth "
+        + ", ".join(f"{d}:{n}" for d, n in sorted(depths.items()))
+        + f"; category «{category.slug}» has {category.threads.count()} threads"
+    )
 
     client = Client()
     client.force_login(viewer)
@@ -400,8 +540,9 @@ def main() -> None:
     with override_settings(ROOT_URLCONF=bench_urls.__name__):
         category_url = reverse("forum:category", kwargs={"slug": category.slug})
         thread_url = big.get_absolute_url()
-        base_c = measure(lambda: client.get(f"/bench/category/{category.pk}/"), expect=200,
-                         **timing)
+        base_c = measure(
+            lambda: client.get(f"/bench/category/{category.pk}/"), expect=200, **timing
+        )
         ours_c = measure(lambda: client.get(category_url), expect=200, **timing)
         index = measure(lambda: client.get(reverse("forum:index")), expect=200, **timing)
         base_t = measure(lambda: client.get(f"/bench/thread/{big.pk}/"), expect=200, **timing)
@@ -419,24 +560,38 @@ def main() -> None:
 
         def reply_to(parent: Post):
             url = reverse("forum:reply", kwargs={"pk": parent.pk})
-            return lambda: client.post(url, {"body": REPLY_BODY,
-                                             "submission_token": str(uuid.uuid4())})
+            return lambda: client.post(
+                url, {"body": REPLY_BODY, "submission_token": str(uuid.uuid4())}
+            )
 
-        typical = (Thread.objects.filter(category=category, is_hidden=False, is_locked=False,
-                                         reply_count__gte=15, reply_count__lte=25)
-                   .exclude(pk=big.pk).first())
+        typical = (
+            Thread.objects.filter(
+                category=category,
+                is_hidden=False,
+                is_locked=False,
+                reply_count__gte=15,
+                reply_count__lte=25,
+            )
+            .exclude(pk=big.pk)
+            .first()
+        )
         with mock.patch("forum.services.rate_limit_hit", lambda **kwargs: None):
             parent = Post.objects.filter(thread=big, depth=2).first() or big.posts.get(number=1)
             watching = Subscription.objects.filter(thread=big).count()
             reply_big = measure(reply_to(parent), expect=302, **timing)
-            line(f"reply POST, big thread ({watching} watchers)", reply_big,
-                 "  (rate_limit_hit patched out)")
+            line(
+                f"reply POST, big thread ({watching} watchers)",
+                reply_big,
+                "  (rate_limit_hit patched out)",
+            )
             if typical is not None:
                 watching = Subscription.objects.filter(thread=typical).count()
-                reply_typical = measure(reply_to(typical.posts.get(number=1)), expect=302,
-                                        **timing)
-                line(f"reply POST, {typical.reply_count}-reply thread ({watching} watchers)",
-                     reply_typical, "  (rate_limit_hit patched out)")
+                reply_typical = measure(reply_to(typical.posts.get(number=1)), expect=302, **timing)
+                line(
+                    f"reply POST, {typical.reply_count}-reply thread ({watching} watchers)",
+                    reply_typical,
+                    "  (rate_limit_hit patched out)",
+                )
 
 
 if __name__ == "__main__":

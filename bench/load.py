@@ -249,13 +249,24 @@ class Samples:
     found: list[bool] = field(default_factory=list)  # per search page: any hit marked?
 
 
-def _request(port: int, method: str, path: str, browser: Browser, *, body: bytes | None = None,
-             headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+def _request(
+    port: int,
+    method: str,
+    path: str,
+    browser: Browser,
+    *,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, bytes]:
     """One request on its own connection, as a member's browser sends it."""
     connection = http.client.HTTPConnection(live.LOCAL, port, timeout=HTTP_TIMEOUT)
     try:
-        connection.request(method, path, body=body, headers={
-            "Cookie": browser.header(), "Accept-Language": "ru", **(headers or {})})
+        connection.request(
+            method,
+            path,
+            body=body,
+            headers={"Cookie": browser.header(), "Accept-Language": "ru", **(headers or {})},
+        )
         response = connection.getresponse()
         data = response.read()
         browser.remember(response.headers.get_all("Set-Cookie") or [])
@@ -268,8 +279,18 @@ class Http:
     def __init__(self, samples: Samples) -> None:
         self.samples = samples
 
-    def timed(self, op: str, scheduled: float, port: int, method: str, path: str,
-              browser: Browser, *, expect: int = 200, **kwargs) -> tuple[int | None, bytes]:
+    def timed(
+        self,
+        op: str,
+        scheduled: float,
+        port: int,
+        method: str,
+        path: str,
+        browser: Browser,
+        *,
+        expect: int = 200,
+        **kwargs,
+    ) -> tuple[int | None, bytes]:
         started = time.monotonic()
         try:
             status, data = _request(port, method, path, browser, **kwargs)
@@ -309,8 +330,15 @@ def _cpu_seconds(pid: int) -> float:
 
 
 class Load:
-    def __init__(self, args, servers: list[live.AppServer], seats: list[dict], forum: dict,
-                 redis_url: str, redis_pid: int | None) -> None:
+    def __init__(
+        self,
+        args,
+        servers: list[live.AppServer],
+        seats: list[dict],
+        forum: dict,
+        redis_url: str,
+        redis_pid: int | None,
+    ) -> None:
         self.args, self.servers, self.seats, self.forum = args, servers, seats, forum
         self.redis_url, self.redis_pid = redis_url, redis_pid
         self.ports = [server.port for server in servers]
@@ -337,10 +365,14 @@ class Load:
 
         alive = [server for server in self.servers if server.process.poll() is None]
         rss = [server.rss_kib() if server in alive else 0 for server in self.servers]
-        cpu = [_cpu_seconds(server.process.pid) if server in alive else 0.0
-               for server in self.servers]
-        cpu += [_cpu_seconds(self.redis_pid) if self.redis_pid else 0.0, time.process_time(),
-                _machine_busy_seconds()]
+        cpu = [
+            _cpu_seconds(server.process.pid) if server in alive else 0.0 for server in self.servers
+        ]
+        cpu += [
+            _cpu_seconds(self.redis_pid) if self.redis_pid else 0.0,
+            time.process_time(),
+            _machine_busy_seconds(),
+        ]
         try:
             used = int(redis.Redis.from_url(self.redis_url).info("memory")["used_memory"])
         except (redis.RedisError, OSError):
@@ -352,23 +384,38 @@ class Load:
     def progress(self, sample: Sample) -> None:
         sent = self.tally.sent.values()
         errors = len(self.samples.errors) + sum(bool(s.refused) for s in sent)
-        print(f"  {sample.label:<12} {sample.at:6.0f} s  RSS "
-              f"{' / '.join(f'{kib / 1024:.0f}' for kib in sample.rss_kib)} MiB  "
-              f"Redis {sample.redis_bytes / 2**20:.1f} MiB  chat {len(sent)} sent "
-              f"{sum(s.acked_at is not None for s in sent)} acked  replies "
-              f"{len(self.samples.replies)}  searches "
-              f"{sum(op == 'search' for op, _, _ in self.samples.timings)}  errors {errors}",
-              flush=True)
+        print(
+            f"  {sample.label:<12} {sample.at:6.0f} s  RSS "
+            f"{' / '.join(f'{kib / 1024:.0f}' for kib in sample.rss_kib)} MiB  "
+            f"Redis {sample.redis_bytes / 2**20:.1f} MiB  chat {len(sent)} sent "
+            f"{sum(s.acked_at is not None for s in sent)} acked  replies "
+            f"{len(self.samples.replies)}  searches "
+            f"{sum(op == 'search' for op, _, _ in self.samples.timings)}  errors {errors}",
+            flush=True,
+        )
 
     async def monitor(self, start: float, end: float) -> None:
         loop = asyncio.get_running_loop()
         seconds = end - start
-        points = sorted({0.0, seconds / 2, seconds,
-                         *(float(t) for t in range(0, int(seconds), self.args.sample_every))})
+        points = sorted(
+            {
+                0.0,
+                seconds / 2,
+                seconds,
+                *(float(t) for t in range(0, int(seconds), self.args.sample_every)),
+            }
+        )
         for point in points:
             await asyncio.sleep(max(0.0, start + point - loop.time()))
-            label = ("start" if point == 0 else "middle" if point == seconds / 2
-                     else "end of load" if point == seconds else "")
+            label = (
+                "start"
+                if point == 0
+                else "middle"
+                if point == seconds / 2
+                else "end of load"
+                if point == seconds
+                else ""
+            )
             self.progress(self.sample(label, point))
 
     # --- Chat
@@ -376,10 +423,16 @@ class Load:
     async def connect(self) -> None:
         gate = asyncio.Semaphore(bench_chat.CONNECT_CONCURRENCY)
         for i, seat in enumerate(self.seats):
-            ports = self.ports[i % len(self.ports):] + self.ports[:i % len(self.ports)]
-            self.clients.append(LoadClient(name=f"c{i}", ports=ports,
-                                           session_key=seat["session"], room_id=seat["room"],
-                                           tally=self.tally))
+            ports = self.ports[i % len(self.ports) :] + self.ports[: i % len(self.ports)]
+            self.clients.append(
+                LoadClient(
+                    name=f"c{i}",
+                    ports=ports,
+                    session_key=seat["session"],
+                    room_id=seat["room"],
+                    tally=self.tally,
+                )
+            )
             self.tally.room_sizes[seat["room"]] += 1
 
         async def start(client: LoadClient) -> None:
@@ -441,8 +494,7 @@ class Load:
         browser = self.posters[n % len(self.posters)]
         thread = self.forum["threads"][n * 7 % len(self.forum["threads"])]
         port = self.ports[n % len(self.ports)]
-        status, page = self.http.timed("forum page", scheduled, port, "GET", thread["url"],
-                                       browser)
+        status, page = self.http.timed("forum page", scheduled, port, "GET", thread["url"], browser)
         if status != 200:
             return
         text = page.decode()
@@ -451,23 +503,42 @@ class Load:
             self.samples.errors.append(("forum page", scheduled, "no reply form"))
             return
         token = uuid.uuid4().hex[:16]
-        body = urlencode({"csrfmiddlewaretoken": csrf.group(1),
-                          "submission_token": submission.group(1),
-                          "body": f"{REPLY_PREFIX} {token}. {corpus.text(self.rng, 2)}"})
+        body = urlencode(
+            {
+                "csrfmiddlewaretoken": csrf.group(1),
+                "submission_token": submission.group(1),
+                "body": f"{REPLY_PREFIX} {token}. {corpus.text(self.rng, 2)}",
+            }
+        )
         origin = f"http://{live.LOCAL}:{port}"
         status, _ = self.http.timed(
-            "forum reply", scheduled, port, "POST", f"/forum/p/{thread['opening']}/reply/",
-            browser, expect=302, body=body.encode(), headers={
-                "Content-Type": "application/x-www-form-urlencoded", "Origin": origin,
-                "Referer": f"{origin}{thread['url']}"})
+            "forum reply",
+            scheduled,
+            port,
+            "POST",
+            f"/forum/p/{thread['opening']}/reply/",
+            browser,
+            expect=302,
+            body=body.encode(),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Origin": origin,
+                "Referer": f"{origin}{thread['url']}",
+            },
+        )
         if status == 302:
             self.samples.replies.append(token)
 
     def search(self, n: int, scheduled: float) -> None:
         query = corpus.QUERIES[n % len(corpus.QUERIES)]
-        status, page = self.http.timed("search", scheduled, self.ports[n % len(self.ports)],
-                                       "GET", f"/search/?{urlencode({'q': query})}",
-                                       self.searchers[n * 13 % len(self.searchers)])
+        status, page = self.http.timed(
+            "search",
+            scheduled,
+            self.ports[n % len(self.ports)],
+            "GET",
+            f"/search/?{urlencode({'q': query})}",
+            self.searchers[n * 13 % len(self.searchers)],
+        )
         if status == 200:
             self.samples.found.append(b"<mark>" in page)
 
@@ -483,7 +554,8 @@ class Load:
         while True:
             sent = self.tally.sent.values()
             missing = sum(not s.complete_at for s in sent) + sum(
-                not (s.acked_at or s.refused) for s in sent)
+                not (s.acked_at or s.refused) for s in sent
+            )
             if not missing:
                 self.drained = f"complete after {loop.time() - began:.1f} s"
                 return
@@ -491,8 +563,10 @@ class Load:
             if now_state != state:
                 state, last_progress = now_state, loop.time()
             if loop.time() - last_progress > self.args.drain:
-                self.drained = (f"gave up after {loop.time() - began:.0f} s, the last "
-                                f"{self.args.drain:g} s without progress")
+                self.drained = (
+                    f"gave up after {loop.time() - began:.0f} s, the last "
+                    f"{self.args.drain:g} s without progress"
+                )
                 return
             if loop.time() - began > DRAIN_LIMIT:
                 self.drained = f"gave up after {DRAIN_LIMIT} s, still progressing"
@@ -507,8 +581,10 @@ class Load:
         self.progress(self.sample("idle", 0))
         connecting = loop.time()
         await self.connect()
-        print(f"  {len(self.clients)} clients subscribed in {loop.time() - connecting:.1f} s",
-              flush=True)
+        print(
+            f"  {len(self.clients)} clients subscribed in {loop.time() - connecting:.1f} s",
+            flush=True,
+        )
         self.progress(self.sample("connected", 0))
         begin = loop.time() + 0.5
         start, end = begin + args.warmup, begin + args.warmup + args.seconds
@@ -518,15 +594,15 @@ class Load:
                 self.drive_chat(begin, end),
                 self.drive_http(args.reply_rate, self.reply, begin, end),
                 self.drive_http(args.search_rate, self.search, begin, end),
-                self.monitor(start, end))
+                self.monitor(start, end),
+            )
             if self.inflight:
                 await asyncio.wait(list(self.inflight))
             await self.drain()
             self.progress(self.sample("drained", loop.time() - start))
         finally:
             # Closing adds a drop to every client: what happened before is the run's.
-            self.drops = Counter(d.split(": ", 1)[-1][:60] for c in self.clients
-                                 for d in c.drops)
+            self.drops = Counter(d.split(": ", 1)[-1][:60] for c in self.clients for d in c.drops)
             for client in self.clients:
                 await client.close()
             self.pool.shutdown(wait=True, cancel_futures=True)
@@ -552,23 +628,44 @@ class Load:
 def prepare(args, workdir: Path, database_url: str, redis_url: str) -> tuple[dict, list, dict]:
     """Production settings, a migrated and seeded database; the env, the seats, the forum."""
     env = live.server_env(database_url=database_url, redis_url=redis_url)
-    env.update(DEBUG="0", SECRET_KEY=f"bench-{uuid.uuid4().hex}{uuid.uuid4().hex}",
-               SECURE_SSL_REDIRECT="0", ALLOWED_HOSTS=live.LOCAL,
-               STATIC_ROOT=str(workdir / "static"), MEDIA_ROOT=str(workdir / "media"),
-               # Not locmem: a server keeps every locmem email in memory for ever.
-               EMAIL_URL=f"file://{workdir / 'mail'}")
+    env.update(
+        DEBUG="0",
+        SECRET_KEY=f"bench-{uuid.uuid4().hex}{uuid.uuid4().hex}",
+        SECURE_SSL_REDIRECT="0",
+        ALLOWED_HOSTS=live.LOCAL,
+        STATIC_ROOT=str(workdir / "static"),
+        MEDIA_ROOT=str(workdir / "media"),
+        # Not locmem: a server keeps every locmem email in memory for ever.
+        EMAIL_URL=f"file://{workdir / 'mail'}",
+    )
     started = time.monotonic()
     live.run_python(env, "manage.py", "migrate", "--noinput")
     live.run_python(env, "manage.py", "collectstatic", "--noinput", "--verbosity", "0")
-    forum = json.loads(live.run_python(
-        env, "-c", FORUM_SEED, str(args.posters), str(args.threads), str(args.thread_replies),
-        str(args.index_scale)).strip().splitlines()[-1])
-    seats = json.loads(live.run_python(env, "-c", bench_chat.SEED_SCRIPT, str(args.clients),
-                                       str(args.rooms)).strip().splitlines()[-1])
-    print(f"seeded in {time.monotonic() - started:.0f} s: {len(seats)} chat members in "
-          f"{args.rooms} rooms, {len(forum['posters'])} posters, {len(forum['threads'])} threads "
-          f"of {args.thread_replies + 1} posts, {forum['documents']} documents in the search "
-          f"index", flush=True)
+    forum = json.loads(
+        live.run_python(
+            env,
+            "-c",
+            FORUM_SEED,
+            str(args.posters),
+            str(args.threads),
+            str(args.thread_replies),
+            str(args.index_scale),
+        )
+        .strip()
+        .splitlines()[-1]
+    )
+    seats = json.loads(
+        live.run_python(env, "-c", bench_chat.SEED_SCRIPT, str(args.clients), str(args.rooms))
+        .strip()
+        .splitlines()[-1]
+    )
+    print(
+        f"seeded in {time.monotonic() - started:.0f} s: {len(seats)} chat members in "
+        f"{args.rooms} rooms, {len(forum['posters'])} posters, {len(forum['threads'])} threads "
+        f"of {args.thread_replies + 1} posts, {forum['documents']} documents in the search "
+        f"index",
+        flush=True,
+    )
     return env, seats, forum
 
 
@@ -577,18 +674,27 @@ def check_database(database_url: str, load: Load) -> dict:
     import psycopg
 
     with psycopg.connect(database_url, connect_timeout=10) as connection:
-        bodies = [row[0] for row in connection.execute(
-            "SELECT body FROM chat_message WHERE body LIKE %s", [f"{CHAT_PREFIX} %"])]
-        replies = [row[0] for row in connection.execute(
-            "SELECT body FROM forum_post WHERE body LIKE %s", [f"{REPLY_PREFIX} %"])]
+        bodies = [
+            row[0]
+            for row in connection.execute(
+                "SELECT body FROM chat_message WHERE body LIKE %s", [f"{CHAT_PREFIX} %"]
+            )
+        ]
+        replies = [
+            row[0]
+            for row in connection.execute(
+                "SELECT body FROM forum_post WHERE body LIKE %s", [f"{REPLY_PREFIX} %"]
+            )
+        ]
     stored = Counter(match.group(1) for body in bodies if (match := TOKEN.match(body)))
     answered = set(load.samples.replies)
     reply_tokens = Counter(body.split()[2].rstrip(".") for body in replies)
     return {
         "chat_stored": len(stored),
         "chat_twice": sum(count - 1 for count in stored.values()),
-        "chat_acked_missing": sum(1 for token, sent in load.tally.sent.items()
-                                  if sent.acked_at and token not in stored),
+        "chat_acked_missing": sum(
+            1 for token, sent in load.tally.sent.items() if sent.acked_at and token not in stored
+        ),
         "replies_stored": len(reply_tokens),
         "replies_twice": sum(count - 1 for count in reply_tokens.values()),
         "replies_answered_missing": len(answered - set(reply_tokens)),
@@ -613,10 +719,14 @@ def chat_outcome(load: Load) -> dict:
     return {
         "sent": len(load.tally.sent),
         "acked": sum(s.acked_at is not None for s in load.tally.sent.values()),
-        "refused": Counter(s.refused.split(":")[-1].strip()[:80]
-                           for s in load.tally.sent.values() if s.refused),
-        "lost": lost, "never_stored": never_stored, "posted_twice": posted_twice,
-        "repeated": load.tally.repeated, "unexpected": load.tally.unexpected,
+        "refused": Counter(
+            s.refused.split(":")[-1].strip()[:80] for s in load.tally.sent.values() if s.refused
+        ),
+        "lost": lost,
+        "never_stored": never_stored,
+        "posted_twice": posted_twice,
+        "repeated": load.tally.repeated,
+        "unexpected": load.tally.unexpected,
         "replayed": load.tally.replayed,
         "reconnections": sum(max(0, c.connections - 1) for c in clients),
         "gap_fills": sum(c.gap_fills for c in clients),
@@ -628,75 +738,113 @@ def chat_outcome(load: Load) -> dict:
 def _row(name: str, values: list[float], errors: int) -> str:
     pct = bench_chat._percentile
     values = sorted(values)
-    return (f"  {name:<24} {len(values):>6}  {pct(values, 50):8.1f}  {pct(values, 95):8.1f}  "
-            f"{pct(values, 99):8.1f}  {max(values, default=float('nan')):8.1f}  {errors:>6}")
+    return (
+        f"  {name:<24} {len(values):>6}  {pct(values, 50):8.1f}  {pct(values, 95):8.1f}  "
+        f"{pct(values, 99):8.1f}  {max(values, default=float('nan')):8.1f}  {errors:>6}"
+    )
 
 
 def report(load: Load, chat: dict, stored: dict, logs: dict[str, Counter]) -> bool:
     start, end = load.measured
+
     def inside(at: float) -> bool:
         return start <= at < end
 
     sent = [s for s in load.tally.sent.values() if inside(s.at)]
     errors = Counter((op, kind) for op, at, kind in load.samples.errors)
     error_count = Counter(op for op, _ in errors.elements())
-    print(f"\nMeasured {load.args.seconds:g} s after {load.args.warmup:g} s of warm-up "
-          f"(latencies in ms; errors over the whole run):")
-    print(f"  {'operation':<24} {'count':>6}  {'p50':>8}  {'p95':>8}  {'p99':>8}  {'max':>8}"
-          f"  {'errors':>6}")
-    print(_row("chat delivered to all", [(s.complete_at - s.at) * 1000 for s in sent
-                                         if s.complete_at],
-               sum(not s.complete_at for s in sent)))
-    print(_row("chat ack", [(s.acked_at - s.at) * 1000 for s in sent if s.acked_at],
-               sum(chat["refused"].values()) + sum(chat["client_errors"].values())))
+    print(
+        f"\nMeasured {load.args.seconds:g} s after {load.args.warmup:g} s of warm-up "
+        f"(latencies in ms; errors over the whole run):"
+    )
+    print(
+        f"  {'operation':<24} {'count':>6}  {'p50':>8}  {'p95':>8}  {'p99':>8}  {'max':>8}"
+        f"  {'errors':>6}"
+    )
+    print(
+        _row(
+            "chat delivered to all",
+            [(s.complete_at - s.at) * 1000 for s in sent if s.complete_at],
+            sum(not s.complete_at for s in sent),
+        )
+    )
+    print(
+        _row(
+            "chat ack",
+            [(s.acked_at - s.at) * 1000 for s in sent if s.acked_at],
+            sum(chat["refused"].values()) + sum(chat["client_errors"].values()),
+        )
+    )
     for op in ("forum page", "forum reply", "search"):
-        print(_row(f"{op} ({'POST' if op == 'forum reply' else 'GET'})",
-                   [ms for name, at, ms in load.samples.timings if name == op and inside(at)],
-                   error_count[op]))
+        print(
+            _row(
+                f"{op} ({'POST' if op == 'forum reply' else 'GET'})",
+                [ms for name, at, ms in load.samples.timings if name == op and inside(at)],
+                error_count[op],
+            )
+        )
     if error_count["bench"]:
         print(f"  bench's own failures: {error_count['bench']}")
     if errors:
-        print("  errors by kind: " + "; ".join(f"{op}: {kind} ×{count}"
-                                              for (op, kind), count in errors.most_common()))
-    for label, counter in (("chat sends refused for good", chat["refused"]),
-                           ("chat error frames kept by clients", chat["client_errors"]),
-                           ("chat error frames for sends", load.tally.retries),
-                           ("socket drops", chat["drops"])):
+        print(
+            "  errors by kind: "
+            + "; ".join(f"{op}: {kind} ×{count}" for (op, kind), count in errors.most_common())
+        )
+    for label, counter in (
+        ("chat sends refused for good", chat["refused"]),
+        ("chat error frames kept by clients", chat["client_errors"]),
+        ("chat error frames for sends", load.tally.retries),
+        ("socket drops", chat["drops"]),
+    ):
         if counter:
             print(f"  {label}: " + "; ".join(f"{k} ×{v}" for k, v in counter.most_common(6)))
     lags = sorted(load.samples.lags)
-    print(f"  the generator's own lag: HTTP start p99 "
-          f"{bench_chat._percentile(lags, 99) * 1000:.0f} ms, max "
-          f"{max(lags, default=0) * 1000:.0f} ms; chat send max {load.chat_lag * 1000:.0f} ms")
+    print(
+        f"  the generator's own lag: HTTP start p99 "
+        f"{bench_chat._percentile(lags, 99) * 1000:.0f} ms, max "
+        f"{max(lags, default=0) * 1000:.0f} ms; chat send max {load.chat_lag * 1000:.0f} ms"
+    )
 
     print(f"\nDrain: {load.drained}")
-    print(f"Chat over the whole run: {chat['sent']} sent, {chat['acked']} acknowledged, "
-          f"{stored['chat_stored']} in the database ({stored['chat_acked_missing']} acknowledged "
-          f"but missing there, {stored['chat_twice']} stored twice)")
-    print(f"  lost deliveries {chat['lost']} (messages never stored {chat['never_stored']}); "
-          f"duplicated: messages posted twice {chat['posted_twice']}, delivered twice "
-          f"outside any replay {chat['repeated']}, messages this run never sent "
-          f"{chat['unexpected']}")
-    print(f"  recovered by the client: {chat['reconnections']} reconnections, "
-          f"{chat['gap_fills']} resubscriptions for a hole in the seqs, {chat['replayed']} "
-          f"messages seen again around a replay")
+    print(
+        f"Chat over the whole run: {chat['sent']} sent, {chat['acked']} acknowledged, "
+        f"{stored['chat_stored']} in the database ({stored['chat_acked_missing']} acknowledged "
+        f"but missing there, {stored['chat_twice']} stored twice)"
+    )
+    print(
+        f"  lost deliveries {chat['lost']} (messages never stored {chat['never_stored']}); "
+        f"duplicated: messages posted twice {chat['posted_twice']}, delivered twice "
+        f"outside any replay {chat['repeated']}, messages this run never sent "
+        f"{chat['unexpected']}"
+    )
+    print(
+        f"  recovered by the client: {chat['reconnections']} reconnections, "
+        f"{chat['gap_fills']} resubscriptions for a hole in the seqs, {chat['replayed']} "
+        f"messages seen again around a replay"
+    )
     left = sum(load.left_in_groups.values())
     kinds = ", ".join(f"{kind} groups: {n}" for kind, n in load.left_in_groups.items())
-    print(f"  channels still in the layer's groups {GROUPS_SETTLE:g} s after every client "
-          f"closed: {left}" + (f" ({kinds})" if left else ""))
+    print(
+        f"  channels still in the layer's groups {GROUPS_SETTLE:g} s after every client "
+        f"closed: {left}" + (f" ({kinds})" if left else "")
+    )
     found = load.samples.found
     print(f"Search: {sum(found)} of {len(found)} result pages had hits")
-    print(f"Forum: {len(load.samples.replies)} replies answered 302, {stored['replies_stored']} "
-          f"in the database ({stored['replies_answered_missing']} answered but missing, "
-          f"{stored['replies_twice']} stored twice)")
+    print(
+        f"Forum: {len(load.samples.replies)} replies answered 302, {stored['replies_stored']} "
+        f"in the database ({stored['replies_answered_missing']} answered but missing, "
+        f"{stored['replies_twice']} stored twice)"
+    )
 
     print("\nMemory (RSS MiB per server; Redis used_memory MiB):")
     points = {s.label: s for s in load.memory if s.label}
     for label in ("idle", "connected", "start", "middle", "end of load", "drained"):
         if label in points:
             sample = points[label]
-            print(f"  {label:<12} {'  '.join(f'{kib / 1024:7.1f}' for kib in sample.rss_kib)}"
-                  f"   Redis {sample.redis_bytes / 2**20:6.1f}")
+            print(
+                f"  {label:<12} {'  '.join(f'{kib / 1024:7.1f}' for kib in sample.rss_kib)}"
+                f"   Redis {sample.redis_bytes / 2**20:6.1f}"
+            )
     if {"start", "middle", "drained"} <= points.keys():
         first, middle, last = points["start"], points["middle"], points["drained"]
         for i, server in enumerate(load.servers):
@@ -705,17 +853,29 @@ def report(load: Load, chat: dict, stored: dict, logs: dict[str, Counter]) -> bo
             print(f"  {server.name}: start→middle {early:+.1f} MiB, middle→end {late:+.1f} MiB")
     if {"start", "end of load"} <= points.keys():
         first, last = points["start"], points["end of load"]
-        busy = [(b - a) / max(last.at - first.at, 1e-9) * 100
-                for a, b in zip(first.cpu, last.cpu, strict=True)]
+        busy = [
+            (b - a) / max(last.at - first.at, 1e-9) * 100
+            for a, b in zip(first.cpu, last.cpu, strict=True)
+        ]
         names = [server.name for server in load.servers] + [
-            "Redis", "this generator", f"the machine (all {os.cpu_count()} cores)"]
-        print("  CPU while measured (% of one core): " + ", ".join(
-            f"{name} {value:.0f} %" for name, value in zip(names, busy, strict=True)
-            if name != "Redis" or load.redis_pid))
+            "Redis",
+            "this generator",
+            f"the machine (all {os.cpu_count()} cores)",
+        ]
+        print(
+            "  CPU while measured (% of one core): "
+            + ", ".join(
+                f"{name} {value:.0f} %"
+                for name, value in zip(names, busy, strict=True)
+                if name != "Redis" or load.redis_pid
+            )
+        )
     for name, problems in logs.items():
         if problems:
-            print(f"  {name} log: " + "; ".join(f"{line} ×{count}"
-                                                 for line, count in problems.most_common(5)))
+            print(
+                f"  {name} log: "
+                + "; ".join(f"{line} ×{count}" for line, count in problems.most_common(5))
+            )
     duplicated = chat["posted_twice"] + chat["repeated"] + chat["unexpected"]
     failed = bool(chat["lost"] or duplicated or stored["chat_twice"])
     print(f"\n{'FAILED' if failed else 'OK'}: lost {chat['lost']}, duplicated {duplicated}")
@@ -724,9 +884,13 @@ def report(load: Load, chat: dict, stored: dict, logs: dict[str, Counter]) -> bo
 
 def log_problems(server: live.AppServer) -> Counter:
     """Warnings and errors: every line but daphne's access log and a traceback's body."""
-    lines = [line for line in server.output().splitlines()
-             if line.strip() and not ACCESS_LOG.match(line)
-             and not line.startswith((" ", "\t", "Traceback"))]
+    lines = [
+        line
+        for line in server.output().splitlines()
+        if line.strip()
+        and not ACCESS_LOG.match(line)
+        and not line.startswith((" ", "\t", "Traceback"))
+    ]
     return Counter(line[:140] for line in lines)
 
 
@@ -738,9 +902,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=180, help="measured load")
     parser.add_argument("--warmup", type=float, default=10, help="load before measuring")
-    parser.add_argument("--drain", type=float, default=15,
-                        help="after the load, wait for the last messages until this long "
-                             "passes without any arriving")
+    parser.add_argument(
+        "--drain",
+        type=float,
+        default=15,
+        help="after the load, wait for the last messages until this long "
+        "passes without any arriving",
+    )
     parser.add_argument("--chat-rate", type=float, default=20, help="messages/s, in all")
     parser.add_argument("--reply-rate", type=float, default=2, help="forum replies/s, in all")
     parser.add_argument("--search-rate", type=float, default=5, help="searches/s, in all")
@@ -749,38 +917,51 @@ def main() -> int:
     parser.add_argument("--posters", type=int, default=30, help="members replying in the forum")
     parser.add_argument("--threads", type=int, default=30)
     parser.add_argument("--thread-replies", type=int, default=10, help="seeded replies each")
-    parser.add_argument("--index-scale", type=float, default=0.05,
-                        help="bench/search.py's documents in the index, as its --scale")
+    parser.add_argument(
+        "--index-scale",
+        type=float,
+        default=0.05,
+        help="bench/search.py's documents in the index, as its --scale",
+    )
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--sample-every", type=int, default=30, help="memory, in seconds")
     parser.add_argument("--http-workers", type=int, default=32)
-    parser.add_argument("--database-url",
-                        default=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
-                        help="the PostgreSQL server to make a scratch database on")
-    parser.add_argument("--redis-url", default="",
-                        help="a Redis to share (default: a private redis-server)")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+        help="the PostgreSQL server to make a scratch database on",
+    )
+    parser.add_argument(
+        "--redis-url", default="", help="a Redis to share (default: a private redis-server)"
+    )
     parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep it (logs, mail)")
     args = parser.parse_args()
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         parser.error("needs PostgreSQL: --database-url or DATABASE_URL postgres://…")
     if args.reply_rate * 60 / args.posters > POSTS_PER_MINUTE:
-        print(f"warning: {args.reply_rate * 60 / args.posters:.1f} replies per poster per "
-              f"minute is over the forum's limit of {POSTS_PER_MINUTE}: expect HTTP 429")
+        print(
+            f"warning: {args.reply_rate * 60 / args.posters:.1f} replies per poster per "
+            f"minute is over the forum's limit of {POSTS_PER_MINUTE}: expect HTTP 429"
+        )
     if args.chat_rate * 10 / args.clients > CHAT_PER_10_SECONDS:
         print("warning: over the chat's rate limit per member: expect rate_limited")
     # SIGTERM unwinds like Ctrl-C: servers stopped, database dropped, files removed.
     signal.signal(signal.SIGTERM, _interrupt)
-    print(f"{args.processes} daphne processes, PostgreSQL, Redis; {args.clients} websocket "
-          f"clients in {args.rooms} rooms at {args.chat_rate:g} msg/s, {args.posters} posters "
-          f"at {args.reply_rate:g} replies/s, {args.search_rate:g} searches/s; "
-          f"{args.warmup:g} s warm-up, {args.seconds:g} s measured", flush=True)
+    print(
+        f"{args.processes} daphne processes, PostgreSQL, Redis; {args.clients} websocket "
+        f"clients in {args.rooms} rooms at {args.chat_rate:g} msg/s, {args.posters} posters "
+        f"at {args.reply_rate:g} replies/s, {args.search_rate:g} searches/s; "
+        f"{args.warmup:g} s warm-up, {args.seconds:g} s measured",
+        flush=True,
+    )
     with contextlib.ExitStack() as stack:
         if args.keep:
             workdir = Path(args.keep)
             workdir.mkdir(parents=True, exist_ok=True)
         else:
-            workdir = Path(stack.enter_context(
-                tempfile.TemporaryDirectory(prefix="nastavnik-bench-load-")))
+            workdir = Path(
+                stack.enter_context(tempfile.TemporaryDirectory(prefix="nastavnik-bench-load-"))
+            )
         (workdir / "mail").mkdir(exist_ok=True)
         redis_url, redis_pid = args.redis_url, None
         if not redis_url:
@@ -790,8 +971,10 @@ def main() -> int:
             redis_url, redis_pid = redis.url, redis.process.pid
         database_url = stack.enter_context(live.scratch_database(args.database_url))
         env, seats, forum = prepare(args, workdir, database_url, redis_url)
-        servers = [live.AppServer(f"daphne-{i}", env, workdir / f"daphne-{i}.log")
-                   for i in range(args.processes)]
+        servers = [
+            live.AppServer(f"daphne-{i}", env, workdir / f"daphne-{i}.log")
+            for i in range(args.processes)
+        ]
         for server in servers:
             stack.callback(server.stop)
         live.start_servers(servers)
@@ -801,8 +984,12 @@ def main() -> int:
         if dead:
             print(f"servers that exited during the run: {', '.join(dead)}")
         stored = check_database(database_url, load)
-        ok = report(load, chat_outcome(load), stored,
-                    {server.name: log_problems(server) for server in servers})
+        ok = report(
+            load,
+            chat_outcome(load),
+            stored,
+            {server.name: log_problems(server) for server in servers},
+        )
         return 0 if ok and not dead else 1
 
 

@@ -39,13 +39,14 @@ class Room(models.Model):
     slug = models.SlugField(_("address"), max_length=100, unique=True, null=True, blank=True)
     topic = models.CharField(_("topic"), max_length=300, blank=True)
     # Who may find and join a channel; groups, direct messages and pairs are invitation-only.
-    access = models.CharField(_("who may join"), max_length=20, choices=Access.choices,
-                              default=Access.MEMBERS)
+    access = models.CharField(
+        _("who may join"), max_length=20, choices=Access.choices, default=Access.MEMBERS
+    )
     # "a:b" for a 1:1 conversation (lower id first), so opening it twice finds the same room.
-    direct_key = models.CharField(max_length=50, unique=True, null=True, blank=True,
-                                  editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, related_name="+")
+    direct_key = models.CharField(max_length=50, unique=True, null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     sequence = models.PositiveBigIntegerField(default=0, editable=False)
     last_message_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -56,8 +57,10 @@ class Room(models.Model):
         verbose_name = _("room")
         verbose_name_plural = _("rooms")
         constraints = [
-            models.CheckConstraint(condition=~Q(kind="channel") | Q(slug__isnull=False),
-                                   name="room_channel_has_address"),
+            models.CheckConstraint(
+                condition=~Q(kind="channel") | Q(slug__isnull=False),
+                name="room_channel_has_address",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -74,8 +77,9 @@ class Membership(models.Model):
         MEMBER = "member", _("Member")
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="chat_memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_memberships"
+    )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
     # The highest message `seq` the member has read in this room.
     last_read_seq = models.PositiveBigIntegerField(default=0)
@@ -83,8 +87,9 @@ class Membership(models.Model):
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["room", "user"],
-                                               name="membership_once_per_room")]
+        constraints = [
+            models.UniqueConstraint(fields=["room", "user"], name="membership_once_per_room")
+        ]
         indexes = [models.Index(fields=["user", "room"], name="membership_by_user")]
 
     def __str__(self) -> str:
@@ -93,8 +98,9 @@ class Membership(models.Model):
 
 class Message(models.Model):
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="messages")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="chat_messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="chat_messages"
+    )
     # Chosen by the sending tab: a resend after a dropped connection finds this message.
     client_id = models.CharField(max_length=64)
     # `created_seq` orders history; `seq` moves on with every change, for catch-up.
@@ -103,8 +109,9 @@ class Message(models.Model):
     body = models.TextField(max_length=MESSAGE_MAX_LENGTH)
     body_html = models.TextField()
     body_markup_version = models.PositiveSmallIntegerField(default=0)
-    reply_to = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="+")
+    reply_to = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     is_deleted = models.BooleanField(default=False)
@@ -114,8 +121,9 @@ class Message(models.Model):
         ordering = ["room", "created_seq"]
         constraints = [
             models.UniqueConstraint(fields=["author", "client_id"], name="message_sent_once"),
-            models.UniqueConstraint(fields=["room", "created_seq"],
-                                    name="message_created_seq_in_room"),
+            models.UniqueConstraint(
+                fields=["room", "created_seq"], name="message_created_seq_in_room"
+            ),
             models.UniqueConstraint(fields=["room", "seq"], name="message_seq_in_room"),
         ]
 
@@ -146,14 +154,14 @@ class MessageRevision(models.Model):
 
 class MessageReaction(models.Model):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reactions")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     emoji = models.CharField(max_length=16)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["message", "user", "emoji"],
-                                               name="chat_reaction_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["message", "user", "emoji"], name="chat_reaction_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.emoji} on {self.message}"

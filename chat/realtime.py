@@ -50,8 +50,10 @@ async def subscribe(connection, frame: Frame) -> Frame:
     """Follow rooms from the given cursors; everything newer is replayed first, in order."""
     rooms = frame.get("rooms")
     if not isinstance(rooms, list) or len(rooms) > MAX_ROOMS_PER_SUBSCRIBE:
-        raise ValidationError(_("rooms must be a list of at most %(count)d rooms.")
-                              % {"count": MAX_ROOMS_PER_SUBSCRIBE})
+        raise ValidationError(
+            _("rooms must be a list of at most %(count)d rooms.")
+            % {"count": MAX_ROOMS_PER_SUBSCRIBE}
+        )
     subscribed, refused = [], []
     for entry in rooms:
         if not isinstance(entry, dict):
@@ -68,46 +70,62 @@ async def subscribe(connection, frame: Frame) -> Frame:
         replay, more = await database_sync_to_async(selectors.catch_up)(room, cursor)
         for event in replay:
             await connection.send_json(event)
-        subscribed.append({"room_id": room.pk, "cursor": replay[-1]["seq"] if replay
-                           else cursor, "more": more})
-    return {"type": "subscribed", "rooms": subscribed, "refused": refused,
-            "id": frame.get("id")}
+        subscribed.append(
+            {"room_id": room.pk, "cursor": replay[-1]["seq"] if replay else cursor, "more": more}
+        )
+    return {"type": "subscribed", "rooms": subscribed, "refused": refused, "id": frame.get("id")}
 
 
 async def send(connection, frame: Frame) -> Frame:
     room_id = _int(frame, "room_id", minimum=1)
     body, client_id = _text(frame, "body"), _text(frame, "client_id")
     # A reply_to of the wrong type is refused, not dropped: the reply would lose its parent.
-    reply_to = (None if frame.get("reply_to") is None
-                else _int(frame, "reply_to", minimum=1))
+    reply_to = None if frame.get("reply_to") is None else _int(frame, "reply_to", minimum=1)
 
     def write():  # one trip to the database thread: this is the hottest frame
         room = selectors.room_get_for(connection.user, room_id)
-        parent = (selectors.message_get_for(connection.user, reply_to)
-                  if reply_to is not None else None)
-        return services.message_send(author=connection.user, room=room, body=body,
-                                     client_id=client_id, reply_to=parent)
+        parent = (
+            selectors.message_get_for(connection.user, reply_to) if reply_to is not None else None
+        )
+        return services.message_send(
+            author=connection.user, room=room, body=body, client_id=client_id, reply_to=parent
+        )
 
     message, _new = await database_sync_to_async(write)()
-    return {"type": "ack", "client_id": client_id, "room_id": message.room_id,
-            "message_id": message.pk, "seq": message.created_seq, "id": frame.get("id")}
+    return {
+        "type": "ack",
+        "client_id": client_id,
+        "room_id": message.room_id,
+        "message_id": message.pk,
+        "seq": message.created_seq,
+        "id": frame.get("id"),
+    }
 
 
 async def edit(connection, frame: Frame) -> Frame:
     body = _text(frame, "body")
-    return await _change(connection, frame, lambda user, message: services.message_edit(
-        editor=user, message=message, body=body))
+    return await _change(
+        connection,
+        frame,
+        lambda user, message: services.message_edit(editor=user, message=message, body=body),
+    )
 
 
 async def delete(connection, frame: Frame) -> Frame:
-    return await _change(connection, frame, lambda user, message: services.message_delete(
-        actor=user, message=message))
+    return await _change(
+        connection,
+        frame,
+        lambda user, message: services.message_delete(actor=user, message=message),
+    )
 
 
 async def react(connection, frame: Frame) -> Frame:
     emoji = _text(frame, "emoji")
-    return await _change(connection, frame, lambda user, message: services.reaction_toggle(
-        user=user, message=message, emoji=emoji))
+    return await _change(
+        connection,
+        frame,
+        lambda user, message: services.reaction_toggle(user=user, message=message, emoji=emoji),
+    )
 
 
 async def _change(connection, frame: Frame, apply) -> Frame:
@@ -120,7 +138,8 @@ async def _change(connection, frame: Frame, apply) -> Frame:
 async def read(connection, frame: Frame) -> None:
     room = await _room_for(connection.user, frame)
     await database_sync_to_async(services.room_mark_read)(
-        user=connection.user, room=room, seq=_int(frame, "seq"))
+        user=connection.user, room=room, seq=_int(frame, "seq")
+    )
 
 
 async def typing(connection, frame: Frame) -> None:
@@ -130,10 +149,15 @@ async def typing(connection, frame: Frame) -> None:
     # At most one typing event per member and room every few seconds.
     if not cache.add(f"chat.typing:{room.pk}:{user.pk}", 1, timeout=TYPING_SECONDS // 2):
         return
-    await _tell([services.room_group(room.pk)], {
-        "type": "typing", "room_id": room.pk, "user": {"id": user.pk, "name": user.full_name},
-        "expires_in": TYPING_SECONDS,
-    })
+    await _tell(
+        [services.room_group(room.pk)],
+        {
+            "type": "typing",
+            "room_id": room.pk,
+            "user": {"id": user.pk, "name": user.full_name},
+            "expires_in": TYPING_SECONDS,
+        },
+    )
 
 
 async def presence(connection, frame: Frame) -> None:
@@ -145,11 +169,19 @@ async def presence(connection, frame: Frame) -> None:
     user = connection.user
     rooms = [g for g in connection.groups_joined if g.startswith("chat.room.")]
     # Per socket: another tab's heartbeat must not silence the rooms only this one follows.
-    if not rooms or not cache.add(f"chat.presence:{connection.channel_name}", 1,
-                                  timeout=PRESENCE_SECONDS // 3):
+    if not rooms or not cache.add(
+        f"chat.presence:{connection.channel_name}", 1, timeout=PRESENCE_SECONDS // 3
+    ):
         return
-    await _tell(rooms, {"type": "presence", "user": {"id": user.pk, "name": user.full_name},
-                        "online": True, "expires_in": PRESENCE_SECONDS})
+    await _tell(
+        rooms,
+        {
+            "type": "presence",
+            "user": {"id": user.pk, "name": user.full_name},
+            "online": True,
+            "expires_in": PRESENCE_SECONDS,
+        },
+    )
 
 
 async def _tell(groups: list[str], event: dict) -> None:

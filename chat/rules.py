@@ -40,9 +40,10 @@ def can_invite(user, room: Room) -> bool:
     if room.kind in {Room.Kind.DIRECT, Room.Kind.PAIR}:
         return False
     return Membership.objects.filter(room=room, user=user).exists() and (
-        room.is_channel or Membership.objects.filter(
-            room=room, user=user, role=Membership.Role.OWNER).exists()
-        or is_moderator(user))
+        room.is_channel
+        or Membership.objects.filter(room=room, user=user, role=Membership.Role.OWNER).exists()
+        or is_moderator(user)
+    )
 
 
 @active_only

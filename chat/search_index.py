@@ -15,8 +15,12 @@ def _document(message: Message) -> search.Document | None:
     if message.is_deleted:
         return None
     return search.Document(
-        title=message.room.name or gettext("Direct conversation"), body=message.body,
-        created_at=message.created_at, author_id=message.author_id, room_id=message.room_id)
+        title=message.room.name or gettext("Direct conversation"),
+        body=message.body,
+        created_at=message.created_at,
+        author_id=message.author_id,
+        room_id=message.room_id,
+    )
 
 
 def _rooms_of(user) -> Q:
@@ -24,6 +28,11 @@ def _rooms_of(user) -> Q:
 
 
 MESSAGES = search.SearchKind(
-    key="chat.message", label=_("Chat messages"), model=Message, document=_document,
+    key="chat.message",
+    label=_("Chat messages"),
+    model=Message,
+    document=_document,
     visible_to=_rooms_of,
-    url=lambda m: f"{reverse('chat:room', args=[m.room_id])}#message-{m.pk}", order=40)
+    url=lambda m: f"{reverse('chat:room', args=[m.room_id])}#message-{m.pk}",
+    order=40,
+)

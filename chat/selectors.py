@@ -29,15 +29,26 @@ def rooms_for(user) -> QuerySet[Room]:
     return (
         Room.objects.filter(memberships__user=user)
         .annotate(last_read_seq=Subquery(membership.values("last_read_seq")[:1]))
-        .annotate(unread=Coalesce(
-            Subquery(Message.objects.filter(room=OuterRef("pk"), is_deleted=False,
-                                            created_seq__gt=OuterRef("last_read_seq"))
-                     .exclude(author=user).values("room")
-                     .annotate(total=Count("pk")).values("total")[:1],
-                     output_field=IntegerField()),
-            Value(0)))
-        .prefetch_related(Prefetch("memberships",
-                                   queryset=Membership.objects.select_related("user")))
+        .annotate(
+            unread=Coalesce(
+                Subquery(
+                    Message.objects.filter(
+                        room=OuterRef("pk"),
+                        is_deleted=False,
+                        created_seq__gt=OuterRef("last_read_seq"),
+                    )
+                    .exclude(author=user)
+                    .values("room")
+                    .annotate(total=Count("pk"))
+                    .values("total")[:1],
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            )
+        )
+        .prefetch_related(
+            Prefetch("memberships", queryset=Membership.objects.select_related("user"))
+        )
         .order_by(F("last_message_at").desc(nulls_last=True), "pk")
     )
 
@@ -52,13 +63,16 @@ def room_get_for(user, room_id: int) -> Room:
 
 def messages_since(room: Room, cursor: int, *, limit: int = CATCH_UP_LIMIT) -> list[Message]:
     """Every change after `cursor`, in order: new messages, edits, reactions, tombstones."""
-    return list(room.messages.filter(seq__gt=cursor)
-                .select_related("author", "reply_to__author")
-                .order_by("seq")[:limit])
+    return list(
+        room.messages.filter(seq__gt=cursor)
+        .select_related("author", "reply_to__author")
+        .order_by("seq")[:limit]
+    )
 
 
-def history_before(room: Room, before: int | None = None, *,
-                   limit: int = HISTORY_PAGE) -> list[Message]:
+def history_before(
+    room: Room, before: int | None = None, *, limit: int = HISTORY_PAGE
+) -> list[Message]:
     """A page of history, oldest first, ending just before `before` (a created_seq)."""
     messages = room.messages.select_related("author", "reply_to", "reply_to__author")
     if before is not None:
@@ -84,8 +98,7 @@ def _kind(message: Message) -> str:
 
 def message_get_for(user, message_id: int) -> Message:
     """A message in one of the member's rooms; anything else is a 404."""
-    message = (Message.objects.select_related("room", "author")
-               .filter(pk=message_id).first())
+    message = Message.objects.select_related("room", "author").filter(pk=message_id).first()
     if message is None or not rules.is_member(user, message.room):
         raise Http404
     return message
@@ -96,8 +109,11 @@ def joinable_channels(user) -> QuerySet[Room]:
     levels = [Room.Access.MEMBERS]
     if rules.is_mentor_or_coordinator(user):
         levels.append(Room.Access.MENTORS)
-    return (Room.objects.filter(kind=Room.Kind.CHANNEL, is_archived=False, access__in=levels)
-            .exclude(memberships__user=user).order_by("name"))
+    return (
+        Room.objects.filter(kind=Room.Kind.CHANNEL, is_archived=False, access__in=levels)
+        .exclude(memberships__user=user)
+        .order_by("name")
+    )
 
 
 def room_members(room: Room) -> list:
@@ -114,5 +130,9 @@ def room_title(room: Room, viewer) -> str:
 
 
 def last_read_seq(user, room: Room) -> int:
-    return (Membership.objects.filter(room=room, user=user)
-            .values_list("last_read_seq", flat=True).first() or 0)
+    return (
+        Membership.objects.filter(room=room, user=user)
+        .values_list("last_read_seq", flat=True)
+        .first()
+        or 0
+    )

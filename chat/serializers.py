@@ -7,8 +7,12 @@ from chat.models import Message
 
 def quote(parent: Message) -> dict:
     """What a reply shows of the message it answers."""
-    return {"id": parent.pk, "author": parent.author.full_name, "excerpt": parent.excerpt(),
-            "deleted": parent.is_deleted}
+    return {
+        "id": parent.pk,
+        "author": parent.author.full_name,
+        "excerpt": parent.excerpt(),
+        "deleted": parent.is_deleted,
+    }
 
 
 def message_event(message: Message, event_type: str = "message") -> dict:

@@ -42,8 +42,9 @@ def room_group(room_id: int) -> str:
 # --- Rooms ---------------------------------------------------------------------------
 
 
-def channel_create(*, creator, name: str, topic: str = "",
-                   access: str = Room.Access.MEMBERS) -> Room:
+def channel_create(
+    *, creator, name: str, topic: str = "", access: str = Room.Access.MEMBERS
+) -> Room:
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": _("Give the channel a name.")})
@@ -53,8 +54,14 @@ def channel_create(*, creator, name: str, topic: str = "",
     with transaction.atomic():
         if Room.objects.filter(slug=slug).exists():
             raise ValidationError({"name": _("A channel with this name already exists.")})
-        room = Room.objects.create(kind=Room.Kind.CHANNEL, name=name, slug=slug, topic=topic,
-                                   access=access, created_by=creator)
+        room = Room.objects.create(
+            kind=Room.Kind.CHANNEL,
+            name=name,
+            slug=slug,
+            topic=topic,
+            access=access,
+            created_by=creator,
+        )
         Membership.objects.create(room=room, user=creator, role=Membership.Role.OWNER)
     return room
 
@@ -68,8 +75,12 @@ def group_create(*, creator, name: str, members) -> Room:
         room = Room.objects.create(kind=Room.Kind.GROUP, name=name, created_by=creator)
         Membership.objects.create(room=room, user=creator, role=Membership.Role.OWNER)
         Membership.objects.bulk_create(
-            [Membership(room=room, user=m) for m in {m.pk: m for m in members}.values()
-             if m.pk != creator.pk and m.is_active])
+            [
+                Membership(room=room, user=m)
+                for m in {m.pk: m for m in members}.values()
+                if m.pk != creator.pk and m.is_active
+            ]
+        )
     return room
 
 
@@ -87,8 +98,7 @@ def direct_open(*, user, others) -> Room:
     try:
         with transaction.atomic():
             room = Room.objects.create(kind=Room.Kind.DIRECT, direct_key=key, created_by=user)
-            Membership.objects.bulk_create([Membership(room=room, user=p)
-                                            for p in people.values()])
+            Membership.objects.bulk_create([Membership(room=room, user=p) for p in people.values()])
     except IntegrityError:  # the other side opened it at the same moment
         return Room.objects.get(direct_key=key)
     return room
@@ -98,9 +108,12 @@ def pair_room_open(*, mentor, newcomer, name: str) -> Room:
     """The private room of a mentoring pair: the two of them, and nobody joins or leaves."""
     with transaction.atomic():
         room = Room.objects.create(kind=Room.Kind.PAIR, name=name[:100], created_by=mentor)
-        Membership.objects.bulk_create([
-            Membership(room=room, user=mentor, role=Membership.Role.OWNER),
-            Membership(room=room, user=newcomer)])
+        Membership.objects.bulk_create(
+            [
+                Membership(room=room, user=mentor, role=Membership.Role.OWNER),
+                Membership(room=room, user=newcomer),
+            ]
+        )
     return room
 
 
@@ -150,8 +163,11 @@ def _next_seq(room: Room, *, message_at=None) -> int:
         assignments += ", last_message_at = %s"
         params.append(message_at)
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {Room._meta.db_table} SET {assignments} "  # noqa: S608
-                       "WHERE id = %s RETURNING sequence", [*params, room.pk])
+        cursor.execute(
+            f"UPDATE {Room._meta.db_table} SET {assignments} "  # noqa: S608
+            "WHERE id = %s RETURNING sequence",
+            [*params, room.pk],
+        )
         return cursor.fetchone()[0]
 
 
@@ -164,8 +180,16 @@ def _lock_for_change(message: Message) -> int:
     """
     seq = _next_seq(message.room)
     # Only what changes; a full refresh would also drop the cached room and author.
-    message.refresh_from_db(fields=["body", "body_html", "body_markup_version", "edited_at",
-                                    "is_deleted", "reaction_counts"])
+    message.refresh_from_db(
+        fields=[
+            "body",
+            "body_html",
+            "body_markup_version",
+            "edited_at",
+            "is_deleted",
+            "reaction_counts",
+        ]
+    )
     return seq
 
 
@@ -174,8 +198,11 @@ def _cook(body: str) -> tuple[dict, list]:
     if not body.strip():
         raise ValidationError(_("The message is empty."), code="empty")
     if len(body) > MESSAGE_MAX_LENGTH:
-        raise ValidationError(_("The message is too long: at most %(limit)d characters.")
-                              % {"limit": MESSAGE_MAX_LENGTH}, code="too_long")
+        raise ValidationError(
+            _("The message is too long: at most %(limit)d characters.")
+            % {"limit": MESSAGE_MAX_LENGTH},
+            code="too_long",
+        )
     members = mentions.mentioned_members(body) if "@" in body else []
     return markup.cook(mentions.link_mentions(body, members)), members
 
@@ -185,28 +212,39 @@ def _notify_mentioned(message: Message, mentioned: list, *, already=frozenset())
     candidates = {member.pk for member in mentioned} - set(already)
     if not candidates:
         return
-    readers = set(Membership.objects.filter(room=message.room, user__in=candidates)
-                  .values_list("user_id", flat=True))
+    readers = set(
+        Membership.objects.filter(room=message.room, user__in=candidates).values_list(
+            "user_id", flat=True
+        )
+    )
     room = message.room
-    text = (_("%(name)s mentioned you in «%(room)s»") % {"name": message.author.full_name,
-                                                          "room": room.name}
-            if room.name else
-            _("%(name)s mentioned you in a conversation") % {"name": message.author.full_name})
-    notifications_send(recipients=[m for m in mentioned if m.pk in readers],
-                       actor=message.author, kind="chat.mention", text=text,
-                       url=f"{reverse('chat:room', args=[room.pk])}#message-{message.pk}")
+    text = (
+        _("%(name)s mentioned you in «%(room)s»")
+        % {"name": message.author.full_name, "room": room.name}
+        if room.name
+        else _("%(name)s mentioned you in a conversation") % {"name": message.author.full_name}
+    )
+    notifications_send(
+        recipients=[m for m in mentioned if m.pk in readers],
+        actor=message.author,
+        kind="chat.mention",
+        text=text,
+        url=f"{reverse('chat:room', args=[room.pk])}#message-{message.pk}",
+    )
 
 
-def message_send(*, author, room: Room, body: str, client_id: str,
-                 reply_to: Message | None = None) -> tuple[Message, bool]:
+def message_send(
+    *, author, room: Room, body: str, client_id: str, reply_to: Message | None = None
+) -> tuple[Message, bool]:
     """Persist a message, then broadcast it; returns it and whether it is new.
 
     A resend with the same client_id returns the first message, so a tab that lost its
     connection before the acknowledgement never posts twice.
     """
     if not client_id or len(client_id) > CLIENT_ID_MAX_LENGTH:
-        raise ValidationError(_("Every message needs a client_id of up to 64 characters."),
-                              code="bad_client_id")
+        raise ValidationError(
+            _("Every message needs a client_id of up to 64 characters."), code="bad_client_id"
+        )
     if existing := Message.objects.filter(author=author, client_id=client_id).first():
         return existing, False
     if not rules.posting_open(author, room):
@@ -214,8 +252,7 @@ def message_send(*, author, room: Room, body: str, client_id: str,
     if reply_to is not None and reply_to.room_id != room.pk:
         raise ValidationError(_("You can only reply to a message in this room."))
     cooked, mentioned = _cook(body)
-    rate_limit_hit(key=f"chat.send:{author.pk}", limit=MESSAGES_PER_WINDOW,
-                   period=WINDOW_SECONDS)
+    rate_limit_hit(key=f"chat.send:{author.pk}", limit=MESSAGES_PER_WINDOW, period=WINDOW_SECONDS)
     try:
         with transaction.atomic():
             seq = _next_seq(room, message_at=timezone.now())
@@ -225,12 +262,19 @@ def message_send(*, author, room: Room, body: str, client_id: str,
             if not Membership.objects.filter(room=room, user=author).update(last_read_seq=seq):
                 raise PermissionDenied
             message = Message.objects.create(
-                room=room, author=author, client_id=client_id, created_seq=seq, seq=seq,
-                body=body, body_html=cooked["html"], body_markup_version=cooked["version"],
+                room=room,
+                author=author,
+                client_id=client_id,
+                created_seq=seq,
+                seq=seq,
+                body=body,
+                body_html=cooked["html"],
+                body_markup_version=cooked["version"],
                 reply_to=reply_to,
             )
-            attachments_claim(owner=author, parent_kind=attachment_parent.KIND,
-                              parent_id=message.pk, text=body)
+            attachments_claim(
+                owner=author, parent_kind=attachment_parent.KIND, parent_id=message.pk, text=body
+            )
             search.index(message)
             _broadcast(message, "message")
             _notify_mentioned(message, mentioned)
@@ -257,8 +301,9 @@ def message_edit(*, editor, message: Message, body: str) -> Message:
         message.edited_at = timezone.now()
         message.seq = seq
         message.save()
-        attachments_claim(owner=editor, parent_kind=attachment_parent.KIND,
-                          parent_id=message.pk, text=body)
+        attachments_claim(
+            owner=editor, parent_kind=attachment_parent.KIND, parent_id=message.pk, text=body
+        )
         search.index(message)
         _broadcast(message, "message_edited")
         _notify_mentioned(message, mentioned, already=already)
@@ -293,8 +338,9 @@ def reaction_toggle(*, user, message: Message, emoji: str) -> bool:
         seq = _lock_for_change(message)
         if message.is_deleted:
             raise PermissionDenied
-        deleted, _rows = MessageReaction.objects.filter(message=message, user=user,
-                                                        emoji=emoji).delete()
+        deleted, _rows = MessageReaction.objects.filter(
+            message=message, user=user, emoji=emoji
+        ).delete()
         if not deleted:
             MessageReaction.objects.create(message=message, user=user, emoji=emoji)
         counts = dict(message.reaction_counts)
@@ -311,13 +357,20 @@ def room_mark_read(*, user, room: Room, seq: int) -> int:
     with transaction.atomic():
         newest = Room.objects.values_list("sequence", flat=True).get(pk=room.pk)
         Membership.objects.filter(room=room, user=user, last_read_seq__lt=seq).update(
-            last_read_seq=min(seq, newest))
+            last_read_seq=min(seq, newest)
+        )
         cursor = Membership.objects.values_list("last_read_seq", flat=True).get(
-            room=room, user=user)
+            room=room, user=user
+        )
         # Every tab of the member moves its unread count, not only the one that read.
-        send_event_on_commit([user_group(user.pk)], {
-            "type": "read", "room_id": room.pk, "seq": cursor,
-        })
+        send_event_on_commit(
+            [user_group(user.pk)],
+            {
+                "type": "read",
+                "room_id": room.pk,
+                "seq": cursor,
+            },
+        )
     return cursor
 
 

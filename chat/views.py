@@ -23,9 +23,14 @@ def _sidebar(request: MemberRequest) -> dict:
     rooms = list(selectors.rooms_for(request.user))
     for room in rooms:
         room.title = selectors.room_title(room, request.user)
-    return {"rooms": rooms, "labels": {
-        "edited": _("edited"), "deleted": _("This message was deleted."), "reply": _("Reply"),
-    }}
+    return {
+        "rooms": rooms,
+        "labels": {
+            "edited": _("edited"),
+            "deleted": _("This message was deleted."),
+            "reply": _("Reply"),
+        },
+    }
 
 
 @login_required
@@ -42,16 +47,21 @@ def index(request: MemberRequest) -> HttpResponse:
 def room(request: MemberRequest, room_id: int) -> HttpResponse:
     room = selectors.room_get_for(request.user, room_id)
     before = request.GET.get("before", "")
-    history = selectors.history_before(room, int(before) if before.isdigit() and
-                                       len(before) < 18 else None)
+    history = selectors.history_before(
+        room, int(before) if before.isdigit() and len(before) < 18 else None
+    )
     last_read = selectors.last_read_seq(request.user, room)
     replying_to = _reply_parent(request, room)
     if not before:  # opening the room reads it; the page still marks where reading stopped
         services.room_mark_read(user=request.user, room=room, seq=room.sequence)
     context = {
-        **_sidebar(request), "room": room, "history": history, "last_read_seq": last_read,
+        **_sidebar(request),
+        "room": room,
+        "history": history,
+        "last_read_seq": last_read,
         "title": selectors.room_title(room, request.user),
-        "members": selectors.room_members(room), "replying_to": replying_to,
+        "members": selectors.room_members(room),
+        "replying_to": replying_to,
         "tools": slots.tools_for(room, request.user),
         "form": MessageForm(initial={"reply_to": replying_to.pk if replying_to else None}),
         "invite_form": InviteForm(),
@@ -83,13 +93,23 @@ def send(request: MemberRequest, room_id: int) -> HttpResponse:
     form = MessageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            parent = (selectors.message_get_for(request.user, form.cleaned_data["reply_to"])
-                      if form.cleaned_data["reply_to"] else None)
-            body = text_with_uploads(owner=request.user, text=form.cleaned_data["body"],
-                                     uploads=form.cleaned_data["attachments"])
-            message, _new = services.message_send(author=request.user, room=room, body=body,
-                                                  client_id=form.cleaned_data["client_id"],
-                                                  reply_to=parent)
+            parent = (
+                selectors.message_get_for(request.user, form.cleaned_data["reply_to"])
+                if form.cleaned_data["reply_to"]
+                else None
+            )
+            body = text_with_uploads(
+                owner=request.user,
+                text=form.cleaned_data["body"],
+                uploads=form.cleaned_data["attachments"],
+            )
+            message, _new = services.message_send(
+                author=request.user,
+                room=room,
+                body=body,
+                client_id=form.cleaned_data["client_id"],
+                reply_to=parent,
+            )
         except Http404:
             form.add_error(None, _("The message you replied to is no longer there."))
         except RateLimited as error:
@@ -113,10 +133,17 @@ def channels(request: MemberRequest) -> HttpResponse:
             apply_validation_error(form, error)
         else:
             return redirect("chat:room", room_id=room.pk)
-    return render(request, "chat/channels.html", {
-        **_sidebar(request), "form": form, "group_form": GroupForm(),
-        "joinable": selectors.joinable_channels(request.user),
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "chat/channels.html",
+        {
+            **_sidebar(request),
+            "form": form,
+            "group_form": GroupForm(),
+            "joinable": selectors.joinable_channels(request.user),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -144,8 +171,7 @@ def group_new(request: MemberRequest) -> HttpResponse:
     form = GroupForm(request.POST)
     if not form.is_valid():
         raise Http404
-    room = services.group_create(creator=request.user, name=form.cleaned_data["name"],
-                                 members=[])
+    room = services.group_create(creator=request.user, name=form.cleaned_data["name"], members=[])
     return redirect("chat:room", room_id=room.pk)
 
 

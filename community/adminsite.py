@@ -57,7 +57,6 @@ class CoordinatorPermissions:
         return is_coordinator(request.user) or super().has_delete_permission(request, obj)
 
 
-
 class CoordinatorAdmin(CoordinatorPermissions, admin.ModelAdmin):
     """A ModelAdmin that coordinators may fully use."""
 

@@ -28,18 +28,36 @@ class HomePanel:
 
 
 PANELS = [
-    HomePanel("my-mentor", _("My mentor"), "mentoring/home_mentor.html",
-              mentoring_panels.my_mentor),
-    HomePanel("my-mentees", _("My mentees"), "mentoring/home_mentees.html",
-              mentoring_panels.my_mentees),
-    HomePanel("forum-my-questions", _("My questions"), "forum/partials/home_threads.html",
-              forum_panels.my_questions),
-    HomePanel("forum-to-answer", _("Questions waiting for an answer"),
-              "forum/partials/home_threads.html", forum_panels.to_answer),
-    HomePanel("forum-mentor-discussions", _("Recent mentor discussions"),
-              "forum/partials/home_threads.html", forum_panels.mentor_discussions),
-    HomePanel("knowledge-suggested", _("Worth reading"), "knowledge/partials/home_articles.html",
-              knowledge_panels.suggested),
+    HomePanel(
+        "my-mentor", _("My mentor"), "mentoring/home_mentor.html", mentoring_panels.my_mentor
+    ),
+    HomePanel(
+        "my-mentees", _("My mentees"), "mentoring/home_mentees.html", mentoring_panels.my_mentees
+    ),
+    HomePanel(
+        "forum-my-questions",
+        _("My questions"),
+        "forum/partials/home_threads.html",
+        forum_panels.my_questions,
+    ),
+    HomePanel(
+        "forum-to-answer",
+        _("Questions waiting for an answer"),
+        "forum/partials/home_threads.html",
+        forum_panels.to_answer,
+    ),
+    HomePanel(
+        "forum-mentor-discussions",
+        _("Recent mentor discussions"),
+        "forum/partials/home_threads.html",
+        forum_panels.mentor_discussions,
+    ),
+    HomePanel(
+        "knowledge-suggested",
+        _("Worth reading"),
+        "knowledge/partials/home_articles.html",
+        knowledge_panels.suggested,
+    ),
 ]
 
 

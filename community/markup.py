@@ -38,11 +38,48 @@ if TYPE_CHECKING:
 #    "[" floods are escaped.
 MARKUP_VERSION = 3
 
-ALLOWED_TAGS = frozenset({
-    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
-    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre",
-    "s", "span", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
-})
+ALLOWED_TAGS = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "code",
+        "dd",
+        "del",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "kbd",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "s",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    }
+)
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc noopener"
 
@@ -62,8 +99,12 @@ def _is_local_url(value: str) -> bool:
     # bleach hands over the attribute as written, character references and all
     # ("/&#47;host", "http&#58;//host"); judge the URL the browser will decode.
     value = _URL_IGNORED.sub("", html_lib.unescape(value)).strip(_C0_OR_SPACE)
-    return bool(value) and not value.startswith("//") and not _URL_SCHEME.match(value) \
+    return (
+        bool(value)
+        and not value.startswith("//")
+        and not _URL_SCHEME.match(value)
         and "\\" not in value
+    )
 
 
 def _allow_attribute(tag: str, name: str, value: str) -> bool:
@@ -151,19 +192,32 @@ class _BoundedLinkScan:
 
 class _BoundedLinksExtension(markdown.Extension):
     # Python-Markdown's names and priorities for its link and image processors.
-    PROCESSORS = {"reference": 170, "link": 160, "image_link": 150, "image_reference": 140,
-                  "short_reference": 130, "short_image_ref": 125}
+    PROCESSORS = {
+        "reference": 170,
+        "link": 160,
+        "image_link": 150,
+        "image_reference": 140,
+        "short_reference": 130,
+        "short_image_ref": 125,
+    }
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         for name, priority in self.PROCESSORS.items():
             original = md.inlinePatterns[name]
-            bounded = type(f"Bounded{type(original).__name__}",
-                           (_BoundedLinkScan, type(original)), {})
+            bounded = type(
+                f"Bounded{type(original).__name__}", (_BoundedLinkScan, type(original)), {}
+            )
             md.inlinePatterns.register(bounded(original.pattern, md), name, priority)
 
 
-_MARKDOWN_EXTENSIONS = ["fenced_code", "codehilite", "tables", "sane_lists", "nl2br",
-                        _BoundedLinksExtension()]
+_MARKDOWN_EXTENSIONS = [
+    "fenced_code",
+    "codehilite",
+    "tables",
+    "sane_lists",
+    "nl2br",
+    _BoundedLinksExtension(),
+]
 _MARKDOWN_CONFIG = {
     "codehilite": {"css_class": "highlight", "guess_lang": False, "use_pygments": True},
     "tables": {"use_align_attribute": True},
@@ -194,8 +248,9 @@ def _markdown() -> markdown.Markdown:
     """
     md = getattr(_per_thread, "markdown", None)
     if md is None:
-        md = _per_thread.markdown = markdown.Markdown(extensions=_MARKDOWN_EXTENSIONS,
-                                                      extension_configs=_MARKDOWN_CONFIG)
+        md = _per_thread.markdown = markdown.Markdown(
+            extensions=_MARKDOWN_EXTENSIONS, extension_configs=_MARKDOWN_CONFIG
+        )
     return md.reset()
 
 
@@ -211,8 +266,7 @@ def render(text: str) -> SafeString:
     """Cook user markdown into sanitized HTML that templates may print as is."""
     if len(text) > MAX_SOURCE_LENGTH:
         raise ValidationError(
-            _("The text is too long: at most %(limit)d characters.")
-            % {"limit": MAX_SOURCE_LENGTH},
+            _("The text is too long: at most %(limit)d characters.") % {"limit": MAX_SOURCE_LENGTH},
             code="too_long",
         )
     html = _markdown().convert(_set_aside_bracket_floods(text)).replace(_BRACKET_STAND_IN, "[")
@@ -228,7 +282,8 @@ def _set_aside_bracket_floods(text: str) -> str:
     text = text.replace(_BRACKET_STAND_IN, "\ufffd")
     return "".join(
         part.replace("[", _BRACKET_STAND_IN)
-        if part.count("[") > MAX_BRACKETS_PER_PARAGRAPH else part
+        if part.count("[") > MAX_BRACKETS_PER_PARAGRAPH
+        else part
         for part in _PARAGRAPH_BREAK.split(text)
     )
 
@@ -264,8 +319,7 @@ def _title_links(html: str) -> str:
         path = _own_path(href)
         for titler in LINK_TITLERS if path else ():
             if (found := titler.pattern.fullmatch(path)) and (title := titler.title(found)):
-                return (f'<a href="{match["href"]}"{match["attrs"]}>'
-                        f'{html_lib.escape(title)}</a>')
+                return f'<a href="{match["href"]}"{match["attrs"]}>{html_lib.escape(title)}</a>'
         return match[0]
 
     return _LINK.sub(replace, html)
@@ -275,10 +329,13 @@ def _own_path(href: str) -> str | None:
     """The path (and fragment) of a link to this site, or None for any other link."""
     parts = urlsplit(href)
     if parts.scheme or parts.netloc:
-        own = {urlsplit(settings.SITE_URL).netloc,
-               *(host for host in settings.ALLOWED_HOSTS if host != "*")}
-        if parts.scheme not in {"http", "https"} or (parts.netloc not in own
-                                                     and parts.hostname not in own):
+        own = {
+            urlsplit(settings.SITE_URL).netloc,
+            *(host for host in settings.ALLOWED_HOSTS if host != "*"),
+        }
+        if parts.scheme not in {"http", "https"} or (
+            parts.netloc not in own and parts.hostname not in own
+        ):
             return None
     elif not parts.path.startswith("/"):
         return None

@@ -17,7 +17,7 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|])")
 def _outside_code(text: str) -> list[tuple[bool, str]]:
     pieces, last = [], 0
     for match in _CODE.finditer(text):
-        pieces.append((False, text[last:match.start()]))
+        pieces.append((False, text[last : match.start()]))
         pieces.append((True, match.group(0)))
         last = match.end()
     pieces.append((False, text[last:]))
@@ -47,5 +47,6 @@ def link_mentions(text: str, members: list) -> str:
         name = _MARKDOWN_SPECIAL.sub(r"\\\1", member.full_name)
         return f"[@{name}]({member.get_absolute_url()})"
 
-    return "".join(piece if is_code else MENTION.sub(replace, piece)
-                   for is_code, piece in _outside_code(text))
+    return "".join(
+        piece if is_code else MENTION.sub(replace, piece) for is_code, piece in _outside_code(text)
+    )

@@ -16,8 +16,9 @@ class SearchDocument(models.Model):
     body = models.TextField(blank=True)
     url = models.CharField(max_length=500)
     created_at = models.DateTimeField()
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                               blank=True, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # Who may see a document is decided by these, per kind (SearchKind.visible_to).
     category_id = models.PositiveBigIntegerField(null=True, blank=True)
     room_id = models.PositiveBigIntegerField(null=True, blank=True)
@@ -26,10 +27,13 @@ class SearchDocument(models.Model):
     search_vector = SearchVectorField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["kind", "object_id"],
-                                               name="search_document_once")]
-        indexes = [models.Index(fields=["kind", "category_id"]),
-                   models.Index(fields=["kind", "room_id"])]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="search_document_once")
+        ]
+        indexes = [
+            models.Index(fields=["kind", "category_id"]),
+            models.Index(fields=["kind", "room_id"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.object_id}"

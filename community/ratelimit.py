@@ -17,8 +17,7 @@ class RateLimited(Exception):
     """Raised by services when a member acts faster than the limit allows."""
 
     def __init__(self, message=None) -> None:
-        super().__init__(message or _("You are doing this too often. Wait a minute and try "
-                                      "again."))
+        super().__init__(message or _("You are doing this too often. Wait a minute and try again."))
         self.message = message or self.args[0]
 
 
@@ -38,8 +37,13 @@ def rate_limit_hit(*, key: str, limit: int, period: int) -> None:
 
 def too_many_attempts(request: HttpRequest, message=None) -> HttpResponse:
     """The 429 page, for allauth's limits and ours alike."""
-    return render(request, "error_page.html", {
-        "title": _("Too many attempts"),
-        "text": message or _("You have made too many attempts. Please wait a few minutes "
-                             "and try again."),
-    }, status=429)
+    return render(
+        request,
+        "error_page.html",
+        {
+            "title": _("Too many attempts"),
+            "text": message
+            or _("You have made too many attempts. Please wait a few minutes and try again."),
+        },
+        status=429,
+    )

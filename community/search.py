@@ -40,7 +40,9 @@ _WORD = re.compile(r"[^\W_]+")
 _CYRILLIC = re.compile(r"[а-я]")
 # PostgreSQL's russian configuration drops these; SQLite drops them too, so that both
 # backends find the same documents for «как оформить записку».
-STOP_WORDS = frozenset("""
+# A word list reads better as text than as a list literal.
+STOP_WORDS = frozenset(
+    """
 и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только
 ее мне было вот от меня еще нет о из ему теперь когда даже ну вдруг ли если уже или ни
 быть был него до вас нибудь опять уж вам ведь там потом себя ничего ей может они тут где
@@ -49,7 +51,8 @@ STOP_WORDS = frozenset("""
 нее сейчас были куда зачем всех никогда можно при наконец два об другой хоть после над
 больше тот через эти нас про всего них какая много разве три эту моя впрочем хорошо свою
 этой перед иногда лучше чуть том нельзя такой им более всегда конечно всю между
-""".split())  # noqa: SIM905  (a word list reads better as text)
+""".split()  # noqa: SIM905
+)
 
 
 # --- What apps register ---------------------------------------------------------------
@@ -162,8 +165,12 @@ def parse(query: str) -> ParsedQuery:
             required.append(tuple(words))
     required, excluded = required[:MAX_TERMS], excluded[:MAX_TERMS]
     # PostgreSQL gets only words, quotes and minuses too, so both sides read it alike.
-    text = " ".join([f'"{" ".join(_WORD.findall(match))}"' if match.startswith('"') else match
-                     for match in re.findall(r'-?"[^"]*"?|[^\s"]+', query)])
+    text = " ".join(
+        [
+            f'"{" ".join(_WORD.findall(match))}"' if match.startswith('"') else match
+            for match in re.findall(r'-?"[^"]*"?|[^\s"]+', query)
+        ]
+    )
     return ParsedQuery(tuple(required), tuple(excluded), text)
 
 
@@ -189,12 +196,19 @@ def index(obj: Model) -> None:
         unindex(obj)
         return
     entry, _created = SearchDocument.objects.update_or_create(
-        kind=kind.key, object_id=obj.pk, defaults={
-            "title": document.title[:300], "body": document.body[:BODY_INDEX_LENGTH],
+        kind=kind.key,
+        object_id=obj.pk,
+        defaults={
+            "title": document.title[:300],
+            "body": document.body[:BODY_INDEX_LENGTH],
             "url": kind.url(obj)[:500],
-            "created_at": document.created_at, "author_id": document.author_id,
-            "category_id": document.category_id, "room_id": document.room_id,
-            "tags": " ".join(document.tags)[:500]})
+            "created_at": document.created_at,
+            "author_id": document.author_id,
+            "category_id": document.category_id,
+            "room_id": document.room_id,
+            "tags": " ".join(document.tags)[:500],
+        },
+    )
     _index_text(entry)
 
 
@@ -225,8 +239,10 @@ def purge_orphans() -> None:
     """Drop FTS rows whose document is gone (deleted without unindex(), e.g. by a cascade)."""
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid NOT IN "  # noqa: S608
-                           "(SELECT id FROM community_searchdocument)")
+            cursor.execute(
+                f"DELETE FROM {FTS_TABLE} WHERE rowid NOT IN "  # noqa: S608
+                "(SELECT id FROM community_searchdocument)"
+            )
 
 
 def _index_text(entry) -> None:
@@ -234,14 +250,19 @@ def _index_text(entry) -> None:
 
     title, body = normalize(entry.title), normalize(entry.body)
     if connection.vendor == "postgresql":
-        SearchDocument.objects.filter(pk=entry.pk).update(search_vector=(
-            SearchVector(Value(title), weight="A", config="russian")
-            + SearchVector(Value(body), weight="B", config="russian")))
+        SearchDocument.objects.filter(pk=entry.pk).update(
+            search_vector=(
+                SearchVector(Value(title), weight="A", config="russian")
+                + SearchVector(Value(body), weight="B", config="russian")
+            )
+        )
         return
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [entry.pk])  # noqa: S608
-        cursor.execute(f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (%s, %s, %s)",  # noqa: S608
-                       [entry.pk, " ".join(stems(title)), " ".join(stems(body))])
+        cursor.execute(
+            f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (%s, %s, %s)",  # noqa: S608
+            [entry.pk, " ".join(stems(title)), " ".join(stems(body))],
+        )
 
 
 # --- Searching ------------------------------------------------------------------------
@@ -294,8 +315,7 @@ def visible_documents(user, filters: Filters = Filters()) -> QuerySet:
     return documents
 
 
-def search(user, query: str, filters: Filters = Filters(), *, per_kind: int = 10
-           ) -> list[Group]:
+def search(user, query: str, filters: Filters = Filters(), *, per_kind: int = 10) -> list[Group]:
     """Hits grouped by kind, best first, each group with its total count."""
     parsed = parse(query)
     if not parsed:
@@ -313,13 +333,18 @@ def search(user, query: str, filters: Filters = Filters(), *, per_kind: int = 10
 
 def similar(user, text: str, *, kinds: tuple[str, ...], limit: int = 5) -> list[Hit]:
     """Documents sharing any significant word with `text`, best first: "did you mean"."""
-    words = tuple(dict.fromkeys(word for word in _WORD.findall(normalize(text[:300]))
-                                if len(word) >= SIMILAR_MIN_LENGTH
-                                and word not in STOP_WORDS))[:MAX_TERMS]
+    words = tuple(
+        dict.fromkeys(
+            word
+            for word in _WORD.findall(normalize(text[:300]))
+            if len(word) >= SIMILAR_MIN_LENGTH and word not in STOP_WORDS
+        )
+    )[:MAX_TERMS]
     if not words:
         return []
-    parsed = ParsedQuery(required=tuple((stem(word),) for word in words), any_word=True,
-                         words=words)
+    parsed = ParsedQuery(
+        required=tuple((stem(word),) for word in words), any_word=True, words=words
+    )
     matching = _matching(visible_documents(user, Filters(kinds=kinds)), parsed)
     rows = _ranked(matching, parsed)[:limit]
     return [_hit(KINDS[row.kind], row, parsed) for row in rows]
@@ -331,7 +356,8 @@ def _matching(documents: QuerySet, parsed: ParsedQuery) -> QuerySet:
     return documents.extra(  # noqa: S610  (the MATCH text is built from quoted stems only)
         tables=[FTS_TABLE],
         where=[f"{FTS_TABLE}.rowid = community_searchdocument.id", f"{FTS_TABLE} MATCH %s"],
-        params=[_fts_match(parsed)])
+        params=[_fts_match(parsed)],
+    )
 
 
 def _pg_query(parsed: ParsedQuery) -> SearchQuery:
@@ -343,25 +369,40 @@ def _pg_query(parsed: ParsedQuery) -> SearchQuery:
 def _ranked(matching: QuerySet, parsed: ParsedQuery) -> QuerySet:
     if connection.vendor == "postgresql":
         query = _pg_query(parsed)
-        return (matching.annotate(
+        return matching.annotate(
             rank=SearchRank(F("search_vector"), query),
-            headline=SearchHeadline("body", query, config="russian", start_sel=_MARK,
-                                    stop_sel=_UNMARK, max_words=SNIPPET_WORDS, min_words=12))
-            .order_by("-rank", "-created_at"))
+            headline=SearchHeadline(
+                "body",
+                query,
+                config="russian",
+                start_sel=_MARK,
+                stop_sel=_UNMARK,
+                max_words=SNIPPET_WORDS,
+                min_words=12,
+            ),
+        ).order_by("-rank", "-created_at")
     return matching.extra(select={"rank": f"bm25({FTS_TABLE}, 5.0, 1.0)"}).order_by(  # noqa: S610
-        "rank", "-created_at")
+        "rank", "-created_at"
+    )
 
 
 def _hit(kind: SearchKind, row, parsed: ParsedQuery) -> Hit:
     raw = getattr(row, "headline", None)
-    snippet = (_marked(raw) if raw is not None else snippet_for(row.body, parsed))
-    return Hit(kind=kind.key, title=row.title, url=row.url, snippet=snippet,
-               created_at=row.created_at, author_id=row.author_id, object_id=row.object_id)
+    snippet = _marked(raw) if raw is not None else snippet_for(row.body, parsed)
+    return Hit(
+        kind=kind.key,
+        title=row.title,
+        url=row.url,
+        snippet=snippet,
+        created_at=row.created_at,
+        author_id=row.author_id,
+        object_id=row.object_id,
+    )
 
 
 def _marked(headline: str) -> str:
     """SearchHeadline's text, escaped, with its markers turned into <mark>."""
-    return (html.escape(headline).replace(_MARK, "<mark>").replace(_UNMARK, "</mark>"))
+    return html.escape(headline).replace(_MARK, "<mark>").replace(_UNMARK, "</mark>")
 
 
 def snippet_for(body: str, parsed: ParsedQuery) -> str:
@@ -374,12 +415,12 @@ def snippet_for(body: str, parsed: ParsedQuery) -> str:
     words = list(_WORD.finditer(body))
     first = next((i for i, word in enumerate(words) if matches(word)), 0)
     start = max(0, first - SNIPPET_WORDS // 3)
-    chosen = words[start:start + SNIPPET_WORDS]
+    chosen = words[start : start + SNIPPET_WORDS]
     if not chosen:
         return ""
     pieces, cursor = [], chosen[0].start()
     for word in chosen:
-        pieces.append(html.escape(body[cursor:word.start()]))
+        pieces.append(html.escape(body[cursor : word.start()]))
         text = html.escape(word.group())
         pieces.append(f"<mark>{text}</mark>" if matches(word) else text)
         cursor = word.end()

@@ -17,25 +17,41 @@ PERIODS = {"week": 7, "month": 31, "year": 366}
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=search.MAX_QUERY_LENGTH, required=False)
     type = forms.ChoiceField(label=_("Type"), required=False)
-    author = forms.SlugField(label=_("Author"), required=False, allow_unicode=True,
-                             help_text=_("A profile address, such as aliia-khasanova."))
-    period = forms.ChoiceField(label=_("When"), required=False, choices=[
-        ("", _("Any time")), ("week", _("Past week")), ("month", _("Past month")),
-        ("year", _("Past year"))])
+    author = forms.SlugField(
+        label=_("Author"),
+        required=False,
+        allow_unicode=True,
+        help_text=_("A profile address, such as aliia-khasanova."),
+    )
+    period = forms.ChoiceField(
+        label=_("When"),
+        required=False,
+        choices=[
+            ("", _("Any time")),
+            ("week", _("Past week")),
+            ("month", _("Past month")),
+            ("year", _("Past year")),
+        ],
+    )
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["type"].choices = [("", _("Everything")),
-                                       *[(k.key, k.label) for k in search.kinds()]]
+        self.fields["type"].choices = [
+            ("", _("Everything")),
+            *[(k.key, k.label) for k in search.kinds()],
+        ]
         for facet in search.FACETS:
             self.fields[facet.key] = forms.ChoiceField(
-                label=facet.label, required=False,
-                choices=[("", _("Any")), *facet.choices(user)])
+                label=facet.label, required=False, choices=[("", _("Any")), *facet.choices(user)]
+            )
 
     def filters(self) -> search.Filters:
         data = self.cleaned_data
-        author = (get_user_model().objects.filter(slug=data["author"]).first()
-                  if data.get("author") else None)
+        author = (
+            get_user_model().objects.filter(slug=data["author"]).first()
+            if data.get("author")
+            else None
+        )
         days = PERIODS.get(data.get("period") or "")
         category = data.get("category_id") or ""
         return search.Filters(
@@ -44,4 +60,5 @@ class SearchForm(forms.Form):
             tag=data.get("tag") or "",
             # An unknown author matches nothing, rather than everything.
             author_id=author.pk if author else (-1 if data.get("author") else None),
-            since=timezone.now() - timedelta(days=days) if days else None)
+            since=timezone.now() - timedelta(days=days) if days else None,
+        )

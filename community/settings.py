@@ -125,9 +125,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "insecure-development-key-only-used-when-DEBUG-is-on"
 
-ALLOWED_HOSTS = env_list(
-    "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else []
-)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -226,11 +224,13 @@ if REDIS_URL:
             # channels_redis waits for a socket's events in a 5 s BZPOPMIN; redis-py's
             # default read timeout is also 5 s and fires first, killing an idle socket's
             # consumer every 5 s. Reading for longer lets the wait end normally.
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 10}],
-                       "prefix": "nastavnik",
-                       # Events queued for one socket before the layer drops new ones; a
-                       # client that misses some catches up from its cursor.
-                       "capacity": env_int("CHANNEL_LAYER_CAPACITY", 100, minimum=1)},
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 10}],
+                "prefix": "nastavnik",
+                # Events queued for one socket before the layer drops new ones; a
+                # client that misses some catches up from its cursor.
+                "capacity": env_int("CHANNEL_LAYER_CAPACITY", 100, minimum=1),
+            },
         }
     }
 else:
@@ -349,8 +349,9 @@ ATTACHMENT_UPLOADS_PER_MINUTE = env_int("ATTACHMENT_UPLOADS_PER_MINUTE", 30, min
 ATTACHMENT_IMAGE_MAX_PIXELS = env_int("ATTACHMENT_IMAGE_MAX_PIXELS", 50_000_000, minimum=1)
 # A real Word file inflates a few times over; a bomb, thousands of times.
 ATTACHMENT_ZIP_MAX_ENTRIES = env_int("ATTACHMENT_ZIP_MAX_ENTRIES", 10_000, minimum=1)
-ATTACHMENT_ZIP_MAX_INFLATED_BYTES = env_int("ATTACHMENT_ZIP_MAX_INFLATED_BYTES", 300 * _MB,
-                                            minimum=1)
+ATTACHMENT_ZIP_MAX_INFLATED_BYTES = env_int(
+    "ATTACHMENT_ZIP_MAX_INFLATED_BYTES", 300 * _MB, minimum=1
+)
 ATTACHMENT_ZIP_MAX_RATIO = env_int("ATTACHMENT_ZIP_MAX_RATIO", 200, minimum=1)
 ATTACHMENT_ZIP_RATIO_FROM_BYTES = env_int("ATTACHMENT_ZIP_RATIO_FROM_BYTES", 20 * _MB)
 ATTACHMENT_ORPHAN_HOURS = env_int("ATTACHMENT_ORPHAN_HOURS", 24, minimum=1)
@@ -359,12 +360,16 @@ ATTACHMENT_DELETED_DAYS = env_int("ATTACHMENT_DELETED_DAYS", 30, minimum=0)
 # after Django has checked who asks; unset, Django streams it itself.
 ATTACHMENT_SENDFILE = os.environ.get("ATTACHMENT_SENDFILE", "")
 if ATTACHMENT_SENDFILE not in {"", "x-accel-redirect", "x-sendfile"}:
-    raise ImproperlyConfigured("ATTACHMENT_SENDFILE must be x-accel-redirect, x-sendfile or "
-                               f"empty; got {ATTACHMENT_SENDFILE!r}")
+    raise ImproperlyConfigured(
+        "ATTACHMENT_SENDFILE must be x-accel-redirect, x-sendfile or "
+        f"empty; got {ATTACHMENT_SENDFILE!r}"
+    )
 ATTACHMENT_SENDFILE_PREFIX = os.environ.get("ATTACHMENT_SENDFILE_PREFIX", "/protected-media/")
 if ATTACHMENT_SENDFILE and AWS_STORAGE_BUCKET_NAME:
-    raise ImproperlyConfigured("ATTACHMENT_SENDFILE serves files from the local disk; it "
-                               "cannot be used with AWS_STORAGE_BUCKET_NAME")
+    raise ImproperlyConfigured(
+        "ATTACHMENT_SENDFILE serves files from the local disk; it "
+        "cannot be used with AWS_STORAGE_BUCKET_NAME"
+    )
 
 # --- Security ---------------------------------------------------------------
 

@@ -55,8 +55,12 @@ class Slot(Generic[P]):
         return key in self._plugs
 
     def __iter__(self) -> Iterator[P]:
-        return iter(sorted(self._plugs.values(),
-                           key=lambda plug: (getattr(plug, "order", DEFAULT_ORDER), plug.key)))
+        return iter(
+            sorted(
+                self._plugs.values(),
+                key=lambda plug: (getattr(plug, "order", DEFAULT_ORDER), plug.key),
+            )
+        )
 
     def __len__(self) -> int:
         return len(self._plugs)

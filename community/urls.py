@@ -29,4 +29,3 @@ handler400 = "community.views.bad_request"
 handler403 = "community.views.forbidden"
 handler404 = "community.views.not_found"
 handler429 = "community.views.rate_limited"
-

@@ -51,9 +51,15 @@ def search_page(request: AuthedRequest) -> HttpResponse:
     if form.is_valid() and form.cleaned_data["q"].strip():
         groups = search.search(request.user, form.cleaned_data["q"], form.filters())
     template = "search_results.html" if request.htmx else "search.html"
-    return render(request, template, {"form": form, "groups": groups,
-                                      "query": form.cleaned_data.get("q", "")
-                                      if form.is_bound and form.is_valid() else ""})
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "groups": groups,
+            "query": form.cleaned_data.get("q", "") if form.is_bound and form.is_valid() else "",
+        },
+    )
 
 
 def favicon(request: HttpRequest) -> HttpResponse:
@@ -66,25 +72,34 @@ def _error_page(request: HttpRequest, status: int, title: str, text: str) -> Htt
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error_page(request, 400, _("Bad request"),
-                       _("The request could not be understood. Go back and try again."))
+    return _error_page(
+        request,
+        400,
+        _("Bad request"),
+        _("The request could not be understood. Go back and try again."),
+    )
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return _error_page(request, 403, _("The form has expired"), _(
-        "The page was open too long or your session ended. Go back, reload the page "
-        "and send the form again."
-    ))
+    return _error_page(
+        request,
+        403,
+        _("The form has expired"),
+        _(
+            "The page was open too long or your session ended. Go back, reload the page "
+            "and send the form again."
+        ),
+    )
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error_page(request, 403, _("Access denied"),
-                       _("You do not have access to this page."))
+    return _error_page(request, 403, _("Access denied"), _("You do not have access to this page."))
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error_page(request, 404, _("Page not found"),
-                       _("The page does not exist or has been removed."))
+    return _error_page(
+        request, 404, _("Page not found"), _("The page does not exist or has been removed.")
+    )
 
 
 def rate_limited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

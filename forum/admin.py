@@ -14,14 +14,32 @@ class CategoryAdmin(CoordinatorAdmin):
 
 @admin.register(Thread)
 class ThreadAdmin(CoordinatorAdmin):
-    list_display = ["title", "category", "kind", "author", "reply_count", "is_pinned",
-                    "is_locked", "is_hidden"]
+    list_display = [
+        "title",
+        "category",
+        "kind",
+        "author",
+        "reply_count",
+        "is_pinned",
+        "is_locked",
+        "is_hidden",
+    ]
     list_filter = ["category", "kind", "is_pinned", "is_locked", "is_hidden"]
     search_fields = ["title"]
     # Read-only: pinning, locking, hiding and moving happen on the site, where they keep
     # counters and search keys true and land in the moderation log.
-    fields = ["title", "category", "kind", "author", "is_pinned", "is_locked", "is_hidden",
-              "reply_count", "view_count", "created_at"]
+    fields = [
+        "title",
+        "category",
+        "kind",
+        "author",
+        "is_pinned",
+        "is_locked",
+        "is_hidden",
+        "reply_count",
+        "view_count",
+        "created_at",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request) -> bool:
@@ -35,8 +53,15 @@ class ThreadAdmin(CoordinatorAdmin):
 class FlagAdmin(CoordinatorAdmin):
     list_display = ["post", "user", "reason", "created_at", "resolved_at"]
     list_filter = ["reason"]
-    readonly_fields = ["post", "user", "reason", "comment", "created_at", "resolved_at",
-                       "resolved_by"]
+    readonly_fields = [
+        "post",
+        "user",
+        "reason",
+        "comment",
+        "created_at",
+        "resolved_at",
+        "resolved_by",
+    ]
 
 
 @admin.register(ModerationAction)

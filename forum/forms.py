@@ -17,11 +17,18 @@ class BodyField(forms.CharField):
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("label", _("Text"))
         kwargs.setdefault("help_text", _("Markdown is supported. Mention colleagues with @."))
-        super().__init__(max_length=MAX_BODY_LENGTH, strip=False, widget=forms.Textarea(attrs={
-            "rows": 8,
-            "data-mentions-url": reverse_lazy("profiles:suggest"),
-            "data-mentions-label": _("Colleagues to mention"),
-        }), **kwargs)
+        super().__init__(
+            max_length=MAX_BODY_LENGTH,
+            strip=False,
+            widget=forms.Textarea(
+                attrs={
+                    "rows": 8,
+                    "data-mentions-url": reverse_lazy("profiles:suggest"),
+                    "data-mentions-label": _("Colleagues to mention"),
+                }
+            ),
+            **kwargs,
+        )
 
 
 class SubmissionTokenMixin(forms.Form):
@@ -36,10 +43,15 @@ class SubmissionTokenMixin(forms.Form):
 
 
 class ThreadForm(AttachmentsMixin, SubmissionTokenMixin):
-    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(),
-                                      empty_label=None)
-    kind = forms.ChoiceField(label=_("Kind"), choices=Thread.Kind.choices,
-                             widget=forms.RadioSelect, initial=Thread.Kind.QUESTION)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.none(), empty_label=None
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=Thread.Kind.choices,
+        widget=forms.RadioSelect,
+        initial=Thread.Kind.QUESTION,
+    )
     title = forms.CharField(label=_("Title"), max_length=200)
     body = BodyField()
     tags = ExpertiseField(label=_("Tags"), required=False)
@@ -80,15 +92,21 @@ class EditForm(AttachmentsMixin):
 
 
 class FlagForm(forms.Form):
-    reason = forms.ChoiceField(label=_("What is wrong?"), choices=Flag.Reason.choices,
-                               widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("Comment for moderators"), required=False,
-                              max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.ChoiceField(
+        label=_("What is wrong?"), choices=Flag.Reason.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Comment for moderators"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class SubscriptionForm(forms.Form):
     level = forms.ChoiceField(
-        label=_("Notifications"), required=False,
+        label=_("Notifications"),
+        required=False,
         choices=[("", _("Default")), *Subscription.Level.choices],
     )
 

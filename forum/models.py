@@ -28,7 +28,9 @@ class Category(models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True, max_length=1000)
     color = models.CharField(
-        _("colour"), max_length=7, default="#0b6e4f",
+        _("colour"),
+        max_length=7,
+        default="#0b6e4f",
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour like #0b6e4f."))],
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -36,7 +38,9 @@ class Category(models.Model):
         _("who may read"), max_length=20, choices=Access.choices, default=Access.MEMBERS
     )
     start_access = models.CharField(
-        _("who may start threads"), max_length=20, choices=Access.choices,
+        _("who may start threads"),
+        max_length=20,
+        choices=Access.choices,
         default=Access.MEMBERS,
     )
     thread_count = models.PositiveIntegerField(default=0, editable=False)
@@ -63,41 +67,48 @@ class Thread(models.Model):
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="threads"
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices,
-                            default=Kind.DISCUSSION)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.DISCUSSION)
     title = models.CharField(_("title"), max_length=200)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="forum_threads")
-    tags = models.ManyToManyField("profiles.ExpertiseTag", verbose_name=_("tags"), blank=True,
-                                  related_name="threads")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="forum_threads"
+    )
+    tags = models.ManyToManyField(
+        "profiles.ExpertiseTag", verbose_name=_("tags"), blank=True, related_name="threads"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     last_activity_at = models.DateTimeField(auto_now_add=True)
-    last_poster = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="+")
+    last_poster = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     reply_count = models.PositiveIntegerField(default=0)
     view_count = models.PositiveIntegerField(default=0)
-    score = models.IntegerField(_("score"), default=0,
-                                help_text=_("Reactions on the opening post."))
+    score = models.IntegerField(
+        _("score"), default=0, help_text=_("Reactions on the opening post.")
+    )
     # The last post number handed out; numbers are permalinks and unread cursors.
     post_sequence = models.PositiveIntegerField(default=0)
     is_pinned = models.BooleanField(_("pinned"), default=False)
     is_locked = models.BooleanField(_("locked"), default=False)
     is_hidden = models.BooleanField(_("hidden"), default=False)
-    accepted_answer = models.ForeignKey("Post", on_delete=models.SET_NULL, null=True,
-                                        blank=True, related_name="+")
+    accepted_answer = models.ForeignKey(
+        "Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-last_activity_at"]
         verbose_name = _("thread")
         verbose_name_plural = _("threads")
         indexes = [
-            models.Index(fields=["category", "is_hidden", "-is_pinned", "-last_activity_at"],
-                         name="thread_category_latest"),
+            models.Index(
+                fields=["category", "is_hidden", "-is_pinned", "-last_activity_at"],
+                name="thread_category_latest",
+            ),
             models.Index(fields=["is_hidden", "-last_activity_at"], name="thread_latest"),
             models.Index(fields=["is_hidden", "-created_at"], name="thread_newest"),
             models.Index(fields=["is_hidden", "-score"], name="thread_top"),
-            models.Index(fields=["kind", "accepted_answer", "-created_at"],
-                         name="thread_unanswered"),
+            models.Index(
+                fields=["kind", "accepted_answer", "-created_at"], name="thread_unanswered"
+            ),
             models.Index(fields=["author", "-created_at"], name="thread_by_author"),
         ]
 
@@ -116,16 +127,17 @@ class Thread(models.Model):
         return self.kind == self.Kind.QUESTION
 
 
-
 class Post(models.Model):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
     number = models.PositiveIntegerField()
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="children")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
     depth = models.PositiveSmallIntegerField(default=0)
     path = models.CharField(max_length=(PATH_DIGITS + 1) * (MAX_TREE_DEPTH + 1))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="forum_posts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="forum_posts"
+    )
     body = models.TextField(_("text"), max_length=markup.MAX_SOURCE_LENGTH)
     body_html = models.TextField(editable=False)
     body_markup_version = models.PositiveSmallIntegerField(editable=False, default=0)
@@ -146,15 +158,16 @@ class Post(models.Model):
         verbose_name_plural = _("posts")
         constraints = [
             models.UniqueConstraint(fields=["thread", "number"], name="post_number_in_thread"),
-            models.UniqueConstraint(fields=["author", "submission_token"],
-                                    condition=Q(submission_token__isnull=False),
-                                    name="post_submitted_once"),
+            models.UniqueConstraint(
+                fields=["author", "submission_token"],
+                condition=Q(submission_token__isnull=False),
+                name="post_submitted_once",
+            ),
         ]
         indexes = [
             models.Index(fields=["thread", "path"], name="post_tree_order"),
             models.Index(fields=["author", "-created_at"], name="post_by_author"),
-            models.Index(fields=["flag_count"], condition=Q(flag_count__gt=0),
-                         name="post_flagged"),
+            models.Index(fields=["flag_count"], condition=Q(flag_count__gt=0), name="post_flagged"),
         ]
 
     def __str__(self) -> str:
@@ -178,14 +191,16 @@ class PostRevision(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
     body = models.TextField()
-    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  related_name="+")
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["post", "number"]
-        constraints = [models.UniqueConstraint(fields=["post", "number"],
-                                               name="revision_number_in_post")]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "number"], name="revision_number_in_post")
+        ]
 
     def __str__(self) -> str:
         return f"{self.post} v{self.number}"
@@ -199,14 +214,14 @@ class Reaction(models.Model):
         IDEA = "idea", _("Good idea")
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["post", "user", "kind"],
-                                               name="reaction_once_per_kind")]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user", "kind"], name="reaction_once_per_kind")
+        ]
         indexes = [models.Index(fields=["user", "post"], name="reaction_by_user")]
 
     def __str__(self) -> str:
@@ -216,15 +231,15 @@ class Reaction(models.Model):
 class ReadState(models.Model):
     """One row per member and thread: the highest post number they have seen."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="+")
     last_read_number = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "thread"],
-                                               name="read_state_per_thread")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "thread"], name="read_state_per_thread")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} read {self.thread} to #{self.last_read_number}"
@@ -236,12 +251,15 @@ class Subscription(models.Model):
         TRACKING = "tracking", _("Tracking")
         MUTED = "muted", _("Muted")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="forum_subscriptions")
-    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, null=True, blank=True,
-                               related_name="subscriptions")
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, null=True, blank=True,
-                                 related_name="subscriptions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forum_subscriptions"
+    )
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, null=True, blank=True, related_name="subscriptions"
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, null=True, blank=True, related_name="subscriptions"
+    )
     level = models.CharField(max_length=20, choices=Level.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -252,11 +270,16 @@ class Subscription(models.Model):
                 | Q(thread__isnull=True, category__isnull=False),
                 name="subscription_one_target",
             ),
-            models.UniqueConstraint(fields=["user", "thread"], condition=Q(thread__isnull=False),
-                                    name="subscription_per_thread"),
-            models.UniqueConstraint(fields=["user", "category"],
-                                    condition=Q(category__isnull=False),
-                                    name="subscription_per_category"),
+            models.UniqueConstraint(
+                fields=["user", "thread"],
+                condition=Q(thread__isnull=False),
+                name="subscription_per_thread",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "category"],
+                condition=Q(category__isnull=False),
+                name="subscription_per_category",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -271,18 +294,19 @@ class Flag(models.Model):
         OTHER = "other", _("Something else")
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="flags")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="+")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["post", "user"],
-                                               name="flag_once_per_member")]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user"], name="flag_once_per_member")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()}: {self.post}"
@@ -306,8 +330,9 @@ class ModerationAction(models.Model):
         EDIT_POST = "edit_post", _("Edited another member's post")
         DELETE_POST = "delete_post", _("Deleted another member's post")
 
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     action = models.CharField(max_length=30, choices=Action.choices)
     thread = models.ForeignKey(Thread, on_delete=models.SET_NULL, null=True, related_name="+")
     post = models.ForeignKey(Post, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -323,4 +348,3 @@ class ModerationAction(models.Model):
 
 def tree_path(parent_path: str, number: int) -> str:
     return f"{parent_path}{number:0{PATH_DIGITS}d}/"
-

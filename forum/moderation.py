@@ -17,11 +17,15 @@ AUTO_HIDE_FLAGS = getattr(settings, "FORUM_AUTO_HIDE_FLAGS", 3)
 Action = ModerationAction.Action
 
 
-def log_action(*, actor, action: str, thread: Thread | None = None, post: Post | None = None,
-               detail: str = "") -> ModerationAction:
+def log_action(
+    *, actor, action: str, thread: Thread | None = None, post: Post | None = None, detail: str = ""
+) -> ModerationAction:
     return ModerationAction.objects.create(
-        actor=actor, action=action, thread=thread or (post.thread if post else None),
-        post=post, detail=detail[:300],
+        actor=actor,
+        action=action,
+        thread=thread or (post.thread if post else None),
+        post=post,
+        detail=detail[:300],
     )
 
 
@@ -30,8 +34,14 @@ def _require_moderator(user) -> None:
         raise PermissionDenied(_("Only moderators can do this."))
 
 
-def thread_set_flags(*, moderator, thread: Thread, pinned: bool | None = None,
-                     locked: bool | None = None, hidden: bool | None = None) -> Thread:
+def thread_set_flags(
+    *,
+    moderator,
+    thread: Thread,
+    pinned: bool | None = None,
+    locked: bool | None = None,
+    hidden: bool | None = None,
+) -> Thread:
     """Pin or unpin, lock or unlock, hide or restore a thread, logging each change."""
     _require_moderator(moderator)
     changes = {
@@ -58,14 +68,20 @@ def thread_move(*, moderator, thread: Thread, category: Category) -> Thread:
     with transaction.atomic():
         old = thread.category
         posts = thread.posts.count()
-        Category.objects.filter(pk=old.pk).update(thread_count=F("thread_count") - 1,
-                                                  post_count=F("post_count") - posts)
-        Category.objects.filter(pk=category.pk).update(thread_count=F("thread_count") + 1,
-                                                       post_count=F("post_count") + posts)
+        Category.objects.filter(pk=old.pk).update(
+            thread_count=F("thread_count") - 1, post_count=F("post_count") - posts
+        )
+        Category.objects.filter(pk=category.pk).update(
+            thread_count=F("thread_count") + 1, post_count=F("post_count") + posts
+        )
         thread.category = category
         thread.save(update_fields=["category"])
-        log_action(actor=moderator, action=Action.MOVE, thread=thread,
-                   detail=f"{old.name} → {category.name}")
+        log_action(
+            actor=moderator,
+            action=Action.MOVE,
+            thread=thread,
+            detail=f"{old.name} → {category.name}",
+        )
         search_index.index_thread(thread)
     return thread
 
@@ -77,8 +93,9 @@ def post_set_hidden(*, moderator, post: Post, hidden: bool) -> Post:
         post.is_hidden = hidden
         if not hidden:
             _resolve_flags(moderator, post)
-        log_action(actor=moderator, action=Action.HIDE_POST if hidden else Action.RESTORE_POST,
-                   post=post)
+        log_action(
+            actor=moderator, action=Action.HIDE_POST if hidden else Action.RESTORE_POST, post=post
+        )
         search_index.index_post(post)
     return post
 
@@ -92,7 +109,8 @@ def flags_dismiss(*, moderator, post: Post) -> None:
 
 def _resolve_flags(moderator, post: Post) -> None:
     Flag.objects.filter(post=post, resolved_at__isnull=True).update(
-        resolved_at=timezone.now(), resolved_by=moderator)
+        resolved_at=timezone.now(), resolved_by=moderator
+    )
     Post.objects.filter(pk=post.pk).update(flag_count=0)
 
 
@@ -106,17 +124,21 @@ def flag_create(*, user, post: Post, reason: str, comment: str = "") -> Flag:
         raise ValidationError({"reason": _("Choose a reason.")})
     try:
         with transaction.atomic():
-            flag = Flag.objects.create(post=post, user=user, reason=reason,
-                                       comment=comment.strip()[:500])
+            flag = Flag.objects.create(
+                post=post, user=user, reason=reason, comment=comment.strip()[:500]
+            )
             Post.objects.filter(pk=post.pk).update(flag_count=F("flag_count") + 1)
             post.refresh_from_db(fields=["flag_count", "is_hidden"])
             if post.flag_count >= AUTO_HIDE_FLAGS and not post.is_hidden:
                 Post.objects.filter(pk=post.pk).update(is_hidden=True)
                 post.is_hidden = True
-                log_action(actor=None, action=Action.AUTO_HIDE_POST, post=post,
-                           detail=_("%(count)d flags") % {"count": post.flag_count})
+                log_action(
+                    actor=None,
+                    action=Action.AUTO_HIDE_POST,
+                    post=post,
+                    detail=_("%(count)d flags") % {"count": post.flag_count},
+                )
                 search_index.index_post(post)
     except IntegrityError:
-        raise ValidationError(_("You have already flagged this post."),
-                              code="duplicate") from None
+        raise ValidationError(_("You have already flagged this post."), code="duplicate") from None
     return flag

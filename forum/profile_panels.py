@@ -21,4 +21,3 @@ def threads(member, viewer) -> dict | None:
 
 def answers(member, viewer) -> dict | None:
     return _panel(selectors.accepted_answers_by(member, viewer))
-

@@ -30,8 +30,7 @@ def can_start_thread(user, category: Category) -> bool:
 
 @active_only
 def can_read_thread(user, thread: Thread) -> bool:
-    return can_read_category(user, thread.category) and (not thread.is_hidden
-                                                         or is_moderator(user))
+    return can_read_category(user, thread.category) and (not thread.is_hidden or is_moderator(user))
 
 
 @active_only
@@ -42,7 +41,8 @@ def can_reply(user, thread: Thread) -> bool:
 def text_hidden_from(user, post: Post) -> bool:
     """A hidden post's text stays with its author and the moderators."""
     return post.is_hidden and not (
-        is_moderator(user) or (is_active_member(user) and post.author_id == user.pk))
+        is_moderator(user) or (is_active_member(user) and post.author_id == user.pk)
+    )
 
 
 @active_only

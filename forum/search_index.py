@@ -15,8 +15,11 @@ from forum.models import Category, Post, Thread
 
 
 def _visible_categories(user) -> Q:
-    return Q(category_id__in=Category.objects.filter(
-        read_access__in=rules.access_levels(user)).values("pk"))
+    return Q(
+        category_id__in=Category.objects.filter(read_access__in=rules.access_levels(user)).values(
+            "pk"
+        )
+    )
 
 
 def _thread_document(thread: Thread) -> search.Document | None:
@@ -24,9 +27,13 @@ def _thread_document(thread: Thread) -> search.Document | None:
     if thread.is_hidden or opening is None:
         return None
     return search.Document(
-        title=thread.title, body=opening.body if not opening.is_hidden else "",
-        created_at=thread.created_at, author_id=thread.author_id,
-        category_id=thread.category_id, tags=tuple(t.slug for t in thread.tags.all()))
+        title=thread.title,
+        body=opening.body if not opening.is_hidden else "",
+        created_at=thread.created_at,
+        author_id=thread.author_id,
+        category_id=thread.category_id,
+        tags=tuple(t.slug for t in thread.tags.all()),
+    )
 
 
 def _post_document(post: Post) -> search.Document | None:
@@ -34,8 +41,12 @@ def _post_document(post: Post) -> search.Document | None:
     if post.number == 1 or post.is_deleted or post.is_hidden or thread.is_hidden:
         return None  # the opening post is found as its thread
     return search.Document(
-        title=thread.title, body=post.body, created_at=post.created_at,
-        author_id=post.author_id, category_id=thread.category_id)
+        title=thread.title,
+        body=post.body,
+        created_at=post.created_at,
+        author_id=post.author_id,
+        category_id=thread.category_id,
+    )
 
 
 def index_post(post: Post) -> None:
@@ -55,18 +66,31 @@ def index_thread(thread: Thread) -> None:
 
 
 THREADS = search.SearchKind(
-    key="forum.thread", label=_("Threads"), model=Thread, document=_thread_document,
-    visible_to=_visible_categories, url=lambda thread: thread.get_absolute_url(), order=10)
+    key="forum.thread",
+    label=_("Threads"),
+    model=Thread,
+    document=_thread_document,
+    visible_to=_visible_categories,
+    url=lambda thread: thread.get_absolute_url(),
+    order=10,
+)
 
 POSTS = search.SearchKind(
-    key="forum.post", label=_("Replies"), model=Post, document=_post_document,
+    key="forum.post",
+    label=_("Replies"),
+    model=Post,
+    document=_post_document,
     visible_to=_visible_categories,
-    url=lambda post: f"{post.thread.get_absolute_url()}#post-{post.number}", order=20)
+    url=lambda post: f"{post.thread.get_absolute_url()}#post-{post.number}",
+    order=20,
+)
 
 
 def _category_choices(user) -> list[tuple[str, str]]:
-    return [(str(c.pk), c.name) for c in Category.objects.filter(
-        read_access__in=rules.access_levels(user))]
+    return [
+        (str(c.pk), c.name)
+        for c in Category.objects.filter(read_access__in=rules.access_levels(user))
+    ]
 
 
 CATEGORY_FACET = search.Facet(key="category_id", label=_("Category"), choices=_category_choices)

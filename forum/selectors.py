@@ -49,19 +49,25 @@ def category_by_slug(slug: str) -> Category | None:
     return Category.objects.filter(slug=slug).first()
 
 
-def subscription_level(user, *, thread: Thread | None = None,
-                       category: Category | None = None) -> str | None:
+def subscription_level(
+    user, *, thread: Thread | None = None, category: Category | None = None
+) -> str | None:
     target = {"thread": thread} if thread is not None else {"category": category}
-    return (Subscription.objects.filter(user=user, **target)
-            .values_list("level", flat=True).first())
+    return Subscription.objects.filter(user=user, **target).values_list("level", flat=True).first()
 
 
 def my_reactions(user, post: Post) -> set[str]:
     return set(post.reactions.filter(user=user).values_list("kind", flat=True))
 
 
-def threads_for(user, *, category: Category | None = None, order: str = "latest",
-                page: str | int | None = 1, per_page: int = THREADS_PER_PAGE) -> Page:
+def threads_for(
+    user,
+    *,
+    category: Category | None = None,
+    order: str = "latest",
+    page: str | int | None = 1,
+    per_page: int = THREADS_PER_PAGE,
+) -> Page:
     """A page of threads the member may read, with their unread counts."""
     threads = Thread.objects.filter(category__read_access__in=rules.access_levels(user))
     if not rules.is_moderator(user):
@@ -74,7 +80,8 @@ def threads_for(user, *, category: Category | None = None, order: str = "latest"
         muted = Subscription.objects.filter(user=user, level=Subscription.Level.MUTED)
         threads = threads.exclude(pk__in=muted.filter(thread__isnull=False).values("thread_id"))
         threads = threads.exclude(
-            category_id__in=muted.filter(category__isnull=False).values("category_id"))
+            category_id__in=muted.filter(category__isnull=False).values("category_id")
+        )
     if order == "unanswered":
         threads = threads.filter(kind=Thread.Kind.QUESTION, accepted_answer__isnull=True)
     last_read = ReadState.objects.filter(user=user, thread=OuterRef("pk"))
@@ -101,8 +108,11 @@ def thread_get_for(user, pk: int, *, write: bool = False) -> Thread:
 
 
 def post_get_for(user, pk: int) -> Post:
-    post = (Post.objects.select_related("thread", "thread__category", "author", "parent")
-            .filter(pk=pk).first())
+    post = (
+        Post.objects.select_related("thread", "thread__category", "author", "parent")
+        .filter(pk=pk)
+        .first()
+    )
     if post is None or not rules.can_read_thread(user, post.thread):
         raise Http404
     if post.is_hidden and not (rules.is_moderator(user) or post.author_id == user.pk):
@@ -139,8 +149,9 @@ class ThreadPage:
     reply_total: int
 
 
-def thread_page(thread: Thread, user, *, view: str = "tree",
-                focus_number: int | None = None) -> ThreadPage:
+def thread_page(
+    thread: Thread, user, *, view: str = "tree", focus_number: int | None = None
+) -> ThreadPage:
     """Everything the thread page shows, in a fixed number of queries whatever its size."""
     posts = list(
         Post.objects.filter(thread=thread)
@@ -165,17 +176,32 @@ def thread_page(thread: Thread, user, *, view: str = "tree",
     prefix = _post_url_prefix()
 
     def make(post: Post, indent: int = 0, continue_below: bool = False) -> PostView:
-        return _post_view(post, user, prefix=prefix, indent=indent, last_read=last_read,
-                          reactions=my_reactions.get(post.pk, set()),
-                          continue_below=continue_below)
+        return _post_view(
+            post,
+            user,
+            prefix=prefix,
+            indent=indent,
+            last_read=last_read,
+            reactions=my_reactions.get(post.pk, set()),
+            continue_below=continue_below,
+        )
 
     unread = [p.number for p in posts if p.number > last_read and p.number > 1]
     return ThreadPage(
-        thread=thread, opening=make(opening),
+        thread=thread,
+        opening=make(opening),
         replies=_arrange(posts, view=view, focus=focus, make=make),
-        accepted=next((p for p in posts if p.pk == thread.accepted_answer_id
-                       and not rules.text_hidden_from(user, p)), None),
-        view=view, focus=focus, last_read_number=last_read,
+        accepted=next(
+            (
+                p
+                for p in posts
+                if p.pk == thread.accepted_answer_id and not rules.text_hidden_from(user, p)
+            ),
+            None,
+        ),
+        view=view,
+        focus=focus,
+        last_read_number=last_read,
         first_unread_number=min(unread) if unread and last_read else None,
         new_count=len(unread) if last_read else 0,
         subscription_level=subscription.level if subscription else None,
@@ -185,11 +211,21 @@ def thread_page(thread: Thread, user, *, view: str = "tree",
 
 def post_view_for(user, post: Post, *, view: str = "tree") -> PostView:
     """One post as the thread page would show it (for live updates), in two queries."""
-    last_read = (ReadState.objects.filter(user=user, thread=post.thread)
-                 .values_list("last_read_number", flat=True).first() or 0)
+    last_read = (
+        ReadState.objects.filter(user=user, thread=post.thread)
+        .values_list("last_read_number", flat=True)
+        .first()
+        or 0
+    )
     indent = 0 if view == "flat" else min(max(post.depth - 1, 0), DISPLAY_DEPTH - 1)
-    return _post_view(post, user, prefix=_post_url_prefix(), indent=indent,
-                      last_read=last_read, reactions=my_reactions(user, post))
+    return _post_view(
+        post,
+        user,
+        prefix=_post_url_prefix(),
+        indent=indent,
+        last_read=last_read,
+        reactions=my_reactions(user, post),
+    )
 
 
 def _post_url_prefix() -> str:
@@ -197,16 +233,27 @@ def _post_url_prefix() -> str:
     return reverse("forum:post", kwargs={"pk": 0})[:-2]
 
 
-def _post_view(post: Post, user, *, prefix: str, indent: int, last_read: int,
-               reactions: set[str], continue_below: bool = False) -> PostView:
+def _post_view(
+    post: Post,
+    user,
+    *,
+    prefix: str,
+    indent: int,
+    last_read: int,
+    reactions: set[str],
+    continue_below: bool = False,
+) -> PostView:
     return PostView(
-        post=post, indent=indent, url=f"{prefix}{post.pk}/",
+        post=post,
+        indent=indent,
+        url=f"{prefix}{post.pk}/",
         is_own=post.author_id == user.pk,
         can_edit=rules.can_edit_post(user, post),
         can_delete=rules.can_delete_post(user, post),
         text_hidden=rules.text_hidden_from(user, post),
         is_new=bool(last_read) and post.number > last_read,
-        my_reactions=reactions, continue_below=continue_below,
+        my_reactions=reactions,
+        continue_below=continue_below,
     )
 
 
@@ -232,9 +279,9 @@ def similar_solved_questions(user, title: str, *, limit: int = 5) -> list[Thread
     """Solved questions sharing words (in any form) with `title`, best match first."""
     hits = search.similar(user, title, kinds=("forum.thread",), limit=50)
     order = {hit.object_id: n for n, hit in enumerate(hits)}
-    solved = (Thread.objects.filter(pk__in=order, kind=Thread.Kind.QUESTION,
-                                    accepted_answer__isnull=False, is_hidden=False)
-              .select_related("category"))
+    solved = Thread.objects.filter(
+        pk__in=order, kind=Thread.Kind.QUESTION, accepted_answer__isnull=False, is_hidden=False
+    ).select_related("category")
     return sorted(solved, key=lambda thread: order[thread.pk])[:limit]
 
 
@@ -255,8 +302,12 @@ def moderation_queue() -> QuerySet[Post]:
         Post.objects.filter(flag_count__gt=0)
         .annotate(open_flags=Count("flags", filter=Q(flags__resolved_at__isnull=True)))
         .select_related("thread", "thread__category", "author")
-        .prefetch_related(Prefetch("flags", queryset=Flag.objects.filter(
-            resolved_at__isnull=True).select_related("user")))
+        .prefetch_related(
+            Prefetch(
+                "flags",
+                queryset=Flag.objects.filter(resolved_at__isnull=True).select_related("user"),
+            )
+        )
         .order_by("-open_flags", "-pk")
         .distinct()
     )
@@ -267,20 +318,28 @@ def moderation_log() -> QuerySet[ModerationAction]:
 
 
 def threads_started_by(member, viewer) -> QuerySet[Thread]:
-    return Thread.objects.filter(author=member, is_hidden=False,
-                                 category__read_access__in=rules.access_levels(viewer))
+    return Thread.objects.filter(
+        author=member, is_hidden=False, category__read_access__in=rules.access_levels(viewer)
+    )
 
 
 def accepted_answers_by(member, viewer) -> QuerySet[Thread]:
-    return Thread.objects.filter(accepted_answer__author=member, is_hidden=False,
-                                 category__read_access__in=rules.access_levels(viewer))
+    return Thread.objects.filter(
+        accepted_answer__author=member,
+        is_hidden=False,
+        category__read_access__in=rules.access_levels(viewer),
+    )
 
 
 def public_thread_title(match) -> str | None:
     """The title a bare link to a thread shows, if every member may read the thread."""
-    title = (Thread.objects.filter(pk=int(match["pk"]), is_hidden=False,
-                                   category__read_access=Access.MEMBERS)
-             .values_list("title", flat=True).first())
+    title = (
+        Thread.objects.filter(
+            pk=int(match["pk"]), is_hidden=False, category__read_access=Access.MEMBERS
+        )
+        .values_list("title", flat=True)
+        .first()
+    )
     if title and match["number"]:
         return f"{title} #{match['number']}"
     return title

@@ -52,8 +52,12 @@ def _cook(body: str) -> tuple[dict, list]:
         raise ValidationError({"body": _("Write something first.")}, code="empty")
     if len(body) > MAX_BODY_LENGTH:
         raise ValidationError(
-            {"body": _("The text is too long: at most %(limit)d characters.")
-             % {"limit": MAX_BODY_LENGTH}}, code="too_long")
+            {
+                "body": _("The text is too long: at most %(limit)d characters.")
+                % {"limit": MAX_BODY_LENGTH}
+            },
+            code="too_long",
+        )
     members = mentions.mentioned_members(body)
     return markup.cook(mentions.link_mentions(body, members)), members
 
@@ -85,19 +89,31 @@ def thread_create(
     try:
         with transaction.atomic():
             thread = Thread.objects.create(
-                category=category, kind=kind, title=title,
-                author=author, last_poster=author, post_sequence=1,
+                category=category,
+                kind=kind,
+                title=title,
+                author=author,
+                last_poster=author,
+                post_sequence=1,
             )
             thread.tags.set(tags)
             opening = Post.objects.create(
-                thread=thread, number=1, depth=0, path=tree_path("", 1), author=author,
-                body=body, body_html=cooked["html"], body_markup_version=cooked["version"],
+                thread=thread,
+                number=1,
+                depth=0,
+                path=tree_path("", 1),
+                author=author,
+                body=body,
+                body_html=cooked["html"],
+                body_markup_version=cooked["version"],
                 submission_token=submission_token,
             )
-            attachments_claim(owner=author, parent_kind=attachment_parent.KIND,
-                              parent_id=opening.pk, text=body)
+            attachments_claim(
+                owner=author, parent_kind=attachment_parent.KIND, parent_id=opening.pk, text=body
+            )
             Category.objects.filter(pk=category.pk).update(
-                thread_count=F("thread_count") + 1, post_count=F("post_count") + 1,
+                thread_count=F("thread_count") + 1,
+                post_count=F("post_count") + 1,
                 last_activity_at=thread.created_at,
             )
             _watch(author, thread)
@@ -133,9 +149,15 @@ def post_reply(
     rate_limit_hit(key=f"forum.post:{author.pk}", limit=POSTS_PER_MINUTE, period=60)
     for attempt in range(REPLY_ATTEMPTS):
         try:
-            return _insert_reply(author=author, thread=thread, parent=parent, body=body,
-                                 cooked=cooked, mentioned=mentioned,
-                                 submission_token=submission_token)
+            return _insert_reply(
+                author=author,
+                thread=thread,
+                parent=parent,
+                body=body,
+                cooked=cooked,
+                mentioned=mentioned,
+                submission_token=submission_token,
+            )
         except IntegrityError:
             if submission_token and (existing := _submitted(author, submission_token)):
                 return existing
@@ -145,8 +167,16 @@ def post_reply(
     raise AssertionError("unreachable")
 
 
-def _insert_reply(*, author, thread: Thread, parent: Post | None, body: str, cooked: dict,
-                  mentioned: list, submission_token: uuid.UUID | None) -> Post:
+def _insert_reply(
+    *,
+    author,
+    thread: Thread,
+    parent: Post | None,
+    body: str,
+    cooked: dict,
+    mentioned: list,
+    submission_token: uuid.UUID | None,
+) -> Post:
     with transaction.atomic():
         thread = Thread.objects.select_for_update().get(pk=thread.pk)
         parent = parent or thread.posts.get(number=1)
@@ -156,16 +186,25 @@ def _insert_reply(*, author, thread: Thread, parent: Post | None, body: str, coo
         if parent.depth + 1 > MAX_TREE_DEPTH:  # the tree is as deep as it goes: answer alongside
             parent = parent.parent
         post = Post.objects.create(
-            thread=thread, number=number, parent=parent, depth=parent.depth + 1,
-            path=tree_path(parent.path, number), author=author, body=body,
-            body_html=cooked["html"], body_markup_version=cooked["version"],
+            thread=thread,
+            number=number,
+            parent=parent,
+            depth=parent.depth + 1,
+            path=tree_path(parent.path, number),
+            author=author,
+            body=body,
+            body_html=cooked["html"],
+            body_markup_version=cooked["version"],
             submission_token=submission_token,
         )
-        attachments_claim(owner=author, parent_kind=attachment_parent.KIND, parent_id=post.pk,
-                          text=body)
+        attachments_claim(
+            owner=author, parent_kind=attachment_parent.KIND, parent_id=post.pk, text=body
+        )
         Thread.objects.filter(pk=thread.pk).update(
-            post_sequence=number, reply_count=F("reply_count") + 1,
-            last_activity_at=post.created_at, last_poster=author,
+            post_sequence=number,
+            reply_count=F("reply_count") + 1,
+            last_activity_at=post.created_at,
+            last_poster=author,
         )
         Post.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
         Category.objects.filter(pk=thread.category_id).update(
@@ -176,16 +215,23 @@ def _insert_reply(*, author, thread: Thread, parent: Post | None, body: str, coo
         post.thread = thread
         search.index(post)
         _notify_post(post, parent=parent, mentioned=mentioned)
-        send_event_on_commit([thread_group(thread.pk)], {
-            "type": "forum.post", "thread_id": thread.pk, "post_id": post.pk,
-            "number": number, "path": post.path,
-        })
+        send_event_on_commit(
+            [thread_group(thread.pk)],
+            {
+                "type": "forum.post",
+                "thread_id": thread.pk,
+                "post_id": post.pk,
+                "number": number,
+                "path": post.path,
+            },
+        )
     return post
 
 
 def _submitted(author, token: uuid.UUID) -> Post | None:
-    return Post.objects.select_related("thread").filter(author=author,
-                                                         submission_token=token).first()
+    return (
+        Post.objects.select_related("thread").filter(author=author, submission_token=token).first()
+    )
 
 
 def post_edit(*, editor, post: Post, body: str, title: str | None = None) -> Post:
@@ -197,15 +243,17 @@ def post_edit(*, editor, post: Post, body: str, title: str | None = None) -> Pos
         post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
         already = {member.pk for member in mentions.mentioned_members(post.body)}
         if post.body != body:
-            PostRevision.objects.create(post=post, number=post.edit_count + 1, body=post.body,
-                                        edited_by=editor)
+            PostRevision.objects.create(
+                post=post, number=post.edit_count + 1, body=post.body, edited_by=editor
+            )
             post.body, post.body_html = body, cooked["html"]
             post.body_markup_version = cooked["version"]
             post.edit_count += 1
             post.edited_at = timezone.now()
             post.save()
-            attachments_claim(owner=editor, parent_kind=attachment_parent.KIND, parent_id=post.pk,
-                              text=body)
+            attachments_claim(
+                owner=editor, parent_kind=attachment_parent.KIND, parent_id=post.pk, text=body
+            )
             _notify_post(post, mentioned=mentioned, already=already, watchers=False)
         if title is not None and post.is_opening:
             title = " ".join(title.split())
@@ -253,7 +301,8 @@ def reaction_toggle(*, user, post: Post, kind: str) -> bool:
         locked.save(update_fields=["reaction_counts"])
         if locked.is_opening:
             Thread.objects.filter(pk=locked.thread_id).update(
-                score=sum(locked.reaction_counts.values()))
+                score=sum(locked.reaction_counts.values())
+            )
     post.reaction_counts = locked.reaction_counts
     return not deleted
 
@@ -286,16 +335,18 @@ def thread_viewed(*, user, thread: Thread, up_to: int) -> None:
 
 
 def _mark_read(user, thread: Thread, number: int) -> None:
-    updated = ReadState.objects.filter(user=user, thread=thread,
-                                       last_read_number__lt=number).update(
-        last_read_number=number)
+    updated = ReadState.objects.filter(
+        user=user, thread=thread, last_read_number__lt=number
+    ).update(last_read_number=number)
     if not updated:
-        ReadState.objects.get_or_create(user=user, thread=thread,
-                                        defaults={"last_read_number": number})
+        ReadState.objects.get_or_create(
+            user=user, thread=thread, defaults={"last_read_number": number}
+        )
 
 
-def subscription_set(*, user, level: str | None, thread: Thread | None = None,
-                     category: Category | None = None) -> Subscription | None:
+def subscription_set(
+    *, user, level: str | None, thread: Thread | None = None, category: Category | None = None
+) -> Subscription | None:
     """Watch, track or mute a thread or category; None removes the choice."""
     if (thread is None) == (category is None):
         raise ValueError("Subscribe to exactly one thread or category")
@@ -307,14 +358,16 @@ def subscription_set(*, user, level: str | None, thread: Thread | None = None,
             Subscription.objects.filter(user=user, **target).delete()
             return None
         subscription, _created = Subscription.objects.update_or_create(
-            user=user, **target, defaults={"level": level})
+            user=user, **target, defaults={"level": level}
+        )
     return subscription
 
 
 def _watch(user, thread: Thread) -> None:
     """Starting or replying to a thread watches it, unless the member chose otherwise."""
-    Subscription.objects.get_or_create(user=user, thread=thread,
-                                       defaults={"level": Subscription.Level.WATCHING})
+    Subscription.objects.get_or_create(
+        user=user, thread=thread, defaults={"level": Subscription.Level.WATCHING}
+    )
 
 
 # --- Notifications -------------------------------------------------------------------
@@ -331,20 +384,36 @@ def _in_site_language(function):
 
 
 @_in_site_language
-def _notify_post(post: Post, *, parent: Post | None = None, mentioned=(),
-                 already: set[int] = frozenset(), watchers: bool = True) -> None:
+def _notify_post(
+    post: Post,
+    *,
+    parent: Post | None = None,
+    mentioned=(),
+    already: set[int] = frozenset(),
+    watchers: bool = True,
+) -> None:
     """Tell the parent's author, the members mentioned and the watchers: once each."""
     thread = post.thread
-    watching = [s.user for s in Subscription.objects.filter(
-        thread=thread, level=Subscription.Level.WATCHING).select_related("user")
-        ] if watchers else []
-    readers = {m.pk for m in _audience(
-        thread, [*([parent.author] if parent else []), *mentioned, *watching])}
+    watching = (
+        [
+            s.user
+            for s in Subscription.objects.filter(
+                thread=thread, level=Subscription.Level.WATCHING
+            ).select_related("user")
+        ]
+        if watchers
+        else []
+    )
+    readers = {
+        m.pk
+        for m in _audience(thread, [*([parent.author] if parent else []), *mentioned, *watching])
+    }
     told = {post.author_id, *already}
 
     def audience(members) -> list:
-        chosen = [m for m in {m.pk: m for m in members}.values()
-                  if m.pk in readers and m.pk not in told]
+        chosen = [
+            m for m in {m.pk: m for m in members}.values() if m.pk in readers and m.pk not in told
+        ]
         told.update(m.pk for m in chosen)
         return chosen
 
@@ -352,20 +421,37 @@ def _notify_post(post: Post, *, parent: Post | None = None, mentioned=(),
     url = post.get_absolute_url()
     group = f"thread:{thread.pk}"
     if parent is not None:
-        notifications_send(recipients=audience([parent.author]), actor=post.author,
-                           kind="forum.reply", url=url, group_key=group,
-                           text=_("%(name)s replied to you in «%(title)s»") % names)
-    notifications_send(recipients=audience(mentioned), actor=post.author, kind="forum.mention",
-                       url=url, text=_("%(name)s mentioned you in «%(title)s»") % names)
-    notifications_send(recipients=audience(watching), actor=post.author, url=url,
-                       kind="forum.watched_reply", group_key=group,
-                       text=_("New reply in «%(title)s»") % names)
+        notifications_send(
+            recipients=audience([parent.author]),
+            actor=post.author,
+            kind="forum.reply",
+            url=url,
+            group_key=group,
+            text=_("%(name)s replied to you in «%(title)s»") % names,
+        )
+    notifications_send(
+        recipients=audience(mentioned),
+        actor=post.author,
+        kind="forum.mention",
+        url=url,
+        text=_("%(name)s mentioned you in «%(title)s»") % names,
+    )
+    notifications_send(
+        recipients=audience(watching),
+        actor=post.author,
+        url=url,
+        kind="forum.watched_reply",
+        group_key=group,
+        text=_("New reply in «%(title)s»") % names,
+    )
 
 
 @_in_site_language
 def _notify_accepted(post: Post, actor) -> None:
     notifications_send(
-        recipients=_audience(post.thread, [post.author]), actor=actor, kind="forum.accepted",
+        recipients=_audience(post.thread, [post.author]),
+        actor=actor,
+        kind="forum.accepted",
         text=_("Your answer was accepted: %(title)s") % {"title": post.thread.title},
         url=post.get_absolute_url(),
     )
@@ -373,19 +459,29 @@ def _notify_accepted(post: Post, actor) -> None:
 
 def _audience(thread: Thread, members: list) -> list:
     """Those of `members` who may read the thread and have not muted it."""
-    muted = set(Subscription.objects.filter(
-        thread=thread, level=Subscription.Level.MUTED, user_id__in=[m.pk for m in members],
-    ).values_list("user_id", flat=True))
+    muted = set(
+        Subscription.objects.filter(
+            thread=thread,
+            level=Subscription.Level.MUTED,
+            user_id__in=[m.pk for m in members],
+        ).values_list("user_id", flat=True)
+    )
     return [m for m in members if m.pk not in muted and rules.can_read_thread(m, thread)]
 
 
 @_in_site_language
 def _notify_new_thread(thread: Thread) -> None:
-    watchers = [s.user for s in Subscription.objects.filter(
-        category=thread.category, level=Subscription.Level.WATCHING).select_related("user")]
+    watchers = [
+        s.user
+        for s in Subscription.objects.filter(
+            category=thread.category, level=Subscription.Level.WATCHING
+        ).select_related("user")
+    ]
     notifications_send(
         recipients=[u for u in watchers if rules.can_read_thread(u, thread)],
-        actor=thread.author, kind="forum.new_thread", url=thread.get_absolute_url(),
+        actor=thread.author,
+        kind="forum.new_thread",
+        url=thread.get_absolute_url(),
         text=_("New thread in %(category)s: «%(title)s»")
         % {"category": thread.category.name, "title": thread.title},
     )

@@ -14,8 +14,7 @@ urlpatterns = [
     path("moderation/log/", views.moderation_log, name="moderation-log"),
     # /forum/c/<slug>/
     path("c/<slug:slug>/", views.category, name="category"),
-    path("c/<slug:slug>/subscription/", views.category_subscription,
-         name="category-subscription"),
+    path("c/<slug:slug>/subscription/", views.category_subscription, name="category-subscription"),
     # /forum/t/<id>/
     path("t/<int:pk>/", views.thread_redirect, name="thread-short"),
     path("t/<int:pk>/subscription/", views.thread_subscription, name="thread-subscription"),

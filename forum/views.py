@@ -31,11 +31,17 @@ POST_NUMBER = re.compile(r"[0-9]{1,9}")
 @require_GET
 def index(request: MemberRequest) -> HttpResponse:
     order = request.GET.get("order", "latest")
-    return render(request, "forum/index.html", {
-        "categories": selectors.categories_for(request.user),
-        "page": selectors.threads_for(request.user, order=order, page=request.GET.get("page")),
-        "order": order, "orders": _orders(), "is_moderator": rules.is_moderator(request.user),
-    })
+    return render(
+        request,
+        "forum/index.html",
+        {
+            "categories": selectors.categories_for(request.user),
+            "page": selectors.threads_for(request.user, order=order, page=request.GET.get("page")),
+            "order": order,
+            "orders": _orders(),
+            "is_moderator": rules.is_moderator(request.user),
+        },
+    )
 
 
 @login_required
@@ -43,19 +49,33 @@ def index(request: MemberRequest) -> HttpResponse:
 def category(request: MemberRequest, slug: str) -> HttpResponse:
     category = selectors.category_get_for(request.user, slug)
     order = request.GET.get("order", "latest")
-    return render(request, "forum/category.html", {
-        "category": category, "order": order, "orders": _orders(),
-        "page": selectors.threads_for(request.user, category=category, order=order,
-                                      page=request.GET.get("page")),
-        "can_start": rules.can_start_thread(request.user, category),
-        "subscription_form": SubscriptionForm(initial={
-            "level": selectors.subscription_level(request.user, category=category) or ""}),
-    })
+    return render(
+        request,
+        "forum/category.html",
+        {
+            "category": category,
+            "order": order,
+            "orders": _orders(),
+            "page": selectors.threads_for(
+                request.user, category=category, order=order, page=request.GET.get("page")
+            ),
+            "can_start": rules.can_start_thread(request.user, category),
+            "subscription_form": SubscriptionForm(
+                initial={
+                    "level": selectors.subscription_level(request.user, category=category) or ""
+                }
+            ),
+        },
+    )
 
 
 def _orders() -> list[tuple[str, str]]:
-    return [("latest", _("Latest")), ("newest", _("New")), ("top", _("Top")),
-            ("unanswered", _("Unanswered"))]
+    return [
+        ("latest", _("Latest")),
+        ("newest", _("New")),
+        ("top", _("Top")),
+        ("unanswered", _("Unanswered")),
+    ]
 
 
 # --- Threads -------------------------------------------------------------------------
@@ -66,17 +86,22 @@ def thread_new(request: MemberRequest) -> HttpResponse:
     initial = {}
     if slug := request.GET.get("category"):
         initial["category"] = selectors.category_by_slug(slug)
-    form = ThreadForm(request.POST or None, request.FILES or None, user=request.user,
-                      initial=initial)
+    form = ThreadForm(
+        request.POST or None, request.FILES or None, user=request.user, initial=initial
+    )
     if not form.fields["category"].queryset.exists():
         raise PermissionDenied(_("You cannot start threads in any category."))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             thread = services.thread_create(
-                author=request.user, category=data["category"], kind=data["kind"],
-                title=data["title"], body=text_with_uploads(
-                    owner=request.user, text=data["body"], uploads=data["attachments"]),
+                author=request.user,
+                category=data["category"],
+                kind=data["kind"],
+                title=data["title"],
+                body=text_with_uploads(
+                    owner=request.user, text=data["body"], uploads=data["attachments"]
+                ),
                 tags=data["tags"],
                 submission_token=data["submission_token"],
             )
@@ -86,8 +111,9 @@ def thread_new(request: MemberRequest) -> HttpResponse:
             apply_validation_error(form, error)
         else:
             return redirect(thread)
-    return render(request, "forum/thread_new.html", {"form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "forum/thread_new.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -105,15 +131,24 @@ def thread(request: MemberRequest, pk: int, slug: str) -> HttpResponse:
         return redirect(thread.get_absolute_url() + query, permanent=True)
     view = "flat" if request.GET.get("view") == "flat" else "tree"
     focus = request.GET.get("focus", "")
-    page = selectors.thread_page(thread, request.user, view=view,
-                                 focus_number=int(focus) if POST_NUMBER.fullmatch(focus) else None)
-    response = render(request, "forum/thread.html", {
-        **_post_context(request.user, thread),
-        "page": page, "reply_form": ReplyForm(),
-        "subscription_form": SubscriptionForm(initial={"level": page.subscription_level or ""}),
-        "move_form": MoveForm(initial={"category": thread.category}),
-        "asides": slots.asides_for(thread, request.user),
-    })
+    page = selectors.thread_page(
+        thread,
+        request.user,
+        view=view,
+        focus_number=int(focus) if POST_NUMBER.fullmatch(focus) else None,
+    )
+    response = render(
+        request,
+        "forum/thread.html",
+        {
+            **_post_context(request.user, thread),
+            "page": page,
+            "reply_form": ReplyForm(),
+            "subscription_form": SubscriptionForm(initial={"level": page.subscription_level or ""}),
+            "move_form": MoveForm(initial={"category": thread.category}),
+            "asides": slots.asides_for(thread, request.user),
+        },
+    )
     services.thread_viewed(user=request.user, thread=thread, up_to=thread.post_sequence)
     return response
 
@@ -138,10 +173,15 @@ def post_fragment(request: MemberRequest, pk: int) -> HttpResponse:
     """One post as the thread page renders it, for live updates."""
     post = selectors.post_get_for(request.user, pk)
     view = "flat" if request.GET.get("view") == "flat" else "tree"
-    return render(request, "forum/partials/post.html", {
-        **_post_context(request.user, post.thread), "post": post,
-        "item": selectors.post_view_for(request.user, post, view=view),
-    })
+    return render(
+        request,
+        "forum/partials/post.html",
+        {
+            **_post_context(request.user, post.thread),
+            "post": post,
+            "item": selectors.post_view_for(request.user, post, view=view),
+        },
+    )
 
 
 def _post_context(user, thread) -> dict:
@@ -155,13 +195,22 @@ def _post_context(user, thread) -> dict:
         "people_url": reverse("profiles:directory"),
         # Translated once here rather than once per post in the template.
         "labels": {
-            "permalink": _("Link to this post"), "edited": _("edited"), "new": _("new"),
-            "accepted": _("Accepted answer"), "deleted": _("This post was deleted."),
+            "permalink": _("Link to this post"),
+            "edited": _("edited"),
+            "new": _("new"),
+            "accepted": _("Accepted answer"),
+            "deleted": _("This post was deleted."),
             "hidden": _("This post is hidden by moderators."),
             "hidden_pending": _("Hidden from other members until a moderator reviews it."),
-            "reply": _("Reply"), "unaccept": _("Unaccept"), "accept": _("Accept answer"),
-            "edit": _("Edit"), "delete": _("Delete"), "report": _("Report"),
-            "restore": _("Restore"), "hide": _("Hide"), "continue": _("Continue this thread →"),
+            "reply": _("Reply"),
+            "unaccept": _("Unaccept"),
+            "accept": _("Accept answer"),
+            "edit": _("Edit"),
+            "delete": _("Delete"),
+            "report": _("Report"),
+            "restore": _("Restore"),
+            "hide": _("Hide"),
+            "continue": _("Continue this thread →"),
         },
     }
 
@@ -173,20 +222,29 @@ def reply(request: MemberRequest, pk: int) -> HttpResponse:
     form = ReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            post = services.post_reply(author=request.user, thread=thread, parent=parent,
-                                       body=text_with_uploads(
-                                           owner=request.user, text=form.cleaned_data["body"],
-                                           uploads=form.cleaned_data["attachments"]),
-                                       submission_token=form.cleaned_data["submission_token"])
+            post = services.post_reply(
+                author=request.user,
+                thread=thread,
+                parent=parent,
+                body=text_with_uploads(
+                    owner=request.user,
+                    text=form.cleaned_data["body"],
+                    uploads=form.cleaned_data["attachments"],
+                ),
+                submission_token=form.cleaned_data["submission_token"],
+            )
         except RateLimited as error:
             return too_many_attempts(request, error.message)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             return redirect(post)
-    return render(request, "forum/reply.html", {"form": form, "parent": parent,
-                                                "thread": thread},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "forum/reply.html",
+        {"form": form, "parent": parent, "thread": thread},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -194,19 +252,31 @@ def edit(request: MemberRequest, pk: int) -> HttpResponse:
     post = selectors.post_get_for(request.user, pk)
     if not rules.can_edit_post(request.user, post):
         raise PermissionDenied(_("You cannot edit this post."))
-    form = EditForm(request.POST or None, request.FILES or None, opening=post.is_opening,
-                    initial={"body": post.body, "title": post.thread.title})
+    form = EditForm(
+        request.POST or None,
+        request.FILES or None,
+        opening=post.is_opening,
+        initial={"body": post.body, "title": post.thread.title},
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.post_edit(editor=request.user, post=post, body=text_with_uploads(
-                owner=request.user, text=form.cleaned_data["body"],
-                uploads=form.cleaned_data["attachments"]), title=form.cleaned_data.get("title"))
+            services.post_edit(
+                editor=request.user,
+                post=post,
+                body=text_with_uploads(
+                    owner=request.user,
+                    text=form.cleaned_data["body"],
+                    uploads=form.cleaned_data["attachments"],
+                ),
+                title=form.cleaned_data.get("title"),
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             return redirect(post)
-    return render(request, "forum/edit.html", {"form": form, "post": post},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "forum/edit.html", {"form": form, "post": post}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -224,9 +294,14 @@ def revisions(request: MemberRequest, pk: int) -> HttpResponse:
     post = selectors.post_get_for(request.user, pk)
     if not rules.can_read_history(request.user, post):
         raise Http404
-    return render(request, "forum/revisions.html", {
-        "post": post, "revisions": selectors.post_revisions(post),
-    })
+    return render(
+        request,
+        "forum/revisions.html",
+        {
+            "post": post,
+            "revisions": selectors.post_revisions(post),
+        },
+    )
 
 
 @login_required
@@ -239,9 +314,15 @@ def react(request: MemberRequest, pk: int) -> HttpResponse:
         if not request.htmx:
             messages.error(request, " ".join(error.messages))
     if request.htmx:
-        return render(request, "forum/partials/reactions.html", {
-            "post": post, "mine": selectors.my_reactions(request.user, post),
-            "reaction_kinds": Reaction.Kind.choices})
+        return render(
+            request,
+            "forum/partials/reactions.html",
+            {
+                "post": post,
+                "mine": selectors.my_reactions(request.user, post),
+                "reaction_kinds": Reaction.Kind.choices,
+            },
+        )
     return redirect(post)
 
 
@@ -276,8 +357,9 @@ def flag(request: MemberRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Thank you. Moderators will look at this post."))
             return redirect(post)
-    return render(request, "forum/flag.html", {"form": form, "post": post},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "forum/flag.html", {"form": form, "post": post}, status=400 if form.errors else 200
+    )
 
 
 # --- Subscriptions -------------------------------------------------------------------
@@ -300,8 +382,9 @@ def category_subscription(request: MemberRequest, slug: str) -> HttpResponse:
 def _save_subscription(request: MemberRequest, target, **where) -> HttpResponse:
     form = SubscriptionForm(request.POST)
     if form.is_valid():
-        services.subscription_set(user=request.user, level=form.cleaned_data["level"] or None,
-                                  **where)
+        services.subscription_set(
+            user=request.user, level=form.cleaned_data["level"] or None, **where
+        )
         messages.success(request, _("Notification settings saved."))
     return redirect(target)
 
@@ -309,9 +392,12 @@ def _save_subscription(request: MemberRequest, target, **where) -> HttpResponse:
 # --- Moderation ----------------------------------------------------------------------
 
 THREAD_ACTIONS = {
-    "pin": {"pinned": True}, "unpin": {"pinned": False},
-    "lock": {"locked": True}, "unlock": {"locked": False},
-    "hide": {"hidden": True}, "restore": {"hidden": False},
+    "pin": {"pinned": True},
+    "unpin": {"pinned": False},
+    "lock": {"locked": True},
+    "unlock": {"locked": False},
+    "hide": {"hidden": True},
+    "restore": {"hidden": False},
 }
 
 
@@ -324,11 +410,11 @@ def thread_moderate(request: MemberRequest, pk: int) -> HttpResponse:
         form = MoveForm(request.POST)
         if not form.is_valid():
             raise Http404
-        moderation.thread_move(moderator=request.user, thread=thread,
-                               category=form.cleaned_data["category"])
+        moderation.thread_move(
+            moderator=request.user, thread=thread, category=form.cleaned_data["category"]
+        )
     elif action in THREAD_ACTIONS:
-        moderation.thread_set_flags(moderator=request.user, thread=thread,
-                                    **THREAD_ACTIONS[action])
+        moderation.thread_set_flags(moderator=request.user, thread=thread, **THREAD_ACTIONS[action])
     else:
         raise Http404
     return redirect(thread)
@@ -355,8 +441,9 @@ def post_moderate(request: MemberRequest, pk: int) -> HttpResponse:
 def moderation_queue(request: MemberRequest) -> HttpResponse:
     if not rules.is_moderator(request.user):
         raise PermissionDenied
-    return render(request, "forum/moderation_queue.html",
-                  {"posts": selectors.moderation_queue()[:100]})
+    return render(
+        request, "forum/moderation_queue.html", {"posts": selectors.moderation_queue()[:100]}
+    )
 
 
 @login_required
@@ -364,8 +451,9 @@ def moderation_queue(request: MemberRequest) -> HttpResponse:
 def moderation_log(request: MemberRequest) -> HttpResponse:
     if not rules.is_moderator(request.user):
         raise PermissionDenied
-    return render(request, "forum/moderation_log.html",
-                  {"actions": selectors.moderation_log()[:200]})
+    return render(
+        request, "forum/moderation_log.html", {"actions": selectors.moderation_log()[:200]}
+    )
 
 
 # --- Composer helpers ----------------------------------------------------------------
@@ -388,7 +476,11 @@ def similar(request: MemberRequest) -> HttpResponse:
     """While a question is typed: what the floors above offer (articles), then solved
     questions."""
     title = request.GET.get("title", "")[:200]
-    return render(request, "forum/partials/similar.html", {
-        "hints": slots.hints_for(request.user, title),
-        "threads": selectors.similar_solved_questions(request.user, title),
-    })
+    return render(
+        request,
+        "forum/partials/similar.html",
+        {
+            "hints": slots.hints_for(request.user, title),
+            "threads": selectors.similar_solved_questions(request.user, title),
+        },
+    )

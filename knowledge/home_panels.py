@@ -13,6 +13,9 @@ def suggested(user) -> dict | None:
     """For newcomers: practices and articles, the verified ones first."""
     if not user.is_newcomer:
         return None
-    articles = list(selectors.published().order_by(F("verified_at").desc(nulls_last=True),
-                                                    "-updated_at")[:SUGGESTED])
+    articles = list(
+        selectors.published().order_by(F("verified_at").desc(nulls_last=True), "-updated_at")[
+            :SUGGESTED
+        ]
+    )
     return {"articles": articles} if articles else None

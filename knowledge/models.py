@@ -52,10 +52,10 @@ class Article(models.Model):
         PUBLISHED = "published", _("Published")
         ARCHIVED = "archived", _("Archived")
 
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices,
-                            default=Kind.ARTICLE)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.DRAFT)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.ARTICLE)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
     slug = models.SlugField(_("slug"), max_length=220, unique=True, allow_unicode=True)
     summary = models.CharField(_("summary"), max_length=SUMMARY_MAX_LENGTH, blank=True)
@@ -64,33 +64,49 @@ class Article(models.Model):
     sections = models.JSONField(default=dict, blank=True)
     body_html = models.TextField(blank=True)
     body_markup_version = models.PositiveSmallIntegerField(default=0)
-    collection = models.ForeignKey(Collection, on_delete=models.SET_NULL, null=True,
-                                   blank=True, related_name="articles",
-                                   verbose_name=_("collection"))
-    tags = models.ManyToManyField("profiles.ExpertiseTag", blank=True, related_name="articles",
-                                  verbose_name=_("tags"))
+    collection = models.ForeignKey(
+        Collection,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        verbose_name=_("collection"),
+    )
+    tags = models.ManyToManyField(
+        "profiles.ExpertiseTag", blank=True, related_name="articles", verbose_name=_("tags")
+    )
     # The number of the current revision: an edit names the one it started from.
     revision = models.PositiveIntegerField(default=0, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="verified_articles")
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="verified_articles",
+    )
     verified_at = models.DateTimeField(null=True, blank=True)
     # Set when verified: verified_at plus the interval. Stored, so the queue is one query.
     review_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     review_interval_days = models.PositiveSmallIntegerField(
-        _("review interval, days"), default=DEFAULT_REVIEW_DAYS,
-        validators=[MinValueValidator(1), MaxValueValidator(3650)])
+        _("review interval, days"),
+        default=DEFAULT_REVIEW_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+    )
 
     class Meta:
         ordering = ["-updated_at"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
-        indexes = [models.Index(fields=["status", "-updated_at"]),
-                   models.Index(fields=["status", "review_due_at"])]
+        indexes = [
+            models.Index(fields=["status", "-updated_at"]),
+            models.Index(fields=["status", "review_due_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -114,14 +130,16 @@ class ArticleCredit(models.Model):
         CONTRIBUTOR = "contributor", _("Contributor")
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="credits")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="article_credits")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="article_credits"
+    )
     role = models.CharField(max_length=12, choices=Role.choices)
 
     class Meta:
         ordering = ["role", "pk"]
-        constraints = [models.UniqueConstraint(fields=["article", "user"],
-                                               name="article_credit_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="article_credit_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role}) of {self.article}"
@@ -137,14 +155,16 @@ class ArticleRevision(models.Model):
     body = models.TextField(blank=True)
     sections = models.JSONField(default=dict, blank=True)
     note = models.CharField(max_length=NOTE_MAX_LENGTH, blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["article", "-number"]
-        constraints = [models.UniqueConstraint(fields=["article", "number"],
-                                               name="article_revision_number_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "number"], name="article_revision_number_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.article} r{self.number}"
@@ -154,12 +174,23 @@ class ArticleSource(models.Model):
     """A forum post or chat message the article grew from. The excerpt outlives the source."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sources")
-    post = models.ForeignKey("forum.Post", on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="article_sources")
-    message = models.ForeignKey("chat.Message", on_delete=models.SET_NULL, null=True,
-                                blank=True, related_name="article_sources")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                               null=True, related_name="+")
+    post = models.ForeignKey(
+        "forum.Post",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="article_sources",
+    )
+    message = models.ForeignKey(
+        "chat.Message",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="article_sources",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["article", "pk"]

@@ -19,8 +19,11 @@ SIMILAR_ARTICLES = 3
 
 def _profile_articles(member, viewer) -> dict | None:
     work = selectors.profile_articles(member)
-    groups = [(_("Wrote"), work["author"]), (_("Contributed to"), work["contributor"]),
-              (_("Verified"), work["verified"])]
+    groups = [
+        (_("Wrote"), work["author"]),
+        (_("Contributed to"), work["contributor"]),
+        (_("Verified"), work["verified"]),
+    ]
     return {"groups": groups} if any(items for _label, items in groups) else None
 
 
@@ -33,8 +36,7 @@ def _thread_articles(thread, viewer) -> dict | None:
 
 
 def _similar_articles(user, title: str) -> list[Link]:
-    hits = search.similar(user, title, kinds=(search_index.ARTICLES.key,),
-                          limit=SIMILAR_ARTICLES)
+    hits = search.similar(user, title, kinds=(search_index.ARTICLES.key,), limit=SIMILAR_ARTICLES)
     return [Link(title=hit.title, url=hit.url) for hit in hits]
 
 
@@ -42,24 +44,44 @@ def _promotes_chat(room, viewer) -> bool:
     return rules.can_write(viewer)
 
 
-markup.COOKED_FIELDS.fill(markup.CookedField(Article, source="body", html="body_html",
-                                             version="body_markup_version"))
-markup.LINK_TITLERS.fill(markup.LinkTitler(
-    "knowledge.article", re.compile(r"/kb/a/(?P<slug>[^/#?]{1,300})/?"),
-    selectors.public_article_title))
+markup.COOKED_FIELDS.fill(
+    markup.CookedField(Article, source="body", html="body_html", version="body_markup_version")
+)
+markup.LINK_TITLERS.fill(
+    markup.LinkTitler(
+        "knowledge.article",
+        re.compile(r"/kb/a/(?P<slug>[^/#?]{1,300})/?"),
+        selectors.public_article_title,
+    )
+)
 search.KINDS.fill(search_index.ARTICLES)
 parents.KINDS.fill(attachment_parent.PARENT)
 
-PANELS.fill(ActivityPanel(key="knowledge-articles", title=_("Knowledge base"),
-                          template="knowledge/partials/profile_articles.html",
-                          context=_profile_articles, order=30))
-THREAD_ASIDES.fill(ThreadAside(key="knowledge", template="knowledge/partials/thread_aside.html",
-                               context=_thread_articles))
+PANELS.fill(
+    ActivityPanel(
+        key="knowledge-articles",
+        title=_("Knowledge base"),
+        template="knowledge/partials/profile_articles.html",
+        context=_profile_articles,
+        order=30,
+    )
+)
+THREAD_ASIDES.fill(
+    ThreadAside(
+        key="knowledge", template="knowledge/partials/thread_aside.html", context=_thread_articles
+    )
+)
 # Before the solved questions: an article is the community's settled answer.
-ASKING_HINTS.fill(AskingHint(key="articles",
-                             heading=_("The knowledge base may already answer this"),
-                             links=_similar_articles, order=10))
-ROOM_TOOLS.fill(RoomTool(key="knowledge", template="knowledge/partials/chat_tool.html",
-                         shown=_promotes_chat))
+ASKING_HINTS.fill(
+    AskingHint(
+        key="articles",
+        heading=_("The knowledge base may already answer this"),
+        links=_similar_articles,
+        order=10,
+    )
+)
+ROOM_TOOLS.fill(
+    RoomTool(key="knowledge", template="knowledge/partials/chat_tool.html", shown=_promotes_chat)
+)
 
 DEMO_LOADERS.fill(DemoLoader("knowledge", demo.load, order=30))

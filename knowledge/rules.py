@@ -44,8 +44,12 @@ def can_publish(user, article: Article) -> bool:
 
 @active_only
 def can_archive(user, article: Article) -> bool:
-    return is_coordinator(user) or (can_edit(user, article) and ArticleCredit.objects.filter(
-        article=article, user=user, role=ArticleCredit.Role.AUTHOR).exists())
+    return is_coordinator(user) or (
+        can_edit(user, article)
+        and ArticleCredit.objects.filter(
+            article=article, user=user, role=ArticleCredit.Role.AUTHOR
+        ).exists()
+    )
 
 
 @active_only

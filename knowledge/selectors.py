@@ -27,8 +27,11 @@ def articles_visible_to(user) -> QuerySet[Article]:
 
 
 def article_get_for(user, slug: str, *, edit: bool = False) -> Article:
-    article = (Article.objects.select_related("collection", "verified_by", "created_by")
-               .filter(slug=slug).first())
+    article = (
+        Article.objects.select_related("collection", "verified_by", "created_by")
+        .filter(slug=slug)
+        .first()
+    )
     if article is None or not rules.can_read(user, article):
         raise Http404
     if edit and not rules.can_edit(user, article):
@@ -37,8 +40,11 @@ def article_get_for(user, slug: str, *, edit: bool = False) -> Article:
 
 
 def published(*, collection: Collection | None = None, tag=None) -> QuerySet[Article]:
-    articles = (Article.objects.filter(status=Article.Status.PUBLISHED)
-                .select_related("collection", "verified_by").prefetch_related("tags"))
+    articles = (
+        Article.objects.filter(status=Article.Status.PUBLISHED)
+        .select_related("collection", "verified_by")
+        .prefetch_related("tags")
+    )
     if collection is not None:
         articles = articles.filter(collection=collection)
     if tag is not None:
@@ -48,14 +54,17 @@ def published(*, collection: Collection | None = None, tag=None) -> QuerySet[Art
 
 def review_queue() -> QuerySet[Article]:
     """Published articles never verified, or due for review again: oldest debt first."""
-    return (published().filter(Q(review_due_at__isnull=True)
-                               | Q(review_due_at__lte=timezone.now()))
-            .order_by("review_due_at", "updated_at"))
+    return (
+        published()
+        .filter(Q(review_due_at__isnull=True) | Q(review_due_at__lte=timezone.now()))
+        .order_by("review_due_at", "updated_at")
+    )
 
 
 def drafts_for(user) -> QuerySet[Article]:
-    return (articles_visible_to(user).filter(status=Article.Status.DRAFT)
-            .select_related("created_by"))
+    return (
+        articles_visible_to(user).filter(status=Article.Status.DRAFT).select_related("created_by")
+    )
 
 
 def credits(article: Article) -> dict[str, list]:
@@ -68,11 +77,17 @@ def credits(article: Article) -> dict[str, list]:
 def profile_articles(member) -> dict[str, list[Article]]:
     """What a member wrote, contributed to and verified: published work only."""
     published_work = Article.objects.filter(status=Article.Status.PUBLISHED)
-    by_role = {role: list(published_work.filter(credits__user=member, credits__role=role)
-                          .order_by("-updated_at")[:20])
-               for role in ArticleCredit.Role.values}
-    by_role["verified"] = list(published_work.filter(verified_by=member)
-                               .order_by("-verified_at")[:20])
+    by_role = {
+        role: list(
+            published_work.filter(credits__user=member, credits__role=role).order_by("-updated_at")[
+                :20
+            ]
+        )
+        for role in ArticleCredit.Role.values
+    }
+    by_role["verified"] = list(
+        published_work.filter(verified_by=member).order_by("-verified_at")[:20]
+    )
     return by_role
 
 
@@ -88,15 +103,28 @@ def sources_for(user, article: Article) -> tuple[list[Source], int]:
     """The discussions an article grew from that `user` may open, and how many are hidden."""
     shown, hidden = [], 0
     for source in article.sources.select_related(
-            "author", "post__thread__category", "message__room"):
+        "author", "post__thread__category", "message__room"
+    ):
         if source.post is not None and forum_rules.can_read_thread(user, source.post.thread):
             thread = source.post.thread
-            shown.append(Source(thread.title, f"{thread.get_absolute_url()}#post-"
-                                f"{source.post.number}", source.author, "post"))
+            shown.append(
+                Source(
+                    thread.title,
+                    f"{thread.get_absolute_url()}#post-{source.post.number}",
+                    source.author,
+                    "post",
+                )
+            )
         elif source.message is not None and chat_rules.is_member(user, source.message.room):
             message = source.message
-            shown.append(Source(message.excerpt(), reverse("chat:room", args=[message.room_id])
-                                + f"#message-{message.pk}", source.author, "message"))
+            shown.append(
+                Source(
+                    message.excerpt(),
+                    reverse("chat:room", args=[message.room_id]) + f"#message-{message.pk}",
+                    source.author,
+                    "message",
+                )
+            )
         else:  # gone, or in a room or category this reader cannot open
             hidden += 1
     return shown, hidden
@@ -104,8 +132,9 @@ def sources_for(user, article: Article) -> tuple[list[Source], int]:
 
 def articles_from_thread(thread) -> QuerySet[Article]:
     """Published articles that summarise a thread (one of its posts is a source)."""
-    return (Article.objects.filter(status=Article.Status.PUBLISHED,
-                                   sources__post__thread=thread).distinct())
+    return Article.objects.filter(
+        status=Article.Status.PUBLISHED, sources__post__thread=thread
+    ).distinct()
 
 
 def revision_get(article: Article, number: int) -> ArticleRevision:
@@ -137,5 +166,9 @@ def text_diff(old: str, new: str) -> list[DiffLine]:
 
 def public_article_title(match) -> str | None:
     """The title a bare link to an article shows, unless it is a draft."""
-    return (Article.objects.filter(slug=unquote(match["slug"]))
-            .exclude(status=Article.Status.DRAFT).values_list("title", flat=True).first())
+    return (
+        Article.objects.filter(slug=unquote(match["slug"]))
+        .exclude(status=Article.Status.DRAFT)
+        .values_list("title", flat=True)
+        .first()
+    )

@@ -53,9 +53,11 @@ class EditConflict(Exception):
 def compose_practice(sections: dict) -> str:
     """A practice's body: its non-empty sections under their headings, in the site's language."""
     with translation.override(settings.LANGUAGE_CODE):
-        return "\n\n".join(f"## {label}\n\n{sections[key].strip()}"
-                           for key, label in PRACTICE_SECTIONS
-                           if sections.get(key, "").strip())
+        return "\n\n".join(
+            f"## {label}\n\n{sections[key].strip()}"
+            for key, label in PRACTICE_SECTIONS
+            if sections.get(key, "").strip()
+        )
 
 
 def _clean(kind: str, content: Content) -> tuple[str, str, str, dict]:
@@ -67,20 +69,28 @@ def _clean(kind: str, content: Content) -> tuple[str, str, str, dict]:
     sections = {}
     body = content.body
     if kind == Article.Kind.PRACTICE:
-        sections = {key: (content.sections or {}).get(key, "") for key, _label in
-                    PRACTICE_SECTIONS}
+        sections = {key: (content.sections or {}).get(key, "") for key, _label in PRACTICE_SECTIONS}
         body = compose_practice(sections)
     if len(body) > BODY_MAX_LENGTH:
-        raise ValidationError({"body": _("The text is too long: at most %(limit)d characters.")
-                               % {"limit": BODY_MAX_LENGTH}})
+        raise ValidationError(
+            {
+                "body": _("The text is too long: at most %(limit)d characters.")
+                % {"limit": BODY_MAX_LENGTH}
+            }
+        )
     return title, " ".join(content.summary.split()), body, sections
 
 
-def _apply(article: Article, content: Content, title: str, summary: str, body: str,
-           sections: dict) -> None:
+def _apply(
+    article: Article, content: Content, title: str, summary: str, body: str, sections: dict
+) -> None:
     cooked = markup.cook(body)
-    article.title, article.summary, article.body, article.sections = (title, summary, body,
-                                                                      sections)
+    article.title, article.summary, article.body, article.sections = (
+        title,
+        summary,
+        body,
+        sections,
+    )
     article.body_html, article.body_markup_version = cooked["html"], cooked["version"]
     article.collection = content.collection
 
@@ -88,17 +98,26 @@ def _apply(article: Article, content: Content, title: str, summary: str, body: s
 def _record(article: Article, *, author, note: str) -> ArticleRevision:
     article.revision += 1
     return ArticleRevision.objects.create(
-        article=article, number=article.revision, title=article.title,
-        summary=article.summary, body=article.body, sections=article.sections,
-        note=note.strip()[:200], author=author)
+        article=article,
+        number=article.revision,
+        title=article.title,
+        summary=article.summary,
+        body=article.body,
+        sections=article.sections,
+        note=note.strip()[:200],
+        author=author,
+    )
 
 
 def _credit(article: Article, users: Iterable, role: str) -> None:
     """Credit each (active) member once; an author stays an author."""
     ArticleCredit.objects.bulk_create(
-        [ArticleCredit(article=article, user=user, role=role)
-         for user in {u.pk: u for u in users if u is not None and u.is_active}.values()],
-        ignore_conflicts=True)
+        [
+            ArticleCredit(article=article, user=user, role=role)
+            for user in {u.pk: u for u in users if u is not None and u.is_active}.values()
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _unique_slug(title: str) -> str:
@@ -111,8 +130,9 @@ def _unique_slug(title: str) -> str:
     return f"{base}-{timezone.now():%Y%m%d%H%M%S%f}"
 
 
-def article_create(*, author, kind: str, content: Content, note: str = "",
-                   contributors: Iterable = ()) -> Article:
+def article_create(
+    *, author, kind: str, content: Content, note: str = "", contributors: Iterable = ()
+) -> Article:
     """A new draft, revision 1, credited to its author (and to whoever it grew from)."""
     if not rules.can_write(author):
         raise PermissionDenied(_("Only mentors and coordinators write articles."))
@@ -130,16 +150,21 @@ def article_create(*, author, kind: str, content: Content, note: str = "",
                 article.save(update_fields=["revision"])
                 _credit(article, [author], ArticleCredit.Role.AUTHOR)
                 _credit(article, contributors, ArticleCredit.Role.CONTRIBUTOR)
-                attachments_claim(owner=author, parent_kind=attachment_parent.KIND,
-                                  parent_id=article.pk, text=article.body)
+                attachments_claim(
+                    owner=author,
+                    parent_kind=attachment_parent.KIND,
+                    parent_id=article.pk,
+                    text=article.body,
+                )
                 return article
         except IntegrityError:  # another article took the slug a moment ago
             continue
     raise ValidationError({"title": _("Could not find a free address; change the title.")})
 
 
-def article_revise(*, editor, article: Article, base_revision: int, content: Content,
-                   note: str = "") -> Article:
+def article_revise(
+    *, editor, article: Article, base_revision: int, content: Content, note: str = ""
+) -> Article:
     """Save an edit made on top of `base_revision`; refuse it if the article moved on since."""
     if not rules.can_edit(editor, article):
         raise PermissionDenied(_("You cannot edit this article."))
@@ -147,15 +172,17 @@ def article_revise(*, editor, article: Article, base_revision: int, content: Con
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
         if locked.revision != base_revision:
-            raise EditConflict(locked.revisions.select_related("author").get(
-                number=locked.revision))
+            raise EditConflict(
+                locked.revisions.select_related("author").get(number=locked.revision)
+            )
         _apply(locked, content, title, summary, body, sections)
         _record(locked, author=editor, note=note)
         locked.save()
         locked.tags.set(content.tags)
         _credit(locked, [editor], ArticleCredit.Role.CONTRIBUTOR)
-        attachments_claim(owner=editor, parent_kind=attachment_parent.KIND,
-                          parent_id=locked.pk, text=locked.body)
+        attachments_claim(
+            owner=editor, parent_kind=attachment_parent.KIND, parent_id=locked.pk, text=locked.body
+        )
         search.index(locked)
     return locked
 
@@ -165,18 +192,28 @@ def article_restore(*, editor, article: Article, number: int) -> Article:
     old = article.revisions.filter(number=number).first()
     if old is None:
         raise ValidationError(_("There is no such revision."))
-    content = Content(title=old.title, summary=old.summary, body=old.body,
-                      sections=old.sections, collection=article.collection,
-                      tags=list(article.tags.all()))
-    return article_revise(editor=editor, article=article, base_revision=article.revision,
-                          content=content, note=_("Restored revision %(number)d")
-                          % {"number": number})
+    content = Content(
+        title=old.title,
+        summary=old.summary,
+        body=old.body,
+        sections=old.sections,
+        collection=article.collection,
+        tags=list(article.tags.all()),
+    )
+    return article_revise(
+        editor=editor,
+        article=article,
+        base_revision=article.revision,
+        content=content,
+        note=_("Restored revision %(number)d") % {"number": number},
+    )
 
 
 def _set_status(article: Article, status: str, **fields) -> Article:
     with transaction.atomic():
-        Article.objects.filter(pk=article.pk).update(status=status, updated_at=timezone.now(),
-                                                     **fields)
+        Article.objects.filter(pk=article.pk).update(
+            status=status, updated_at=timezone.now(), **fields
+        )
         article.refresh_from_db()
         search.index(article)
     return article
@@ -187,8 +224,9 @@ def article_publish(*, actor, article: Article) -> Article:
         raise PermissionDenied(_("You cannot publish this article."))
     if not article.body.strip():
         raise ValidationError(_("Write something before publishing."))
-    return _set_status(article, Article.Status.PUBLISHED,
-                       published_at=article.published_at or timezone.now())
+    return _set_status(
+        article, Article.Status.PUBLISHED, published_at=article.published_at or timezone.now()
+    )
 
 
 def article_archive(*, actor, article: Article) -> Article:
@@ -197,8 +235,9 @@ def article_archive(*, actor, article: Article) -> Article:
     return _set_status(article, Article.Status.ARCHIVED)
 
 
-def article_verify(*, verifier, article: Article, review_interval_days: int | None = None
-                   ) -> Article:
+def article_verify(
+    *, verifier, article: Article, review_interval_days: int | None = None
+) -> Article:
     """Vouch that the article is right today; it needs review again after its interval."""
     if not rules.can_verify(verifier, article):
         raise PermissionDenied(_("Only mentors and coordinators verify published articles."))
@@ -208,15 +247,21 @@ def article_verify(*, verifier, article: Article, review_interval_days: int | No
             raise ValidationError(_("Choose a review interval between 1 and 3650 days."))
         interval = review_interval_days
     now = timezone.now()
-    return _set_status(article, Article.Status.PUBLISHED, verified_by=verifier, verified_at=now,
-                       review_interval_days=interval,
-                       review_due_at=now + timedelta(days=interval))
+    return _set_status(
+        article,
+        Article.Status.PUBLISHED,
+        verified_by=verifier,
+        verified_at=now,
+        review_interval_days=interval,
+        review_due_at=now + timedelta(days=interval),
+    )
 
 
 def _sources(article: Article, *, posts=(), messages=()) -> None:
     ArticleSource.objects.bulk_create(
         [ArticleSource(article=article, post=post, author=post.author) for post in posts]
-        + [ArticleSource(article=article, message=m, author=m.author) for m in messages])
+        + [ArticleSource(article=article, message=m, author=m.author) for m in messages]
+    )
 
 
 # --- From discussion to knowledge ----------------------------------------------------
@@ -231,46 +276,64 @@ def article_from_thread(*, actor, thread, kind: str = Article.Kind.PRACTICE) -> 
     """
     opening = thread.posts.select_related("author").filter(number=1).first()
     answer = thread.accepted_answer
-    posts = [p for p in (opening, answer) if p is not None and not p.is_deleted
-             and not p.is_hidden]
+    posts = [p for p in (opening, answer) if p is not None and not p.is_deleted and not p.is_hidden]
     question = opening.body if opening in posts else ""
     solution = answer.body if answer in posts else ""
     with translation.override(settings.LANGUAGE_CODE):
         content = Content(
-            title=thread.title, tags=list(thread.tags.all()),
+            title=thread.title,
+            tags=list(thread.tags.all()),
             sections={"goal": question, "steps": solution},
-            body="\n\n".join(part for part in (
-                question, f"## {_('Answer')}\n\n{solution}" if solution else "") if part))
+            body="\n\n".join(
+                part
+                for part in (question, f"## {_('Answer')}\n\n{solution}" if solution else "")
+                if part
+            ),
+        )
         note = _("From the discussion «%(title)s»") % {"title": thread.title}
     with transaction.atomic():
-        article = article_create(author=actor, kind=kind, content=content, note=note,
-                                 contributors=[p.author for p in posts])
+        article = article_create(
+            author=actor,
+            kind=kind,
+            content=content,
+            note=note,
+            contributors=[p.author for p in posts],
+        )
         _sources(article, posts=posts)
     return article
 
 
-def article_from_messages(*, actor, messages: list, kind: str = Article.Kind.ARTICLE
-                          ) -> Article:
+def article_from_messages(*, actor, messages: list, kind: str = Article.Kind.ARTICLE) -> Article:
     """A draft from chat messages of one room, in their order, crediting their authors.
 
     The caller has fetched each message through chat's message_get_for, so `actor` reads them.
     """
-    messages = sorted({m.pk: m for m in messages if not m.is_deleted}.values(),
-                      key=lambda m: m.created_seq)
+    messages = sorted(
+        {m.pk: m for m in messages if not m.is_deleted}.values(), key=lambda m: m.created_seq
+    )
     if not messages:
         raise ValidationError(_("Choose at least one message."))
     if len(messages) > MAX_PROMOTED_MESSAGES:
-        raise ValidationError(_("Choose at most %(count)d messages.")
-                              % {"count": MAX_PROMOTED_MESSAGES})
+        raise ValidationError(
+            _("Choose at most %(count)d messages.") % {"count": MAX_PROMOTED_MESSAGES}
+        )
     if len({m.room_id for m in messages}) > 1:
         raise ValidationError(_("The messages must come from one conversation."))
     transcript = "\n\n".join(f"**{m.author.full_name}:** {m.body}" for m in messages)
     with translation.override(settings.LANGUAGE_CODE):
-        content = Content(title=messages[0].excerpt()[:TITLE_MAX_LENGTH] or _("From chat"),
-                          body=transcript, sections={"steps": transcript})
+        content = Content(
+            title=messages[0].excerpt()[:TITLE_MAX_LENGTH] or _("From chat"),
+            body=transcript,
+            sections={"steps": transcript},
+        )
         note = _("From a chat conversation")
     with transaction.atomic():
-        article = article_create(author=actor, kind=kind, content=content, note=note,
-                                 contributors=[m.author for m in messages])
+        article = article_create(
+            author=actor,
+            kind=kind,
+            content=content,
+            note=note,
+            contributors=[m.author for m in messages],
+        )
         _sources(article, messages=messages)
     return article

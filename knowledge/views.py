@@ -24,45 +24,69 @@ MAX_SELECTED_IDS = 100
 @login_required
 @require_GET
 def index(request: MemberRequest) -> HttpResponse:
-    return render(request, "knowledge/index.html", {
-        "articles": selectors.published()[:100],
-        "collections": Collection.objects.all(),
-        "review_count": selectors.review_queue().count(),
-        "can_write": rules.can_write(request.user),
-    })
+    return render(
+        request,
+        "knowledge/index.html",
+        {
+            "articles": selectors.published()[:100],
+            "collections": Collection.objects.all(),
+            "review_count": selectors.review_queue().count(),
+            "can_write": rules.can_write(request.user),
+        },
+    )
 
 
 @login_required
 @require_GET
 def collection(request: MemberRequest, slug: str) -> HttpResponse:
     chosen = get_object_or_404(Collection, slug=slug)
-    return render(request, "knowledge/list.html", {
-        "heading": chosen.name, "description": chosen.description,
-        "articles": selectors.published(collection=chosen)})
+    return render(
+        request,
+        "knowledge/list.html",
+        {
+            "heading": chosen.name,
+            "description": chosen.description,
+            "articles": selectors.published(collection=chosen),
+        },
+    )
 
 
 @login_required
 @require_GET
 def tag(request: MemberRequest, slug: str) -> HttpResponse:
     chosen = get_object_or_404(ExpertiseTag, slug=slug)
-    return render(request, "knowledge/list.html", {
-        "heading": f"#{chosen.name}", "articles": selectors.published(tag=chosen)})
+    return render(
+        request,
+        "knowledge/list.html",
+        {"heading": f"#{chosen.name}", "articles": selectors.published(tag=chosen)},
+    )
 
 
 @login_required
 @require_GET
 def review_queue(request: MemberRequest) -> HttpResponse:
-    return render(request, "knowledge/list.html", {
-        "heading": _("Needs review"), "articles": selectors.review_queue(),
-        "description": _("Published articles never verified, or verified longer ago than "
-                         "their review interval. Read one, fix it if needed, and verify it.")})
+    return render(
+        request,
+        "knowledge/list.html",
+        {
+            "heading": _("Needs review"),
+            "articles": selectors.review_queue(),
+            "description": _(
+                "Published articles never verified, or verified longer ago than "
+                "their review interval. Read one, fix it if needed, and verify it."
+            ),
+        },
+    )
 
 
 @login_required
 @require_GET
 def drafts(request: MemberRequest) -> HttpResponse:
-    return render(request, "knowledge/list.html", {
-        "heading": _("Drafts"), "articles": selectors.drafts_for(request.user)})
+    return render(
+        request,
+        "knowledge/list.html",
+        {"heading": _("Drafts"), "articles": selectors.drafts_for(request.user)},
+    )
 
 
 @login_required
@@ -71,14 +95,23 @@ def article(request: MemberRequest, slug: str) -> HttpResponse:
     shown = selectors.article_get_for(request.user, slug)
     user = request.user
     sources, hidden_sources = selectors.sources_for(user, shown)
-    return render(request, "knowledge/article.html", {
-        "article": shown, "credits": selectors.credits(shown),
-        "sources": sources, "hidden_sources": hidden_sources,
-        "can_edit": rules.can_edit(user, shown), "can_verify": rules.can_verify(user, shown),
-        "can_publish": rules.can_publish(user, shown) and shown.status != Article.Status.PUBLISHED,
-        "can_archive": rules.can_archive(user, shown) and shown.status != Article.Status.ARCHIVED,
-        "verify_form": VerifyForm(initial={"review_interval_days": shown.review_interval_days}),
-    })
+    return render(
+        request,
+        "knowledge/article.html",
+        {
+            "article": shown,
+            "credits": selectors.credits(shown),
+            "sources": sources,
+            "hidden_sources": hidden_sources,
+            "can_edit": rules.can_edit(user, shown),
+            "can_verify": rules.can_verify(user, shown),
+            "can_publish": rules.can_publish(user, shown)
+            and shown.status != Article.Status.PUBLISHED,
+            "can_archive": rules.can_archive(user, shown)
+            and shown.status != Article.Status.ARCHIVED,
+            "verify_form": VerifyForm(initial={"review_interval_days": shown.review_interval_days}),
+        },
+    )
 
 
 @login_required
@@ -92,30 +125,45 @@ def new(request: MemberRequest) -> HttpResponse:
     form = ArticleForm(request.POST or None, request.FILES or None, kind=kind)
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.article_create(author=request.user, kind=kind,
-                                              content=form.content(_uploaded(request, form)),
-                                              note=form.cleaned_data["note"])
+            created = services.article_create(
+                author=request.user,
+                kind=kind,
+                content=form.content(_uploaded(request, form)),
+                note=form.cleaned_data["note"],
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             return redirect(created)
-    return render(request, "knowledge/edit.html", {"form": form, "kind": kind},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "knowledge/edit.html",
+        {"form": form, "kind": kind},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request: MemberRequest, slug: str) -> HttpResponse:
     shown = selectors.article_get_for(request.user, slug, edit=True)
-    form = ArticleForm(request.POST or None, request.FILES or None, kind=shown.kind,
-                       initial=ArticleForm.initial_for(shown))
+    form = ArticleForm(
+        request.POST or None,
+        request.FILES or None,
+        kind=shown.kind,
+        initial=ArticleForm.initial_for(shown),
+    )
     context = {"form": form, "kind": shown.kind, "article": shown}
     if request.method == "POST" and form.is_valid():
         try:
             mine = form.content(_uploaded(request, form))
-            services.article_revise(editor=request.user, article=shown,
-                                    base_revision=form.cleaned_data["base_revision"] or 0,
-                                    content=mine, note=form.cleaned_data["note"])
+            services.article_revise(
+                editor=request.user,
+                article=shown,
+                base_revision=form.cleaned_data["base_revision"] or 0,
+                content=mine,
+                note=form.cleaned_data["note"],
+            )
         except services.EditConflict as conflict:
             return _conflict(request, shown, mine, conflict.current)
         except ValidationError as error:
@@ -130,8 +178,9 @@ def _uploaded(request: MemberRequest, form: ArticleForm) -> list:
     return attachments_upload_all(owner=request.user, uploads=form.cleaned_data["attachments"])
 
 
-def _conflict(request: MemberRequest, shown: Article, mine: services.Content,
-              current) -> HttpResponse:
+def _conflict(
+    request: MemberRequest, shown: Article, mine: services.Content, current
+) -> HttpResponse:
     """Both versions side by side; the form keeps the editor's text (with the files they
     attached), based on the new revision."""
     data = request.POST.copy()
@@ -139,13 +188,23 @@ def _conflict(request: MemberRequest, shown: Article, mine: services.Content,
     data["body"] = mine.body
     for key, text in (mine.sections or {}).items():  # setting replaces; update() would append
         data[f"section_{key}"] = text
-    return render(request, "knowledge/edit.html", {
-        "form": ArticleForm(data, kind=shown.kind), "kind": shown.kind, "article": shown,
-        "conflict": current,
-        "conflict_diff": selectors.text_diff(
-            current.body, services.compose_practice(mine.sections)
-            if shown.kind == Article.Kind.PRACTICE else mine.body),
-    }, status=409)
+    return render(
+        request,
+        "knowledge/edit.html",
+        {
+            "form": ArticleForm(data, kind=shown.kind),
+            "kind": shown.kind,
+            "article": shown,
+            "conflict": current,
+            "conflict_diff": selectors.text_diff(
+                current.body,
+                services.compose_practice(mine.sections)
+                if shown.kind == Article.Kind.PRACTICE
+                else mine.body,
+            ),
+        },
+        status=409,
+    )
 
 
 @login_required
@@ -153,8 +212,11 @@ def _conflict(request: MemberRequest, shown: Article, mine: services.Content,
 def history(request: MemberRequest, slug: str) -> HttpResponse:
     shown = selectors.article_get_for(request.user, slug)
     revisions = list(shown.revisions.select_related("author"))
-    context = {"article": shown, "revisions": revisions,
-               "can_edit": rules.can_edit(request.user, shown)}
+    context = {
+        "article": shown,
+        "revisions": revisions,
+        "can_edit": rules.can_edit(request.user, shown),
+    }
     older, newer = request.GET.get("from", ""), request.GET.get("to", "")
     if older.isdigit() and newer.isdigit() and len(older) < 10 and len(newer) < 10:
         left = selectors.revision_get(shown, int(older))
@@ -171,23 +233,32 @@ def restore(request: MemberRequest, slug: str, number: int) -> HttpResponse:
         services.article_restore(editor=request.user, article=shown, number=number)
     except ValidationError as error:
         raise Http404 from error
-    messages.success(request, _("Revision %(number)d restored as a new revision.")
-                     % {"number": number})
+    messages.success(
+        request, _("Revision %(number)d restored as a new revision.") % {"number": number}
+    )
     return redirect(shown)
 
 
 @login_required
 @require_POST
 def publish(request: MemberRequest, slug: str) -> HttpResponse:
-    return _change(request, slug, lambda user, shown: services.article_publish(
-        actor=user, article=shown), _("Published."))
+    return _change(
+        request,
+        slug,
+        lambda user, shown: services.article_publish(actor=user, article=shown),
+        _("Published."),
+    )
 
 
 @login_required
 @require_POST
 def archive(request: MemberRequest, slug: str) -> HttpResponse:
-    return _change(request, slug, lambda user, shown: services.article_archive(
-        actor=user, article=shown), _("Archived."))
+    return _change(
+        request,
+        slug,
+        lambda user, shown: services.article_archive(actor=user, article=shown),
+        _("Archived."),
+    )
 
 
 @login_required
@@ -195,8 +266,14 @@ def archive(request: MemberRequest, slug: str) -> HttpResponse:
 def verify(request: MemberRequest, slug: str) -> HttpResponse:
     form = VerifyForm(request.POST)
     interval = form.cleaned_data["review_interval_days"] if form.is_valid() else None
-    return _change(request, slug, lambda user, shown: services.article_verify(
-        verifier=user, article=shown, review_interval_days=interval), _("Verified."))
+    return _change(
+        request,
+        slug,
+        lambda user, shown: services.article_verify(
+            verifier=user, article=shown, review_interval_days=interval
+        ),
+        _("Verified."),
+    )
 
 
 def _change(request: MemberRequest, slug: str, apply, done: str) -> HttpResponse:
@@ -229,13 +306,17 @@ def from_thread(request: MemberRequest, thread_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def from_chat(request: MemberRequest) -> HttpResponse:
-    ids = [int(raw) for raw in request.POST.getlist("message")[:MAX_SELECTED_IDS]
-           if raw.isdigit() and len(raw) < 18]
+    ids = [
+        int(raw)
+        for raw in request.POST.getlist("message")[:MAX_SELECTED_IDS]
+        if raw.isdigit() and len(raw) < 18
+    ]
     chosen = [chat_selectors.message_get_for(request.user, pk) for pk in ids]
     try:
         draft = services.article_from_messages(actor=request.user, messages=chosen)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return (redirect("chat:room", room_id=chosen[0].room_id) if chosen
-                else redirect("chat:index"))
+        return (
+            redirect("chat:room", room_id=chosen[0].room_id) if chosen else redirect("chat:index")
+        )
     return redirect("knowledge:edit", slug=draft.slug)

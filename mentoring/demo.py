@@ -21,13 +21,21 @@ FIRST_MONTH = [
 
 def _template() -> PlanTemplate:
     template = PlanTemplate.objects.create(name="План адаптации: первый месяц")
-    PlanTemplateStep.objects.bulk_create([
-        PlanTemplateStep(template=template, order=n, title=title, due_after_days=days,
-                         article=Article.objects.filter(title__startswith=article).first()
-                         if article else None,
-                         thread=Thread.objects.filter(title__contains=thread).first()
-                         if thread else None)
-        for n, (title, days, article, thread) in enumerate(FIRST_MONTH)])
+    PlanTemplateStep.objects.bulk_create(
+        [
+            PlanTemplateStep(
+                template=template,
+                order=n,
+                title=title,
+                due_after_days=days,
+                article=Article.objects.filter(title__startswith=article).first()
+                if article
+                else None,
+                thread=Thread.objects.filter(title__contains=thread).first() if thread else None,
+            )
+            for n, (title, days, article, thread) in enumerate(FIRST_MONTH)
+        ]
+    )
     return template
 
 
@@ -38,13 +46,16 @@ def load(write) -> None:
     coordinator = users["coordinator@example.com"]
     _template()
     proposal = services.mentorship_propose(
-        coordinator=coordinator, mentor=users["mentor@example.com"],
-        newcomer=users["newcomer@example.com"], message="Тимур в вашем отделе с этого месяца.")
+        coordinator=coordinator,
+        mentor=users["mentor@example.com"],
+        newcomer=users["newcomer@example.com"],
+        message="Тимур в вашем отделе с этого месяца.",
+    )
     pair = services.mentorship_accept(mentor=users["mentor@example.com"], pair=proposal)
-    services.step_set_done(user=users["newcomer@example.com"], step=pair.steps.first(),
-                           done=True)
+    services.step_set_done(user=users["newcomer@example.com"], step=pair.steps.first(), done=True)
     waiting = [u for u in users.values() if u.is_newcomer and u.email != "newcomer@example.com"]
     if waiting and "r.garipov@example.com" in users:
-        services.mentorship_propose(coordinator=coordinator, mentor=users["r.garipov@example.com"],
-                                    newcomer=waiting[0])
+        services.mentorship_propose(
+            coordinator=coordinator, mentor=users["r.garipov@example.com"], newcomer=waiting[0]
+        )
     write(f"Mentoring: {Mentorship.objects.count()} pairs.")

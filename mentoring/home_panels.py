@@ -14,12 +14,14 @@ def my_mentor(user) -> dict | None:
     if pair is None:
         return {"pair": None}
     steps, progress = selectors.plan_for(pair)
-    return {"pair": pair, "progress": progress,
-            "next_steps": [s for s in steps if s.done_at is None][:NEXT_STEPS]}
+    return {
+        "pair": pair,
+        "progress": progress,
+        "next_steps": [s for s in steps if s.done_at is None][:NEXT_STEPS],
+    }
 
 
 def my_mentees(user) -> dict | None:
     if not user.is_mentor:
         return None
     return {"mentees": selectors.mentees_of(user)}
-

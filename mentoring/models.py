@@ -23,21 +23,31 @@ class Mentorship(models.Model):
 
     OPEN = (Status.PROPOSED, Status.ACTIVE)
 
-    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="mentorships_as_mentor", verbose_name=_("mentor"))
-    newcomer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                 related_name="mentorships_as_newcomer",
-                                 verbose_name=_("newcomer"))
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
-                              default=Status.PROPOSED)
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="mentorships_as_mentor",
+        verbose_name=_("mentor"),
+    )
+    newcomer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="mentorships_as_newcomer",
+        verbose_name=_("newcomer"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     message = models.CharField(_("message"), max_length=500, blank=True)
     starts_on = models.DateField(_("start"))
     ends_on = models.DateField(_("end"))
     end_reason = models.CharField(_("reason"), max_length=500, blank=True)
-    room = models.ForeignKey("chat.Room", on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="+")
+    room = models.ForeignKey(
+        "chat.Room", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -45,14 +55,18 @@ class Mentorship(models.Model):
         verbose_name = _("mentoring pair")
         verbose_name_plural = _("mentoring pairs")
         constraints = [
-            models.CheckConstraint(condition=~Q(mentor=F("newcomer")),
-                                   name="mentorship_not_with_oneself"),
-            models.CheckConstraint(condition=Q(ends_on__gt=F("starts_on")),
-                                   name="mentorship_ends_after_it_starts"),
+            models.CheckConstraint(
+                condition=~Q(mentor=F("newcomer")), name="mentorship_not_with_oneself"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=F("starts_on")), name="mentorship_ends_after_it_starts"
+            ),
             # A newcomer has at most one pair in the making or running.
-            models.UniqueConstraint(fields=["newcomer"],
-                                    condition=Q(status__in=["proposed", "active"]),
-                                    name="mentorship_one_open_per_newcomer"),
+            models.UniqueConstraint(
+                fields=["newcomer"],
+                condition=Q(status__in=["proposed", "active"]),
+                name="mentorship_one_open_per_newcomer",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -65,12 +79,10 @@ class Mentorship(models.Model):
 class MentorshipEvent(models.Model):
     """One transition: who moved the pair from which status to which, when, and why."""
 
-    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE,
-                                   related_name="events")
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12, choices=Mentorship.Status.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                              related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     note = models.CharField(max_length=500, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
@@ -90,10 +102,17 @@ class PlanTemplate(models.Model):
     """
 
     name = models.CharField(_("name"), max_length=200)
-    department = models.ForeignKey("profiles.Department", on_delete=models.CASCADE, null=True,
-                                   blank=True, related_name="+", verbose_name=_("department"))
-    position = models.CharField(_("position"), max_length=200, blank=True,
-                                help_text=_("Leave empty for every position."))
+    department = models.ForeignKey(
+        "profiles.Department",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("department"),
+    )
+    position = models.CharField(
+        _("position"), max_length=200, blank=True, help_text=_("Leave empty for every position.")
+    )
 
     class Meta:
         ordering = ["name"]
@@ -108,10 +127,22 @@ class _StepFields(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("step"), max_length=200)
     description = models.TextField(_("description"), blank=True, max_length=2000)
-    article = models.ForeignKey("knowledge.Article", on_delete=models.SET_NULL, null=True,
-                                blank=True, related_name="+", verbose_name=_("article"))
-    thread = models.ForeignKey("forum.Thread", on_delete=models.SET_NULL, null=True,
-                               blank=True, related_name="+", verbose_name=_("forum question"))
+    article = models.ForeignKey(
+        "knowledge.Article",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("article"),
+    )
+    thread = models.ForeignKey(
+        "forum.Thread",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("forum question"),
+    )
 
     class Meta:
         abstract = True
@@ -133,12 +164,12 @@ class PlanTemplateStep(_StepFields):
 class PlanStep(_StepFields):
     """A step of one pair's plan; mentor and newcomer tick it off."""
 
-    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE,
-                                   related_name="steps")
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="steps")
     due_on = models.DateField(_("due"))
     done_at = models.DateTimeField(null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                blank=True, related_name="+")
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta(_StepFields.Meta):
         indexes = [models.Index(fields=["mentorship", "done_at"])]
@@ -157,12 +188,12 @@ MEETING_FILES = "mentoring.meeting"
 class Meeting(models.Model):
     """A meeting the mentor logged; private to the pair and the coordinators."""
 
-    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE,
-                                   related_name="meetings")
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="meetings")
     held_on = models.DateField(_("date"))
     notes = models.TextField(_("notes"), max_length=4000, blank=True)
-    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  related_name="+")
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -175,17 +206,20 @@ class Meeting(models.Model):
 class Feedback(models.Model):
     """The newcomer's word at the end of the period, for the coordinators."""
 
-    mentorship = models.OneToOneField(Mentorship, on_delete=models.CASCADE,
-                                      related_name="feedback")
-    rating = models.PositiveSmallIntegerField(_("rating"), choices=[(n, str(n)) for n in
-                                                                    range(1, 6)])
+    mentorship = models.OneToOneField(Mentorship, on_delete=models.CASCADE, related_name="feedback")
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), choices=[(n, str(n)) for n in range(1, 6)]
+    )
     helpful = models.BooleanField(_("the mentor was helpful"))
     comment = models.TextField(_("comment"), max_length=2000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5),
-                                              name="feedback_rating_1_to_5")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.mentorship_id}: {self.rating}"
@@ -194,8 +228,7 @@ class Feedback(models.Model):
 class MentorReport(models.Model):
     """The mentor's short report at the end of the period, for the coordinators."""
 
-    mentorship = models.OneToOneField(Mentorship, on_delete=models.CASCADE,
-                                      related_name="report")
+    mentorship = models.OneToOneField(Mentorship, on_delete=models.CASCADE, related_name="report")
     text = models.TextField(_("report"), max_length=4000)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -206,8 +239,9 @@ class MentorReport(models.Model):
 class RoutingOptIn(models.Model):
     """A mentor who wants newcomers' questions in their expertise or department."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="+")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"Routing for {self.user_id}"

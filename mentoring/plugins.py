@@ -16,8 +16,7 @@ from profiles.seeding import DEMO_LOADERS, DemoLoader
 
 
 def _may_ask(member, viewer) -> bool:
-    return (viewer.is_newcomer and member.is_mentor and member.is_active
-            and member.accepting_mentees)
+    return viewer.is_newcomer and member.is_mentor and member.is_active and member.accepting_mentees
 
 
 def _meeting_readable(user, meeting_id: int) -> bool:
@@ -26,17 +25,26 @@ def _meeting_readable(user, meeting_id: int) -> bool:
 
 
 ATTACHMENT_PARENTS.fill(ParentKind(MEETING_FILES, _meeting_readable))
-for key, label in [("mentoring.proposed", _("Proposals to mentor someone")),
-                   ("mentoring.started", _("Pairs that started")),
-                   ("mentoring.declined", _("Declined proposals")),
-                   ("mentoring.withdrawn", _("Withdrawn proposals")),
-                   ("mentoring.ended", _("Pairs ended early")),
-                   ("mentoring.completed", _("Completed pairs")),
-                   ("mentoring.question", _("Newcomers' questions in my expertise")),
-                   ("mentoring.escalated", _("Questions left unanswered"))]:
+for key, label in [
+    ("mentoring.proposed", _("Proposals to mentor someone")),
+    ("mentoring.started", _("Pairs that started")),
+    ("mentoring.declined", _("Declined proposals")),
+    ("mentoring.withdrawn", _("Withdrawn proposals")),
+    ("mentoring.ended", _("Pairs ended early")),
+    ("mentoring.completed", _("Completed pairs")),
+    ("mentoring.question", _("Newcomers' questions in my expertise")),
+    ("mentoring.escalated", _("Questions left unanswered")),
+]:
     NOTIFICATION_KINDS.fill(NotificationKind(key, label))
 QUESTION_LISTENERS.fill(QuestionListener("mentoring.routing", routing.route_question))
-BUTTONS.fill(ProfileButton(key="mentoring.request", label=_("Ask to be my mentor"),
-                           url_name="mentoring:request", shown=_may_ask, order=20))
+BUTTONS.fill(
+    ProfileButton(
+        key="mentoring.request",
+        label=_("Ask to be my mentor"),
+        url_name="mentoring:request",
+        shown=_may_ask,
+        order=20,
+    )
+)
 
 DEMO_LOADERS.fill(DemoLoader("mentoring", demo.load, order=40))

@@ -23,13 +23,21 @@ def route_question(thread: Thread) -> int:
     match = Q(expertise__in=thread.tags.all())
     if asker.department_id:
         match |= Q(department_id=asker.department_id)
-    mentors = list(get_user_model().objects.filter(
-        match, role="mentor", is_active=True,
-        pk__in=RoutingOptIn.objects.values("user_id")).exclude(pk=asker.pk).distinct())
-    notifications_send(recipients=mentors, actor=asker, kind="mentoring.question",
-                       url=thread.get_absolute_url(),
-                       text=_("%(name)s asks: «%(title)s»") % {"name": asker.full_name,
-                                                                "title": thread.title})
+    mentors = list(
+        get_user_model()
+        .objects.filter(
+            match, role="mentor", is_active=True, pk__in=RoutingOptIn.objects.values("user_id")
+        )
+        .exclude(pk=asker.pk)
+        .distinct()
+    )
+    notifications_send(
+        recipients=mentors,
+        actor=asker,
+        kind="mentoring.question",
+        url=thread.get_absolute_url(),
+        text=_("%(name)s asks: «%(title)s»") % {"name": asker.full_name, "title": thread.title},
+    )
     return len(mentors)
 
 
@@ -44,10 +52,17 @@ def escalate_questions(*, now=None) -> int:
     """Tell coordinators about newcomers' questions unanswered for too long, once each."""
     now = now or timezone.now()
     cutoff = now - timedelta(hours=settings.QUESTION_ESCALATION_HOURS)
-    waiting = (Thread.objects.filter(kind=Thread.Kind.QUESTION, reply_count=0, is_hidden=False,
-                                     author__role="newcomer", created_at__lte=cutoff)
-               .exclude(pk__in=QuestionEscalation.objects.values("thread_id"))
-               .select_related("author"))
+    waiting = (
+        Thread.objects.filter(
+            kind=Thread.Kind.QUESTION,
+            reply_count=0,
+            is_hidden=False,
+            author__role="newcomer",
+            created_at__lte=cutoff,
+        )
+        .exclude(pk__in=QuestionEscalation.objects.values("thread_id"))
+        .select_related("author")
+    )
     coordinators = list(get_user_model().objects.filter(role="coordinator", is_active=True))
     escalated = 0
     for thread in waiting:
@@ -55,10 +70,13 @@ def escalate_questions(*, now=None) -> int:
             with transaction.atomic():
                 QuestionEscalation.objects.create(thread=thread)
                 notifications_send(
-                    recipients=coordinators, actor=thread.author, kind="mentoring.escalated",
+                    recipients=coordinators,
+                    actor=thread.author,
+                    kind="mentoring.escalated",
                     url=thread.get_absolute_url(),
                     text=_("No answer for %(hours)d hours: «%(title)s»")
-                    % {"hours": settings.QUESTION_ESCALATION_HOURS, "title": thread.title})
+                    % {"hours": settings.QUESTION_ESCALATION_HOURS, "title": thread.title},
+                )
         except IntegrityError:  # another run escalated it a moment ago
             continue
         escalated += 1

@@ -21,7 +21,8 @@ def can_answer(user, pair: Mentorship) -> bool:
 @active_only
 def can_withdraw(user, pair: Mentorship) -> bool:
     return pair.status == Mentorship.Status.PROPOSED and (
-        user.pk == pair.proposed_by_id or is_coordinator(user))
+        user.pk == pair.proposed_by_id or is_coordinator(user)
+    )
 
 
 @active_only
@@ -33,13 +34,13 @@ def can_end(user, pair: Mentorship) -> bool:
 @active_only
 def can_complete(user, pair: Mentorship) -> bool:
     return pair.status == Mentorship.Status.ACTIVE and (
-        user.pk == pair.mentor_id or is_coordinator(user))
+        user.pk == pair.mentor_id or is_coordinator(user)
+    )
 
 
 @active_only
 def can_tick(user, pair: Mentorship) -> bool:
-    return pair.status == Mentorship.Status.ACTIVE and user.pk in (pair.mentor_id,
-                                                                    pair.newcomer_id)
+    return pair.status == Mentorship.Status.ACTIVE and user.pk in (pair.mentor_id, pair.newcomer_id)
 
 
 @active_only
@@ -51,7 +52,8 @@ def period_over(pair: Mentorship) -> bool:
     from django.utils import timezone
 
     return pair.status in (Mentorship.Status.COMPLETED, Mentorship.Status.ENDED) or (
-        pair.status == Mentorship.Status.ACTIVE and pair.ends_on <= timezone.localdate())
+        pair.status == Mentorship.Status.ACTIVE and pair.ends_on <= timezone.localdate()
+    )
 
 
 @active_only

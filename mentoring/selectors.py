@@ -22,8 +22,11 @@ from mentoring.models import (
 
 
 def pair_get_for(user, pk: int) -> Mentorship:
-    pair = (Mentorship.objects.select_related("mentor", "newcomer", "proposed_by", "room")
-            .filter(pk=pk).first())
+    pair = (
+        Mentorship.objects.select_related("mentor", "newcomer", "proposed_by", "room")
+        .filter(pk=pk)
+        .first()
+    )
     if pair is None or not rules.can_see(user, pair):
         raise Http404
     return pair
@@ -39,8 +42,11 @@ def pairs_for(user) -> QuerySet[Mentorship]:
 
 def mentor_load(mentors: QuerySet) -> QuerySet:
     """Mentors with their number of active pairs, for choosing one with a free place."""
-    return mentors.annotate(active_pairs=Count(
-        "mentorships_as_mentor", filter=Q(mentorships_as_mentor__status="active")))
+    return mentors.annotate(
+        active_pairs=Count(
+            "mentorships_as_mentor", filter=Q(mentorships_as_mentor__status="active")
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -56,8 +62,11 @@ class Progress:
 
 def plan_for(pair: Mentorship) -> tuple[list[PlanStep], Progress]:
     steps = list(pair.steps.select_related("article", "thread"))
-    progress = Progress(done=sum(s.done_at is not None for s in steps), total=len(steps),
-                        overdue=sum(s.is_overdue for s in steps))
+    progress = Progress(
+        done=sum(s.done_at is not None for s in steps),
+        total=len(steps),
+        overdue=sum(s.is_overdue for s in steps),
+    )
     return steps, progress
 
 
@@ -78,21 +87,31 @@ def step_get_for(user, pk: int) -> PlanStep:
 
 
 def open_pair_of_newcomer(newcomer) -> Mentorship | None:
-    return (Mentorship.objects.filter(newcomer=newcomer, status__in=Mentorship.OPEN)
-            .select_related("mentor", "room").first())
+    return (
+        Mentorship.objects.filter(newcomer=newcomer, status__in=Mentorship.OPEN)
+        .select_related("mentor", "room")
+        .first()
+    )
 
 
 def mentees_of(mentor) -> list[tuple[Mentorship, Progress]]:
     """The mentor's active pairs and proposals waiting for an answer, with plan progress."""
-    pairs = list(Mentorship.objects.filter(mentor=mentor, status__in=Mentorship.OPEN)
-                 .select_related("newcomer").annotate(
-                     steps_total=Count("steps"),
-                     steps_done=Count("steps", filter=Q(steps__done_at__isnull=False)),
-                     steps_overdue=Count("steps", filter=Q(steps__done_at__isnull=True,
-                                                           steps__due_on__lt=timezone.localdate())))
-                 .order_by("status", "newcomer__full_name"))
-    return [(pair, Progress(pair.steps_done, pair.steps_total, pair.steps_overdue))
-            for pair in pairs]
+    pairs = list(
+        Mentorship.objects.filter(mentor=mentor, status__in=Mentorship.OPEN)
+        .select_related("newcomer")
+        .annotate(
+            steps_total=Count("steps"),
+            steps_done=Count("steps", filter=Q(steps__done_at__isnull=False)),
+            steps_overdue=Count(
+                "steps",
+                filter=Q(steps__done_at__isnull=True, steps__due_on__lt=timezone.localdate()),
+            ),
+        )
+        .order_by("status", "newcomer__full_name")
+    )
+    return [
+        (pair, Progress(pair.steps_done, pair.steps_total, pair.steps_overdue)) for pair in pairs
+    ]
 
 
 def closing_for(user, pair: Mentorship) -> dict:

@@ -25,9 +25,15 @@ from profiles.types import MemberRequest
 @require_GET
 def index(request: MemberRequest) -> HttpResponse:
     pairs = list(selectors.pairs_for(request.user)[:200])
-    return render(request, "mentoring/index.html", {
-        "pairs": pairs, "can_propose": rules.is_coordinator(request.user),
-        "routing": selectors.routing_enabled(request.user) if request.user.is_mentor else None})
+    return render(
+        request,
+        "mentoring/index.html",
+        {
+            "pairs": pairs,
+            "can_propose": rules.is_coordinator(request.user),
+            "routing": selectors.routing_enabled(request.user) if request.user.is_mentor else None,
+        },
+    )
 
 
 @login_required
@@ -49,15 +55,20 @@ def propose(request: MemberRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             pair = services.mentorship_propose(
-                coordinator=request.user, mentor=data["mentor"], newcomer=data["newcomer"],
-                message=data["message"], starts_on=data["starts_on"])
+                coordinator=request.user,
+                mentor=data["mentor"],
+                newcomer=data["newcomer"],
+                message=data["message"],
+                starts_on=data["starts_on"],
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             messages.success(request, _("Proposed; the mentor decides."))
             return redirect(pair)
-    return render(request, "mentoring/propose.html", {"form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "mentoring/propose.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -66,8 +77,9 @@ def request_mentor(request: MemberRequest) -> HttpResponse:
     """A newcomer asks a mentor from their profile («Попросить в наставники»)."""
     mentor = profile_selectors.member_get(slug=request.POST.get("member", ""))
     try:
-        pair = services.mentorship_request(newcomer=request.user, mentor=mentor,
-                                           message=request.POST.get("message", ""))
+        pair = services.mentorship_request(
+            newcomer=request.user, mentor=mentor, message=request.POST.get("message", "")
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(mentor)
@@ -81,24 +93,35 @@ def pair(request: MemberRequest, pk: int) -> HttpResponse:
     shown = selectors.pair_get_for(request.user, pk)
     user = request.user
     steps, progress = selectors.plan_for(shown)
-    return render(request, "mentoring/pair.html", {
-        "pair": shown, "events": shown.events.select_related("actor"),
-        "steps": steps, "progress": progress, "can_tick": rules.can_tick(user, shown),
-        "meetings": selectors.meetings_for(shown), "meeting_form": MeetingForm(),
-        "can_log_meeting": rules.can_log_meeting(user, shown),
-        "feedback_form": FeedbackForm(), "report_form": ReportForm(),
-        **selectors.closing_for(user, shown),
-        "reason_form": ReasonForm(),
-        "can_answer": rules.can_answer(user, shown), "can_end": rules.can_end(user, shown),
-        "can_withdraw": rules.can_withdraw(user, shown),
-        "can_complete": rules.can_complete(user, shown),
-    })
+    return render(
+        request,
+        "mentoring/pair.html",
+        {
+            "pair": shown,
+            "events": shown.events.select_related("actor"),
+            "steps": steps,
+            "progress": progress,
+            "can_tick": rules.can_tick(user, shown),
+            "meetings": selectors.meetings_for(shown),
+            "meeting_form": MeetingForm(),
+            "can_log_meeting": rules.can_log_meeting(user, shown),
+            "feedback_form": FeedbackForm(),
+            "report_form": ReportForm(),
+            **selectors.closing_for(user, shown),
+            "reason_form": ReasonForm(),
+            "can_answer": rules.can_answer(user, shown),
+            "can_end": rules.can_end(user, shown),
+            "can_withdraw": rules.can_withdraw(user, shown),
+            "can_complete": rules.can_complete(user, shown),
+        },
+    )
 
 
 _ACTIONS = {
     "accept": lambda user, p, reason: services.mentorship_accept(mentor=user, pair=p),
-    "decline": lambda user, p, reason: services.mentorship_decline(mentor=user, pair=p,
-                                                                   reason=reason),
+    "decline": lambda user, p, reason: services.mentorship_decline(
+        mentor=user, pair=p, reason=reason
+    ),
     "withdraw": lambda user, p, reason: services.mentorship_withdraw(actor=user, pair=p),
     "end": lambda user, p, reason: services.mentorship_end(actor=user, pair=p, reason=reason),
     "complete": lambda user, p, reason: services.mentorship_complete(actor=user, pair=p),
@@ -132,22 +155,34 @@ def step_toggle(request: MemberRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting(request: MemberRequest, pk: int) -> HttpResponse:
-    return _closing_form(request, pk, MeetingForm, lambda user, pair, data:
-                         services.meeting_log(mentor=user, pair=pair, **data))
+    return _closing_form(
+        request,
+        pk,
+        MeetingForm,
+        lambda user, pair, data: services.meeting_log(mentor=user, pair=pair, **data),
+    )
 
 
 @login_required
 @require_POST
 def feedback(request: MemberRequest, pk: int) -> HttpResponse:
-    return _closing_form(request, pk, FeedbackForm, lambda user, pair, data:
-                         services.feedback_give(newcomer=user, pair=pair, **data))
+    return _closing_form(
+        request,
+        pk,
+        FeedbackForm,
+        lambda user, pair, data: services.feedback_give(newcomer=user, pair=pair, **data),
+    )
 
 
 @login_required
 @require_POST
 def report(request: MemberRequest, pk: int) -> HttpResponse:
-    return _closing_form(request, pk, ReportForm, lambda user, pair, data:
-                         services.report_write(mentor=user, pair=pair, **data))
+    return _closing_form(
+        request,
+        pk,
+        ReportForm,
+        lambda user, pair, data: services.report_write(mentor=user, pair=pair, **data),
+    )
 
 
 def _closing_form(request: MemberRequest, pk: int, form_class, save) -> HttpResponse:

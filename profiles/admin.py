@@ -33,18 +33,41 @@ class UserAdmin(CoordinatorAdmin, DjangoUserAdmin):
     readonly_fields = ["last_login", "date_joined", "slug"]
     fieldsets = [
         (None, {"fields": ["email", "password", "slug"]}),
-        (_("Profile"), {"fields": [
-            "full_name", "position", "department", "role", "service_start", "service_end",
-            "bio", "expertise", "avatar",
-        ]}),
+        (
+            _("Profile"),
+            {
+                "fields": [
+                    "full_name",
+                    "position",
+                    "department",
+                    "role",
+                    "service_start",
+                    "service_end",
+                    "bio",
+                    "expertise",
+                    "avatar",
+                ]
+            },
+        ),
         (_("Mentoring"), {"fields": ["mentor_capacity", "accepting_mentees"]}),
         (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": [
-            "email", "full_name", "role", "department", "password1", "password2",
-        ]}),
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": [
+                    "email",
+                    "full_name",
+                    "role",
+                    "department",
+                    "password1",
+                    "password2",
+                ],
+            },
+        ),
     ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -57,8 +80,9 @@ class UserAdmin(CoordinatorAdmin, DjangoUserAdmin):
     @staticmethod
     def _is_out_of_reach(request, obj) -> bool:
         """Changing a staff account (its password, its email) would be taking it over."""
-        return obj is not None and (obj.is_staff or obj.is_superuser) \
-            and not request.user.is_superuser
+        return (
+            obj is not None and (obj.is_staff or obj.is_superuser) and not request.user.is_superuser
+        )
 
     def has_change_permission(self, request, obj=None) -> bool:
         return not self._is_out_of_reach(request, obj) and super().has_change_permission(
@@ -80,8 +104,15 @@ class MentorApplicationAdmin(CoordinatorAdmin):
     list_filter = ["status"]
     search_fields = ["applicant__full_name", "applicant__email"]
     readonly_fields = [
-        "applicant", "motivation", "video_url", "expertise", "created_at",
-        "status", "decided_by", "decided_at", "decision_comment",
+        "applicant",
+        "motivation",
+        "video_url",
+        "expertise",
+        "created_at",
+        "status",
+        "decided_by",
+        "decided_at",
+        "decision_comment",
     ]
     # Decisions go through the review page, which changes the role and tells the applicant.
     fields = readonly_fields

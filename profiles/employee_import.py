@@ -24,11 +24,14 @@ from django.utils.translation import gettext as _
 from profiles import services
 from profiles.models import Department, User
 
-COLUMNS = ("email", "full_name", "department", "position", "service_start", "service_end",
-           "role")
+COLUMNS = ("email", "full_name", "department", "position", "service_start", "service_end", "role")
 MAX_ROWS = 20000
-ROLES = {"": User.Role.NEWCOMER, "newcomer": User.Role.NEWCOMER, "mentor": User.Role.MENTOR,
-         "coordinator": User.Role.COORDINATOR}
+ROLES = {
+    "": User.Role.NEWCOMER,
+    "newcomer": User.Role.NEWCOMER,
+    "mentor": User.Role.MENTOR,
+    "coordinator": User.Role.COORDINATOR,
+}
 
 
 @dataclass(frozen=True)
@@ -57,8 +60,13 @@ class _Rollback(Exception):
     """Raised inside the transaction of a dry run, so that nothing stays written."""
 
 
-def import_employees(data: bytes, *, dry_run: bool = False, partial: bool = False,
-                     progress: Callable[[int, int], None] | None = None) -> ImportReport:
+def import_employees(
+    data: bytes,
+    *,
+    dry_run: bool = False,
+    partial: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
     report = ImportReport()
     rows = _read(data, report)
     if report.errors and not partial:
@@ -88,9 +96,13 @@ def _read(data: bytes, report: ImportReport) -> list[_Row]:
     header = [(name or "").strip().casefold() for name in reader.fieldnames or []]
     missing = [c for c in ("email", "full_name", "department") if c not in header]
     if missing:
-        report.errors.append(RowError(1, ", ".join(missing),
-                                      _("Missing columns: %(columns)s.")
-                                      % {"columns": ", ".join(missing)}))
+        report.errors.append(
+            RowError(
+                1,
+                ", ".join(missing),
+                _("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)},
+            )
+        )
         return []
     reader.fieldnames = header
     departments = _departments()
@@ -98,16 +110,21 @@ def _read(data: bytes, report: ImportReport) -> list[_Row]:
     for record in reader:
         line = reader.line_num
         if line > MAX_ROWS + 1:
-            report.errors.append(RowError(line, "", _("At most %(count)d rows at a time.")
-                                          % {"count": MAX_ROWS}))
+            report.errors.append(
+                RowError(line, "", _("At most %(count)d rows at a time.") % {"count": MAX_ROWS})
+            )
             break
-        row = _check(line, {k: (v or "").strip() for k, v in record.items() if k}, departments,
-                     report)
+        row = _check(
+            line, {k: (v or "").strip() for k, v in record.items() if k}, departments, report
+        )
         if row is None:
             continue
         if row.email in seen:
-            report.errors.append(RowError(line, "email", _("The same email as line %(line)d.")
-                                          % {"line": seen[row.email]}))
+            report.errors.append(
+                RowError(
+                    line, "email", _("The same email as line %(line)d.") % {"line": seen[row.email]}
+                )
+            )
             continue
         seen[row.email] = line
         rows.append(row)
@@ -137,19 +154,35 @@ def _check(line: int, record: dict, departments, report: ImportReport) -> _Row |
         errors.append(RowError(line, "full_name", _("Give a name of up to 150 characters.")))
     found = departments.get(record.get("department", "").casefold(), [])
     if len(found) != 1:
-        errors.append(RowError(line, "department", (
-            _("Unknown department: %(name)s.") if not found
-            else _("Several departments are called %(name)s.")) % {
-                "name": record.get("department", "")[:200]}))
+        errors.append(
+            RowError(
+                line,
+                "department",
+                (
+                    _("Unknown department: %(name)s.")
+                    if not found
+                    else _("Several departments are called %(name)s.")
+                )
+                % {"name": record.get("department", "")[:200]},
+            )
+        )
     dates = {}
     for column in ("service_start", "service_end"):
         try:
             dates[column] = _date(record.get(column, ""))
         except ValueError:
-            errors.append(RowError(line, column, _("Not a date: %(value)s.")
-                                   % {"value": record.get(column, "")[:40]}))
-    if dates.get("service_start") and dates.get("service_end") and \
-            dates["service_end"] < dates["service_start"]:
+            errors.append(
+                RowError(
+                    line,
+                    column,
+                    _("Not a date: %(value)s.") % {"value": record.get(column, "")[:40]},
+                )
+            )
+    if (
+        dates.get("service_start")
+        and dates.get("service_end")
+        and dates["service_end"] < dates["service_start"]
+    ):
         errors.append(RowError(line, "service_end", _("Leaves before starting.")))
     role = ROLES.get(record.get("role", "").casefold())
     if role is None:
@@ -158,8 +191,11 @@ def _check(line: int, record: dict, departments, report: ImportReport) -> _Row |
     if errors:
         report.errors.extend(errors)
         return None
-    return _Row(line, email, {"full_name": name, "department": found[0], "position": position,
-                              "role": role, **dates})
+    return _Row(
+        line,
+        email,
+        {"full_name": name, "department": found[0], "position": position, "role": role, **dates},
+    )
 
 
 def _date(value: str) -> datetime.date | None:

@@ -30,7 +30,8 @@ class SignupDetailsForm(forms.Form):
     """Extra signup fields; allauth mixes this form into its own signup form."""
 
     full_name = forms.CharField(
-        label=_("Full name"), max_length=150,
+        label=_("Full name"),
+        max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": _("Ivanova Anna")}),
     )
     position = forms.CharField(label=_("Position"), max_length=200, required=False)
@@ -59,8 +60,15 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = [
-            "full_name", "position", "department", "service_start", "service_end",
-            "bio", "expertise", "mentor_capacity", "accepting_mentees",
+            "full_name",
+            "position",
+            "department",
+            "service_start",
+            "service_end",
+            "bio",
+            "expertise",
+            "mentor_capacity",
+            "accepting_mentees",
         ]
         widgets = {
             "service_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -113,7 +121,10 @@ class AvatarForm(forms.Form):
 class MentorApplicationForm(forms.ModelForm):
     expertise = ExpertiseField(label=_("Areas of expertise"))
     video_url = forms.URLField(
-        label=_("Video introduction"), required=False, max_length=500, assume_scheme="https",
+        label=_("Video introduction"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
         help_text=_("Optional: a link to a short video in which you introduce yourself."),
     )
 
@@ -141,7 +152,8 @@ class DirectoryFilterForm(forms.Form):
         label=_("Department"), required=False, empty_label=_("All departments")
     )
     role = forms.ChoiceField(
-        label=_("Role"), required=False,
+        label=_("Role"),
+        required=False,
         choices=[("", _("Everyone")), *User.Role.choices],
     )
     expertise = forms.ChoiceField(label=_("Expertise"), required=False)
@@ -161,16 +173,21 @@ class DecisionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label=_("Comment for the applicant"), required=False, max_length=5000,
+        label=_("Comment for the applicant"),
+        required=False,
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
 class EmployeeImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV file from the HR system"),
-                           help_text=_("Columns: email, full_name, department, position, "
-                                       "service_start, service_end, role."))
-    dry_run = forms.BooleanField(label=_("Only check, write nothing"), required=False,
-                                 initial=True)
-    partial = forms.BooleanField(label=_("Write the good rows even if others have errors"),
-                                 required=False)
+    file = forms.FileField(
+        label=_("CSV file from the HR system"),
+        help_text=_(
+            "Columns: email, full_name, department, position, service_start, service_end, role."
+        ),
+    )
+    dry_run = forms.BooleanField(label=_("Only check, write nothing"), required=False, initial=True)
+    partial = forms.BooleanField(
+        label=_("Write the good rows even if others have errors"), required=False
+    )

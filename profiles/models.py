@@ -120,9 +120,7 @@ class User(AbstractUser):
         ExpertiseTag, verbose_name=_("expertise"), blank=True, related_name="members"
     )
     avatar = models.ImageField(_("photo"), upload_to="avatars/%Y/%m/", blank=True)
-    mentor_capacity = models.PositiveSmallIntegerField(
-        _("how many mentees I can take"), default=2
-    )
+    mentor_capacity = models.PositiveSmallIntegerField(_("how many mentees I can take"), default=2)
     accepting_mentees = models.BooleanField(_("accepting new mentees"), default=True)
 
     USERNAME_FIELD = "email"
@@ -137,7 +135,8 @@ class User(AbstractUser):
         verbose_name_plural = _("members")
         constraints = [
             models.UniqueConstraint(
-                Lower("email"), name="user_email_unique_ignoring_case",
+                Lower("email"),
+                name="user_email_unique_ignoring_case",
                 violation_error_message=_("A member with this email address already exists."),
             ),
             models.CheckConstraint(

@@ -4,13 +4,49 @@ from __future__ import annotations
 
 from django.utils.text import slugify
 
-_CYRILLIC_TO_LATIN = str.maketrans({
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
-    "з": "z", "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
-    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
-    "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "iu",
-    "я": "ia", "ә": "a", "ө": "o", "ү": "u", "җ": "zh", "ң": "n", "һ": "h",
-})
+_CYRILLIC_TO_LATIN = str.maketrans(
+    {
+        "а": "a",
+        "б": "b",
+        "в": "v",
+        "г": "g",
+        "д": "d",
+        "е": "e",
+        "ё": "e",
+        "ж": "zh",
+        "з": "z",
+        "и": "i",
+        "й": "i",
+        "к": "k",
+        "л": "l",
+        "м": "m",
+        "н": "n",
+        "о": "o",
+        "п": "p",
+        "р": "r",
+        "с": "s",
+        "т": "t",
+        "у": "u",
+        "ф": "f",
+        "х": "kh",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "shch",
+        "ъ": "",
+        "ы": "y",
+        "ь": "",
+        "э": "e",
+        "ю": "iu",
+        "я": "ia",
+        "ә": "a",
+        "ө": "o",
+        "ү": "u",
+        "җ": "zh",
+        "ң": "n",
+        "һ": "h",
+    }
+)
 
 # Slugs that the /people/ URLs could confuse with a member.
 RESERVED_SLUGS = frozenset({"me", "new", "edit", "search", "admin", "suggest", "import"})

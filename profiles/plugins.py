@@ -6,13 +6,23 @@ from community import markup, search
 from profiles import search_index, selectors
 from profiles.models import MentorApplication, User
 
-markup.LINK_TITLERS.fill(markup.LinkTitler(
-    "profiles.member", re.compile(r"/people/(?P<slug>[-a-z0-9]{1,80})/?"),
-    selectors.member_name_for_link))
-markup.COOKED_FIELDS.fill(markup.CookedField(User, source="bio", html="bio_html",
-                                             version="bio_markup_version"))
-markup.COOKED_FIELDS.fill(markup.CookedField(MentorApplication, source="motivation",
-                                             html="motivation_html",
-                                             version="motivation_markup_version"))
+markup.LINK_TITLERS.fill(
+    markup.LinkTitler(
+        "profiles.member",
+        re.compile(r"/people/(?P<slug>[-a-z0-9]{1,80})/?"),
+        selectors.member_name_for_link,
+    )
+)
+markup.COOKED_FIELDS.fill(
+    markup.CookedField(User, source="bio", html="bio_html", version="bio_markup_version")
+)
+markup.COOKED_FIELDS.fill(
+    markup.CookedField(
+        MentorApplication,
+        source="motivation",
+        html="motivation_html",
+        version="motivation_markup_version",
+    )
+)
 search.KINDS.fill(search_index.MEMBERS)
 search.FACETS.fill(search_index.TAG_FACET)

@@ -29,7 +29,8 @@ def _has_role(user, role: str) -> bool:
 def is_coordinator(user) -> bool:
     """Runs the programme: coordinators, and the site's staff."""
     return _has_role(user, COORDINATOR) or (
-        is_active_member(user) and bool(user.is_staff or user.is_superuser))
+        is_active_member(user) and bool(user.is_staff or user.is_superuser)
+    )
 
 
 def is_moderator(user) -> bool:

@@ -75,9 +75,7 @@ def members_directory(
 
 
 def expertise_in_use() -> QuerySet[ExpertiseTag]:
-    return ExpertiseTag.objects.annotate(member_count=Count("members")).filter(
-        member_count__gt=0
-    )
+    return ExpertiseTag.objects.annotate(member_count=Count("members")).filter(member_count__gt=0)
 
 
 def member_get(*, slug: str | None = None, pk: int | None = None) -> User:
@@ -106,8 +104,13 @@ def mentor_applications_for_review(*, status: str = MentorApplication.Status.PEN
         MentorApplication.objects.filter(status=status)
         .select_related("applicant", "applicant__department", "decided_by")
         .prefetch_related("expertise")
-        .order_by(*(["created_at", "pk"] if status == MentorApplication.Status.PENDING
-                    else ["-decided_at", "-created_at", "-pk"]))
+        .order_by(
+            *(
+                ["created_at", "pk"]
+                if status == MentorApplication.Status.PENDING
+                else ["-decided_at", "-created_at", "-pk"]
+            )
+        )
     )
 
 
@@ -119,8 +122,9 @@ def mentor_application_get_for(user: User, pk: int) -> MentorApplication:
     """The applicant reads their own, coordinators read any; anyone else gets a 404."""
     try:
         application = (
-            MentorApplication.objects.select_related("applicant", "applicant__department",
-                                                     "decided_by")
+            MentorApplication.objects.select_related(
+                "applicant", "applicant__department", "decided_by"
+            )
             .prefetch_related("expertise")
             .get(pk=pk)
         )
@@ -154,5 +158,8 @@ def members_for_mention(query: str, *, limit: int = 8) -> list[User]:
 
 def member_name_for_link(match) -> str | None:
     """The name a bare link to a profile shows."""
-    return (User.objects.filter(slug=match["slug"], is_active=True)
-            .values_list("full_name", flat=True).first())
+    return (
+        User.objects.filter(slug=match["slug"], is_active=True)
+        .values_list("full_name", flat=True)
+        .first()
+    )

@@ -38,7 +38,8 @@ def user_fill_identity(*, user: User) -> None:
     if not user.slug:
         base = naming.slug_base(user.full_name, user.email)
         taken = set(
-            User.objects.filter(slug__startswith=base).exclude(pk=user.pk)
+            User.objects.filter(slug__startswith=base)
+            .exclude(pk=user.pk)
             .values_list("slug", flat=True)
         )
         user.slug = naming.unique_slug(base, taken)
@@ -137,10 +138,12 @@ def _reencode_avatar(upload: UploadedFile) -> bytes:
     not_an_image = ValidationError(
         _("Upload a photo in JPEG, PNG, GIF or WebP format."), code="not_an_image"
     )
-    with images.decoded(upload, AVATAR_FORMATS, AVATAR_MAX_PIXELS,
-                        not_an_image=not_an_image) as image:
-        image = ImageOps.fit(ImageOps.exif_transpose(image).convert("RGB"),
-                             (AVATAR_SIZE, AVATAR_SIZE))
+    with images.decoded(
+        upload, AVATAR_FORMATS, AVATAR_MAX_PIXELS, not_an_image=not_an_image
+    ) as image:
+        image = ImageOps.fit(
+            ImageOps.exif_transpose(image).convert("RGB"), (AVATAR_SIZE, AVATAR_SIZE)
+        )
         out = io.BytesIO()
         # A fresh encode carries no EXIF (no GPS position, no camera serial).
         image.save(out, format="JPEG", quality=88, optimize=True)
@@ -168,8 +171,11 @@ def mentor_application_submit(
     expertise: Iterable[ExpertiseTag],
 ) -> MentorApplication:
     if not applicant.is_newcomer:
-        raise ValidationError(_("Only newcomers can apply: you already have the %(role)s role.")
-                              % {"role": applicant.get_role_display()}, code="wrong_role")
+        raise ValidationError(
+            _("Only newcomers can apply: you already have the %(role)s role.")
+            % {"role": applicant.get_role_display()},
+            code="wrong_role",
+        )
     expertise = list(expertise)
     if not expertise:
         raise ValidationError({"expertise": _("Choose at least one area of expertise.")})
@@ -243,13 +249,12 @@ def mentor_application_decide(
 
 def _email_coordinators_about(application: MentorApplication) -> None:
     recipients = list(
-        User.objects.filter(role=User.Role.COORDINATOR, is_active=True)
-        .values_list("email", flat=True)
+        User.objects.filter(role=User.Role.COORDINATOR, is_active=True).values_list(
+            "email", flat=True
+        )
     )
     if recipients:
-        _send(
-            "profiles/email/application_submitted", {"application": application}, recipients
-        )
+        _send("profiles/email/application_submitted", {"application": application}, recipients)
 
 
 def _email_applicant_about(application: MentorApplication) -> None:

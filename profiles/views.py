@@ -82,11 +82,15 @@ def profile_by_id(request: MemberRequest, pk: int) -> HttpResponse:
 @require_GET
 def profile(request: MemberRequest, slug: str) -> HttpResponse:
     member = selectors.member_get(slug=slug)
-    return render(request, "profiles/profile.html", {
-        "member": member,
-        "panels": activity.panels_for(member, request.user),
-        "buttons": activity.buttons_for(member, request.user),
-    })
+    return render(
+        request,
+        "profiles/profile.html",
+        {
+            "member": member,
+            "panels": activity.panels_for(member, request.user),
+            "buttons": activity.buttons_for(member, request.user),
+        },
+    )
 
 
 @login_required
@@ -123,9 +127,14 @@ def profile_edit(request: MemberRequest) -> HttpResponse:
     elif request.method == "POST":
         # ModelForm validation wrote the posted values onto request.user; undo that.
         user.refresh_from_db()
-    return render(request, "profiles/profile_edit.html", {
-        "form": form, "avatar_form": AvatarForm(),
-    })
+    return render(
+        request,
+        "profiles/profile_edit.html",
+        {
+            "form": form,
+            "avatar_form": AvatarForm(),
+        },
+    )
 
 
 @login_required
@@ -142,9 +151,15 @@ def avatar_upload(request: MemberRequest) -> HttpResponse:
     if form.errors:
         if wants_json:
             return JsonResponse({"error": " ".join(form.errors["avatar"])}, status=400)
-        return render(request, "profiles/profile_edit.html", {
-            "form": ProfileForm(instance=request.user), "avatar_form": form,
-        }, status=400)
+        return render(
+            request,
+            "profiles/profile_edit.html",
+            {
+                "form": ProfileForm(instance=request.user),
+                "avatar_form": form,
+            },
+            status=400,
+        )
     messages.success(request, _("Your photo has been updated."))
     if wants_json:
         return JsonResponse({"redirect": reverse("profiles:edit")})
@@ -166,8 +181,9 @@ def avatar_delete(request: MemberRequest) -> HttpResponse:
 def mentor_apply(request: MemberRequest) -> HttpResponse:
     latest = selectors.mentor_application_latest(applicant=request.user)
     can_apply = request.user.is_newcomer and not (latest and latest.is_pending)
-    form = MentorApplicationForm(request.POST or None,
-                                 initial={"expertise": request.user.expertise.all()})
+    form = MentorApplicationForm(
+        request.POST or None, initial={"expertise": request.user.expertise.all()}
+    )
     if request.method == "POST":
         if not can_apply:
             form.add_error(None, _("You cannot submit an application right now."))
@@ -177,12 +193,20 @@ def mentor_apply(request: MemberRequest) -> HttpResponse:
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
-                messages.success(request, _("Thank you! Your application has been sent to the "
-                                            "coordinators."))
+                messages.success(
+                    request, _("Thank you! Your application has been sent to the coordinators.")
+                )
                 return redirect("profiles:apply")
-    return render(request, "profiles/mentor_apply.html", {
-        "form": form, "latest": latest, "can_apply": can_apply,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "profiles/mentor_apply.html",
+        {
+            "form": form,
+            "latest": latest,
+            "can_apply": can_apply,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -209,9 +233,15 @@ def mentor_applications(request: MemberRequest) -> HttpResponse:
     page = Paginator(selectors.mentor_applications_for_review(status=status), 20).get_page(
         request.GET.get("page")
     )
-    return render(request, "profiles/mentor_applications.html", {
-        "page": page, "status": status, "statuses": MentorApplication.Status.choices,
-    })
+    return render(
+        request,
+        "profiles/mentor_applications.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": MentorApplication.Status.choices,
+        },
+    )
 
 
 @login_required
@@ -233,9 +263,15 @@ def mentor_application(request: MemberRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The decision has been saved and the applicant notified."))
             return redirect("profiles:applications")
-    return render(request, "profiles/mentor_application.html", {
-        "application": application, "form": form,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "profiles/mentor_application.html",
+        {
+            "application": application,
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -243,8 +279,9 @@ def mentor_application(request: MemberRequest, pk: int) -> HttpResponse:
 def member_suggestions(request: MemberRequest) -> JsonResponse:
     """Members whose name or address starts like ?q=, for @mentions and invitations."""
     members = selectors.members_for_mention(request.GET.get("q", ""))
-    return JsonResponse({"members": [{"id": m.pk, "slug": m.slug, "name": m.full_name}
-                                     for m in members]})
+    return JsonResponse(
+        {"members": [{"id": m.pk, "slug": m.slug, "name": m.full_name} for m in members]}
+    )
 
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -263,7 +300,14 @@ def employee_import(request: MemberRequest) -> HttpResponse:
         if upload.size > IMPORT_MAX_BYTES:
             form.add_error("file", _("The file is larger than 5 MB."))
         else:
-            report = import_employees(upload.read(), dry_run=form.cleaned_data["dry_run"],
-                                      partial=form.cleaned_data["partial"])
-    return render(request, "profiles/employee_import.html", {"form": form, "report": report},
-                  status=400 if form.errors else 200)
+            report = import_employees(
+                upload.read(),
+                dry_run=form.cleaned_data["dry_run"],
+                partial=form.cleaned_data["partial"],
+            )
+    return render(
+        request,
+        "profiles/employee_import.html",
+        {"form": form, "report": report},
+        status=400 if form.errors else 200,
+    )

@@ -56,7 +56,8 @@ def administration(city_hall) -> Department:
 @pytest.fixture
 def division(administration) -> Department:
     return Department.objects.create(
-        name="Отдел документационного обеспечения", kind=Department.Kind.DIVISION,
+        name="Отдел документационного обеспечения",
+        kind=Department.Kind.DIVISION,
         parent=administration,
     )
 
@@ -75,14 +76,18 @@ def other_division(city_hall) -> Department:
 def expertise(db) -> dict[str, ExpertiseTag]:
     return {
         slug: ExpertiseTag.objects.create(name=name, slug=slug)
-        for name, slug in [("Документооборот", "docs"), ("Бюджетный процесс", "budget"),
-                           ("Кадровые вопросы", "hr")]
+        for name, slug in [
+            ("Документооборот", "docs"),
+            ("Бюджетный процесс", "budget"),
+            ("Кадровые вопросы", "hr"),
+        ]
     }
 
 
 def make_member(email: str, full_name: str, role: str, **fields) -> User:
-    user = services.user_create(email=email, full_name=full_name, password=PASSWORD, role=role,
-                                **fields)
+    user = services.user_create(
+        email=email, full_name=full_name, password=PASSWORD, role=role, **fields
+    )
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return user
 
@@ -90,8 +95,12 @@ def make_member(email: str, full_name: str, role: str, **fields) -> User:
 @pytest.fixture
 def mentor(division, expertise) -> User:
     user = make_member(
-        "aliya@example.com", "Алия Хасанова", User.Role.MENTOR, department=division,
-        position="Начальник отдела", service_start=datetime.date(2012, 3, 1),
+        "aliya@example.com",
+        "Алия Хасанова",
+        User.Role.MENTOR,
+        department=division,
+        position="Начальник отдела",
+        service_start=datetime.date(2012, 3, 1),
         bio="Помогаю с **документооборотом**.",
     )
     user.expertise.add(expertise["docs"])
@@ -100,28 +109,36 @@ def mentor(division, expertise) -> User:
 
 @pytest.fixture
 def mentor2(other_division, expertise) -> User:
-    user = make_member("rustem@example.com", "Рустем Гарипов", User.Role.MENTOR,
-                       department=other_division)
+    user = make_member(
+        "rustem@example.com", "Рустем Гарипов", User.Role.MENTOR, department=other_division
+    )
     user.expertise.add(expertise["budget"])
     return user
 
 
 @pytest.fixture
 def newcomer(division) -> User:
-    return make_member("timur@example.com", "Тимур Сабиров", User.Role.NEWCOMER,
-                       department=division, service_start=datetime.date(2026, 10, 1))
+    return make_member(
+        "timur@example.com",
+        "Тимур Сабиров",
+        User.Role.NEWCOMER,
+        department=division,
+        service_start=datetime.date(2026, 10, 1),
+    )
 
 
 @pytest.fixture
 def coordinator(division) -> User:
-    return make_member("gulnara@example.com", "Гульнара Сафина", User.Role.COORDINATOR,
-                       department=division)
+    return make_member(
+        "gulnara@example.com", "Гульнара Сафина", User.Role.COORDINATOR, department=division
+    )
 
 
 @pytest.fixture
 def stranger(other_division) -> User:
-    return make_member("stranger@example.com", "Пётр Посторонний", User.Role.NEWCOMER,
-                       department=other_division)
+    return make_member(
+        "stranger@example.com", "Пётр Посторонний", User.Role.NEWCOMER, department=other_division
+    )
 
 
 @pytest.fixture

@@ -34,8 +34,10 @@ def capture_events() -> Iterator[CapturedEvents]:
     def record(groups: list[str], event: dict) -> None:
         captured.sent.append((list(groups), event))
 
-    with mock.patch("community.realtime.events._broadcast", side_effect=record), \
-            TestCase.captureOnCommitCallbacks(execute=True):
+    with (
+        mock.patch("community.realtime.events._broadcast", side_effect=record),
+        TestCase.captureOnCommitCallbacks(execute=True),
+    ):
         yield captured
 
 
@@ -52,8 +54,9 @@ def session_cookie_for(user) -> bytes:
     return f"{name}={client.cookies[name].value}".encode()
 
 
-async def open_socket(user=None, *, origin=ORIGIN,
-                      extra_cookie: str = "") -> tuple[WebsocketCommunicator, bool]:
+async def open_socket(
+    user=None, *, origin=ORIGIN, extra_cookie: str = ""
+) -> tuple[WebsocketCommunicator, bool]:
     """A socket to /ws/ as `user` (anonymous when None); returns it and whether it opened."""
     from community.asgi import application
 

@@ -9,9 +9,7 @@ tests and advisories (CVE-2020-6802, CVE-2020-6816, CVE-2021-23980).
 
 from __future__ import annotations
 
-_SVG_B64 = (
-    "PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIG9ubG9hZD0iYWxlcnQoMSkiLz4="
-)
+_SVG_B64 = "PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIG9ubG9hZD0iYWxlcnQoMSkiLz4="
 _HTML_B64 = "PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="
 _JS_DECIMAL = "".join(f"&#{ord(c)};" for c in "javascript:alert('XSS')")
 _JS_DECIMAL_PADDED = "".join(f"&#{ord(c):07d}" for c in "javascript:alert('XSS')")
@@ -32,12 +30,15 @@ CORPUS: list[tuple[str, str]] = [
     ("script-in-blockquote", "> <script>alert(1)</script>"),
     ("script-in-list", "- <script>alert(1)</script>\n- item"),
     ("script-in-heading", "# <script>alert(1)</script>"),
-    ("script-defer-in-unknown-ns", (
-        '<HTML><BODY><?xml:namespace prefix="t" ns="urn:schemas-microsoft-com:time">'
-        '<?import namespace="t" implementation="#default#time2">'
-        '<t:set attributeName="innerHTML" to="XSS<SCRIPT DEFER>alert(&quot;XSS&quot;)'
-        '</SCRIPT>"></BODY></HTML>'
-    )),
+    (
+        "script-defer-in-unknown-ns",
+        (
+            '<HTML><BODY><?xml:namespace prefix="t" ns="urn:schemas-microsoft-com:time">'
+            '<?import namespace="t" implementation="#default#time2">'
+            '<t:set attributeName="innerHTML" to="XSS<SCRIPT DEFER>alert(&quot;XSS&quot;)'
+            '</SCRIPT>"></BODY></HTML>'
+        ),
+    ),
     # javascript: links, raw HTML.
     ("js-href-plain", '<a href="javascript:alert(1)">x</a>'),
     ("js-href-mixed-case", '<a href="JaVaScRiPt:alert(1)">x</a>'),
@@ -92,10 +93,13 @@ CORPUS: list[tuple[str, str]] = [
     # bleach's linkifier knows only real TLDs, hence .com rather than .example here.
     ("linkify-data-scheme", "data:evil.com/html,hello"),
     ("linkify-other-schemes", "ssh://evil.com and callto:evil.com or feed:evil.com"),
-    ("meta-refresh-data", (
-        '<META HTTP-EQUIV="refresh" CONTENT="0;url=data:text/html base64,'
-        'PHNjcmlwdD5hbGVydCgnWFNTJyk8L3NjcmlwdD4K">'
-    )),
+    (
+        "meta-refresh-data",
+        (
+            '<META HTTP-EQUIV="refresh" CONTENT="0;url=data:text/html base64,'
+            'PHNjcmlwdD5hbGVydCgnWFNTJyk8L3NjcmlwdD4K">'
+        ),
+    ),
     # Images: scheme tricks and attribute injection.
     ("img-onerror-raw", "<img src=x onerror=alert(1)>"),
     ("img-onerror-eval-src", "<img src=x:alert(alt) onerror=eval(src) alt=0>"),
@@ -111,7 +115,7 @@ CORPUS: list[tuple[str, str]] = [
     ("img-empty-src-onmouseover", "<IMG SRC= onmouseover=\"alert('xxs')\">"),
     ("img-hash-src-onmouseover", "<IMG SRC=# onmouseover=\"alert('xxs')\">"),
     ("img-quote-soup", '<IMG """><SCRIPT>alert("XSS")</SCRIPT>"\\>'),
-    ("img-dynsrc-lowsrc", "<IMG DYNSRC=\"javascript:alert(1)\" LOWSRC=\"javascript:alert(1)\">"),
+    ("img-dynsrc-lowsrc", '<IMG DYNSRC="javascript:alert(1)" LOWSRC="javascript:alert(1)">'),
     ("img-srcset-remote", '<img src="/x.png" srcset="https://evil.example/x.png 1x">'),
     ("img-remote-https", '<img src="https://evil.example/track.png">'),
     ("img-protocol-relative", '<img src="//evil.example/track.png">'),
@@ -139,40 +143,45 @@ CORPUS: list[tuple[str, str]] = [
     # Dangerous tags.
     ("svg-onload", "<svg/onload=alert('XSS')>"),
     ("svg-script", "<svg><script>alert(1)</script></svg>"),
-    ("svg-xlink-js", (
-        '<svg><a xlink:href="javascript:alert(1)"><text x="20" y="20">XSS</text></a></svg>'
-    )),
+    (
+        "svg-xlink-js",
+        ('<svg><a xlink:href="javascript:alert(1)"><text x="20" y="20">XSS</text></a></svg>'),
+    ),
     ("math-href-js", '<math href="javascript:alert(1)">CLICKME</math>'),
     ("math-xlink-js", '<math><a xlink:href="javascript:alert(1)">x</a></math>'),
     ("style-import", "<style>@import 'javascript:alert(1)';</style>"),
-    ("style-list-image", (
-        "<STYLE>li {list-style-image: url(\"javascript:alert('XSS')\");}</STYLE>"
-        "<UL><LI>XSS</br>"
-    )),
+    (
+        "style-list-image",
+        ("<STYLE>li {list-style-image: url(\"javascript:alert('XSS')\");}</STYLE><UL><LI>XSS</br>"),
+    ),
     ("iframe-js", "<IFRAME SRC=\"javascript:alert('XSS');\"></IFRAME>"),
     ("iframe-srcdoc", '<iframe srcdoc="<script>alert(1)</script>"></iframe>'),
     ("iframe-unclosed", "<iframe src=http://xss.rocks/scriptlet.html <"),
     ("frameset", "<FRAMESET><FRAME SRC=\"javascript:alert('XSS');\"></FRAMESET>"),
     ("object-data", '<OBJECT TYPE="text/x-scriptlet" DATA="http://xss.rocks/x.html"></OBJECT>'),
-    ("embed-svg-data", (
-        f'<EMBED SRC="data:image/svg+xml;base64,{_SVG_B64}" type="image/svg+xml" '
-        'AllowScriptAccess="always"></EMBED>'
-    )),
+    (
+        "embed-svg-data",
+        (
+            f'<EMBED SRC="data:image/svg+xml;base64,{_SVG_B64}" type="image/svg+xml" '
+            'AllowScriptAccess="always"></EMBED>'
+        ),
+    ),
     ("form-action-js", '<form action="javascript:alert(1)"><input type=submit></form>'),
     ("button-formaction-js", '<button formaction="javascript:alert(1)">x</button>'),
-    ("input-image-js", "<INPUT TYPE=\"IMAGE\" SRC=\"javascript:alert('XSS');\">"),
+    ("input-image-js", '<INPUT TYPE="IMAGE" SRC="javascript:alert(\'XSS\');">'),
     ("base-href", '<base href="//evil.example/">'),
-    ("meta-refresh-js", (
-        "<META HTTP-EQUIV=\"refresh\" CONTENT=\"0;url=javascript:alert('XSS');\">"
-    )),
-    ("link-stylesheet-js", "<LINK REL=\"stylesheet\" HREF=\"javascript:alert('XSS');\">"),
+    ("meta-refresh-js", ('<META HTTP-EQUIV="refresh" CONTENT="0;url=javascript:alert(\'XSS\');">')),
+    ("link-stylesheet-js", '<LINK REL="stylesheet" HREF="javascript:alert(\'XSS\');">'),
     ("body-onload", "<BODY ONLOAD=alert('XSS')>"),
-    ("body-onload-junk-name", "<BODY onload!#$%&()*~+-_.,:;?@[/|\\]^`=alert(\"XSS\")>"),
+    ("body-onload-junk-name", '<BODY onload!#$%&()*~+-_.,:;?@[/|\\]^`=alert("XSS")>'),
     ("body-background-js", "<BODY BACKGROUND=\"javascript:alert('XSS')\">"),
     ("bgsound-js", "<BGSOUND SRC=\"javascript:alert('XSS');\">"),
     ("table-background-js", "<TABLE BACKGROUND=\"javascript:alert('XSS')\"><TD>x</TD></TABLE>"),
     ("td-background-js", "<TABLE><TD BACKGROUND=\"javascript:alert('XSS')\">x</TD></TABLE>"),
-    ("xml-island", "<XML ID=\"xss\"><I><B><IMG SRC=\"javas<!-- -->cript:alert('XSS')\"></B></I></XML>"),
+    (
+        "xml-island",
+        '<XML ID="xss"><I><B><IMG SRC="javas<!-- -->cript:alert(\'XSS\')"></B></I></XML>',
+    ),
     ("template-script", "<template><script>alert(1)</script></template>"),
     ("textarea-breakout", "<textarea></textarea><img src=x onerror=alert(1)></textarea>"),
     ("title-img", "<title><img src=x onerror=alert(1)></title>"),
@@ -183,20 +192,27 @@ CORPUS: list[tuple[str, str]] = [
     # Mutation XSS.
     ("mxss-svg-p-style", "<svg><p><style><img src=x onerror=alert(1)>"),
     ("mxss-math-mglyph-style", "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>"),
-    ("mxss-math-mglyph-comment", (
-        "<math><mtext><table><mglyph><style><!--</style>"
-        '<img title="--&gt;&lt;img src=1 onerror=alert(1)&gt;">'
-    )),
-    ("mxss-form-math-svg", (
-        '<form><math><mtext></form><form><mglyph><svg><mtext><style><path id="</style>'
-        '<img onerror=alert(1) src>">'
-    )),
+    (
+        "mxss-math-mglyph-comment",
+        (
+            "<math><mtext><table><mglyph><style><!--</style>"
+            '<img title="--&gt;&lt;img src=1 onerror=alert(1)&gt;">'
+        ),
+    ),
+    (
+        "mxss-form-math-svg",
+        (
+            '<form><math><mtext></form><form><mglyph><svg><mtext><style><path id="</style>'
+            '<img onerror=alert(1) src>">'
+        ),
+    ),
     ("mxss-noscript-title", '<noscript><p title="</noscript><img src=x onerror=alert(1)>">'),
     ("mxss-noscript-style", "<noscript><style></noscript><img src=x onerror=alert(1)>"),
     ("mxss-math-style-cve-2020-6816", "<math><style><img src=x onerror=alert(1)></style></math>"),
-    ("mxss-svg-style-cve-2021-23980", (
-        '<svg></p><style><a id="</style><img src=1 onerror=alert(1)>">'
-    )),
+    (
+        "mxss-svg-style-cve-2021-23980",
+        ('<svg></p><style><a id="</style><img src=1 onerror=alert(1)>">'),
+    ),
     ("mxss-select-style", "<select><style></select><img src=x onerror=alert(1)>"),
     ("comment-short-close", "<!--><img src=x onerror=alert(1)-->"),
     ("comment-in-title", '<a href="x" title="--><script>alert(1)</script>">x</a>'),
@@ -223,7 +239,7 @@ CORPUS: list[tuple[str, str]] = [
     ("style-url-js", '<span style="background:url(javascript:alert(1))">x</span>'),
     ("style-div-background-js", "<DIV STYLE=\"background-image: url(javascript:alert('XSS'))\">"),
     ("style-behavior", '<div style="behavior: url(x.htc)">x</div>'),
-    ("style-on-img", "<IMG STYLE=\"xss:expr/*XSS*/ession(alert('XSS'))\" src=\"/x.png\">"),
+    ("style-on-img", '<IMG STYLE="xss:expr/*XSS*/ession(alert(\'XSS\'))" src="/x.png">'),
     # Class spoofing of the site's own CSS.
     ("class-span-btn", '<span class="btn">Log in</span>'),
     ("class-span-nav", '<span class="nav">x</span>'),
@@ -234,7 +250,10 @@ CORPUS: list[tuple[str, str]] = [
     ("class-p-alert", '<p class="alert alert-danger">x</p>'),
     # Code must be shown, never run.
     ("fenced-code-script", "```\n<script>alert(1)</script>\n```"),
-    ("fenced-code-html-script", "```html\n<script>alert(1)</script>\n<img src=x onerror=alert(1)>\n```"),
+    (
+        "fenced-code-html-script",
+        "```html\n<script>alert(1)</script>\n<img src=x onerror=alert(1)>\n```",
+    ),
     ("fenced-code-language-injection", '```" onmouseover="alert(1)\nx\n```'),
     ("fenced-code-language-scheme", "```javascript:alert(1)\nx\n```"),
     ("indented-code-script", "    <script>alert(1)</script>"),

@@ -35,14 +35,21 @@ class FileType:
 
 
 PDF = FileType("pdf", ("pdf",), "application/pdf", DOCUMENT)
-DOCX = FileType("docx", ("docx",),
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                DOCUMENT)
-XLSX = FileType("xlsx", ("xlsx",),
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", DOCUMENT)
-PPTX = FileType("pptx", ("pptx",),
-                "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                DOCUMENT)
+DOCX = FileType(
+    "docx",
+    ("docx",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    DOCUMENT,
+)
+XLSX = FileType(
+    "xlsx", ("xlsx",), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", DOCUMENT
+)
+PPTX = FileType(
+    "pptx",
+    ("pptx",),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    DOCUMENT,
+)
 ODT = FileType("odt", ("odt",), "application/vnd.oasis.opendocument.text", DOCUMENT)
 ODS = FileType("ods", ("ods",), "application/vnd.oasis.opendocument.spreadsheet", DOCUMENT)
 TXT = FileType("txt", ("txt", "text", "log", "md"), "text/plain; charset=utf-8", DOCUMENT)
@@ -56,8 +63,7 @@ TYPES = (PDF, DOCX, XLSX, PPTX, ODT, ODS, TXT, CSV, PNG, JPEG, GIF, WEBP)
 BY_NAME = {file_type.name: file_type for file_type in TYPES}
 
 # Office Open XML: the part that makes a package a document, a workbook or a deck.
-_OOXML_PARTS = {"word/document.xml": DOCX, "xl/workbook.xml": XLSX,
-                "ppt/presentation.xml": PPTX}
+_OOXML_PARTS = {"word/document.xml": DOCX, "xl/workbook.xml": XLSX, "ppt/presentation.xml": PPTX}
 _ODF_MIMETYPES = {ODT.content_type: ODT, ODS.content_type: ODS}
 _SNIFF_BYTES = 64 * 1024
 MAX_NAME_LENGTH = 120
@@ -68,13 +74,17 @@ def sniff(upload: IO[bytes], extension: str) -> FileType:
     upload.seek(0)
     head = upload.read(_SNIFF_BYTES)
     upload.seek(0)
-    found = _by_magic(head) or (_zip_type(upload) if head.startswith(b"PK\x03\x04")
-                                else _text_type(head, extension))
+    found = _by_magic(head) or (
+        _zip_type(upload) if head.startswith(b"PK\x03\x04") else _text_type(head, extension)
+    )
     if found is None:
         raise ValidationError(
-            _("This kind of file cannot be attached. Allowed: PDF, Word, Excel, PowerPoint, "
-              "OpenDocument, text and CSV files, and PNG, JPEG, GIF and WebP images."),
-            code="type_not_allowed")
+            _(
+                "This kind of file cannot be attached. Allowed: PDF, Word, Excel, PowerPoint, "
+                "OpenDocument, text and CSV files, and PNG, JPEG, GIF and WebP images."
+            ),
+            code="type_not_allowed",
+        )
     return found
 
 
@@ -103,10 +113,18 @@ def _zip_type(upload: IO[bytes]) -> FileType | None:
                     return _ODF_MIMETYPES.get(entry.read(100).decode("ascii", "replace"))
             if "[Content_Types].xml" in names:
                 return next((t for part, t in _OOXML_PARTS.items() if part in names), None)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, KeyError,
-            NotImplementedError, RuntimeError):
-        raise ValidationError(_("The file is damaged: it could not be read as a document."),
-                              code="damaged") from None
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        OSError,
+        KeyError,
+        NotImplementedError,
+        RuntimeError,
+    ):
+        raise ValidationError(
+            _("The file is damaged: it could not be read as a document."), code="damaged"
+        ) from None
     finally:
         upload.seek(0)
     return None
@@ -118,13 +136,18 @@ def _check_not_a_bomb(entries: list[zipfile.ZipInfo]) -> None:
     counts only once what it inflates to is large."""
     inflated = sum(entry.file_size for entry in entries)
     packed = sum(entry.compress_size for entry in entries) or 1
-    if (len(entries) > settings.ATTACHMENT_ZIP_MAX_ENTRIES
-            or inflated > settings.ATTACHMENT_ZIP_MAX_INFLATED_BYTES
-            or (inflated > settings.ATTACHMENT_ZIP_RATIO_FROM_BYTES
-                and inflated / packed > settings.ATTACHMENT_ZIP_MAX_RATIO)):
+    if (
+        len(entries) > settings.ATTACHMENT_ZIP_MAX_ENTRIES
+        or inflated > settings.ATTACHMENT_ZIP_MAX_INFLATED_BYTES
+        or (
+            inflated > settings.ATTACHMENT_ZIP_RATIO_FROM_BYTES
+            and inflated / packed > settings.ATTACHMENT_ZIP_MAX_RATIO
+        )
+    ):
         raise ValidationError(
             _("The document unpacks to far more than its size; it is refused as unsafe."),
-            code="zip_bomb")
+            code="zip_bomb",
+        )
 
 
 def _text_type(head: bytes, extension: str) -> FileType | None:
@@ -160,7 +183,8 @@ def safe_name(name: str, file_type: FileType) -> str:
         raise ValidationError(
             _("The file is named .%(extension)s but holds %(kind)s. Rename it and try again.")
             % {"extension": extension, "kind": file_type.name.upper()},
-            code="extension_mismatch")
+            code="extension_mismatch",
+        )
     stem = name[: -len(extension) - 1] if extension else name
-    stem = stem[: MAX_NAME_LENGTH].strip(" .") or _("file")
+    stem = stem[:MAX_NAME_LENGTH].strip(" .") or _("file")
     return f"{stem}.{extension or file_type.extension}"

@@ -38,15 +38,20 @@ class FilesField(forms.FileField):
     def __init__(self, *, inline: bool = True, **kwargs) -> None:
         kwargs.setdefault("label", _("Attach files"))
         kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", format_lazy(
-            _("Documents (PDF, Word, Excel, PowerPoint, OpenDocument, text, CSV) up to "
-              "{documents}, images (PNG, JPEG, GIF, WebP) up to {images}. You can also drop "
-              "files on the text or paste a screenshot."),
-            documents=_size_limit("ATTACHMENT_MAX_DOCUMENT_BYTES"),
-            images=_size_limit("ATTACHMENT_MAX_IMAGE_BYTES")))
+        kwargs.setdefault(
+            "help_text",
+            format_lazy(
+                _(
+                    "Documents (PDF, Word, Excel, PowerPoint, OpenDocument, text, CSV) up to "
+                    "{documents}, images (PNG, JPEG, GIF, WebP) up to {images}. You can also drop "
+                    "files on the text or paste a screenshot."
+                ),
+                documents=_size_limit("ATTACHMENT_MAX_DOCUMENT_BYTES"),
+                images=_size_limit("ATTACHMENT_MAX_IMAGE_BYTES"),
+            ),
+        )
         super().__init__(**kwargs)
-        self.widget.attrs.update({"data-attachments": "" if inline else "list",
-                                  "multiple": True})
+        self.widget.attrs.update({"data-attachments": "" if inline else "list", "multiple": True})
 
     def clean(self, data, initial=None) -> list:
         single = super().clean

@@ -23,11 +23,22 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 THUMBNAIL_SIZE = (480, 480)
 # Per allowed type: what Pillow may find inside, and what we write. A phone's JPEG is often
 # MPO (several pictures, the first being the photo); it is stored as a plain JPEG.
-FORMATS = {"png": ({"PNG"}, "PNG"), "jpeg": ({"JPEG", "MPO"}, "JPEG"),
-           "gif": ({"GIF"}, "GIF"), "webp": ({"WEBP"}, "WEBP")}
+FORMATS = {
+    "png": ({"PNG"}, "PNG"),
+    "jpeg": ({"JPEG", "MPO"}, "JPEG"),
+    "gif": ({"GIF"}, "GIF"),
+    "webp": ({"WEBP"}, "WEBP"),
+}
 ANIMATED = {"GIF", "WEBP"}
-_DECODE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError,
-                  Image.DecompressionBombError, Image.DecompressionBombWarning)
+_DECODE_ERRORS = (
+    UnidentifiedImageError,
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    Image.DecompressionBombError,
+    Image.DecompressionBombWarning,
+)
 
 
 @dataclass(frozen=True)
@@ -40,11 +51,17 @@ class Encoded:
 
 
 @contextmanager
-def decoded(upload: IO[bytes], formats: set[str], max_pixels: int, *,
-            not_an_image: ValidationError | None = None) -> Iterator[Image.Image]:
+def decoded(
+    upload: IO[bytes],
+    formats: set[str],
+    max_pixels: int,
+    *,
+    not_an_image: ValidationError | None = None,
+) -> Iterator[Image.Image]:
     """The image, fully read; a ValidationError (`not_an_image`) for anything else."""
-    not_an_image = not_an_image or ValidationError(_("The image is damaged or not an image."),
-                                                   code="damaged")
+    not_an_image = not_an_image or ValidationError(
+        _("The image is damaged or not an image."), code="damaged"
+    )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -53,8 +70,9 @@ def decoded(upload: IO[bytes], formats: set[str], max_pixels: int, *,
                 if probe.format not in formats:
                     raise not_an_image
                 if probe.width * probe.height * getattr(probe, "n_frames", 1) > max_pixels:
-                    raise ValidationError(_("The image has too many pixels."),
-                                          code="too_many_pixels")
+                    raise ValidationError(
+                        _("The image has too many pixels."), code="too_many_pixels"
+                    )
                 probe.verify()
             upload.seek(0)
             with Image.open(upload) as image:

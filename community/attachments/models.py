@@ -35,8 +35,12 @@ class Attachment(models.Model):
         DOCUMENT = "document", _("Document")
 
     key = models.CharField(max_length=32, unique=True, default=new_key, editable=False)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                              related_name="attachments", verbose_name=_("uploaded by"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+        verbose_name=_("uploaded by"),
+    )
     file = models.FileField(upload_to=_stored_name, max_length=200)
     thumbnail = models.FileField(upload_to=_thumbnail_name, max_length=200, blank=True)
     name = models.CharField(_("file name"), max_length=200)
@@ -61,22 +65,28 @@ class Attachment(models.Model):
         verbose_name_plural = _("attachments")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(parent_kind="", parent_id__isnull=True, attached_at__isnull=True)
-                           | (~Q(parent_kind="") & Q(parent_id__isnull=False,
-                                                      attached_at__isnull=False))),
-                name="attachment_parent_whole_or_none"),
+                condition=(
+                    Q(parent_kind="", parent_id__isnull=True, attached_at__isnull=True)
+                    | (~Q(parent_kind="") & Q(parent_id__isnull=False, attached_at__isnull=False))
+                ),
+                name="attachment_parent_whole_or_none",
+            ),
             # One stored copy per member and content until it is attached: a double
             # submit or two tabs uploading the same file meet here.
-            models.UniqueConstraint(fields=["owner", "sha256"],
-                                    condition=Q(attached_at__isnull=True,
-                                                deleted_at__isnull=True),
-                                    name="attachment_unattached_once"),
+            models.UniqueConstraint(
+                fields=["owner", "sha256"],
+                condition=Q(attached_at__isnull=True, deleted_at__isnull=True),
+                name="attachment_unattached_once",
+            ),
         ]
         indexes = [
             models.Index(fields=["parent_kind", "parent_id"], name="attachment_parent"),
             models.Index(fields=["owner", "deleted_at"], name="attachment_owner"),
-            models.Index(fields=["created_at"], condition=Q(attached_at__isnull=True),
-                         name="attachment_orphans"),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(attached_at__isnull=True),
+                name="attachment_orphans",
+            ),
         ]
 
     def __str__(self) -> str:

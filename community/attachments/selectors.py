@@ -26,8 +26,8 @@ def attachments_of(parent_kind: str, parent_ids: list[int]) -> dict[int, list[At
     """The files of several parents in one query, for pages that list them (meeting notes);
     the page has checked that its reader may see those parents."""
     files: dict[int, list[Attachment]] = {}
-    for attachment in Attachment.objects.filter(parent_kind=parent_kind,
-                                                parent_id__in=parent_ids,
-                                                deleted_at__isnull=True):
+    for attachment in Attachment.objects.filter(
+        parent_kind=parent_kind, parent_id__in=parent_ids, deleted_at__isnull=True
+    ):
         files.setdefault(attachment.parent_id, []).append(attachment)
     return files

@@ -31,19 +31,28 @@ def attachment_upload(*, owner, upload: UploadedFile) -> Attachment:
     The same member uploading the same bytes again (a double submit, two tabs) gets the
     first copy back, as long as it is not attached yet.
     """
-    rate_limit_hit(key=f"attachments:{owner.pk}", limit=settings.ATTACHMENT_UPLOADS_PER_MINUTE,
-                   period=60)
+    rate_limit_hit(
+        key=f"attachments:{owner.pk}", limit=settings.ATTACHMENT_UPLOADS_PER_MINUTE, period=60
+    )
     if not upload.size:
         raise ValidationError(_("The file is empty."), code="empty")
-    _check_size(upload.size, max(settings.ATTACHMENT_MAX_DOCUMENT_BYTES,
-                                 settings.ATTACHMENT_MAX_IMAGE_BYTES))
+    _check_size(
+        upload.size,
+        max(settings.ATTACHMENT_MAX_DOCUMENT_BYTES, settings.ATTACHMENT_MAX_IMAGE_BYTES),
+    )
     file_type = filetypes.sniff(upload, filetypes.extension_of(upload.name or ""))
     is_image = file_type.kind == filetypes.IMAGE
-    _check_size(upload.size, settings.ATTACHMENT_MAX_IMAGE_BYTES if is_image
-                else settings.ATTACHMENT_MAX_DOCUMENT_BYTES)
-    attachment = Attachment(owner=owner, name=filetypes.safe_name(upload.name, file_type),
-                            kind=file_type.kind, file_type=file_type.name,
-                            content_type=file_type.content_type)
+    _check_size(
+        upload.size,
+        settings.ATTACHMENT_MAX_IMAGE_BYTES if is_image else settings.ATTACHMENT_MAX_DOCUMENT_BYTES,
+    )
+    attachment = Attachment(
+        owner=owner,
+        name=filetypes.safe_name(upload.name, file_type),
+        kind=file_type.kind,
+        file_type=file_type.name,
+        content_type=file_type.content_type,
+    )
     content, thumbnail = _contents(attachment, upload)
     attachment.sha256, attachment.size = _digest(content)
     return _store(attachment, content, thumbnail)
@@ -57,25 +66,39 @@ def _contents(attachment: Attachment, upload: UploadedFile) -> tuple[File, File 
         return File(upload, name=f"upload.{extension}"), None
     encoded = images.reencode(upload, attachment.file_type)
     attachment.width, attachment.height = encoded.width, encoded.height
-    return (ContentFile(encoded.content, name=f"upload.{extension}"),
-            ContentFile(encoded.thumbnail, name=f"thumbnail.{encoded.thumbnail_extension}"))
+    return (
+        ContentFile(encoded.content, name=f"upload.{extension}"),
+        ContentFile(encoded.thumbnail, name=f"thumbnail.{encoded.thumbnail_extension}"),
+    )
 
 
 def _check_size(size: int, limit: int) -> None:
     if size > limit:
-        raise ValidationError(_("The file is too large: the limit is %(limit)s.")
-                              % {"limit": filesizeformat(limit)}, code="too_large")
+        raise ValidationError(
+            _("The file is too large: the limit is %(limit)s.") % {"limit": filesizeformat(limit)},
+            code="too_large",
+        )
 
 
 def _check_quota(owner, size: int) -> None:
-    used = (Attachment.objects.filter(owner=owner, deleted_at__isnull=True)
-            .aggregate(total=Sum("size"))["total"] or 0)
+    used = (
+        Attachment.objects.filter(owner=owner, deleted_at__isnull=True).aggregate(
+            total=Sum("size")
+        )["total"]
+        or 0
+    )
     if used + size > settings.ATTACHMENT_QUOTA_BYTES:
         raise ValidationError(
-            _("Your files take %(used)s of the %(quota)s you may store; delete old posts' "
-              "files or ask a coordinator.") % {
-                "used": filesizeformat(used), "quota": filesizeformat(
-                    settings.ATTACHMENT_QUOTA_BYTES)}, code="over_quota")
+            _(
+                "Your files take %(used)s of the %(quota)s you may store; delete old posts' "
+                "files or ask a coordinator."
+            )
+            % {
+                "used": filesizeformat(used),
+                "quota": filesizeformat(settings.ATTACHMENT_QUOTA_BYTES),
+            },
+            code="over_quota",
+        )
 
 
 def _digest(content: File) -> tuple[str, int]:
@@ -89,8 +112,12 @@ def _digest(content: File) -> tuple[str, int]:
 
 
 def _unattached_copy(attachment: Attachment) -> Attachment | None:
-    return Attachment.objects.filter(owner=attachment.owner, sha256=attachment.sha256,
-                                     attached_at__isnull=True, deleted_at__isnull=True).first()
+    return Attachment.objects.filter(
+        owner=attachment.owner,
+        sha256=attachment.sha256,
+        attached_at__isnull=True,
+        deleted_at__isnull=True,
+    ).first()
 
 
 def _store(attachment: Attachment, content: File, thumbnail: File | None) -> Attachment:
@@ -126,8 +153,12 @@ def attachments_upload_all(*, owner, uploads: list[UploadedFile]) -> list[Attach
         try:
             stored.append(attachment_upload(owner=owner, upload=upload))
         except ValidationError as error:
-            raise ValidationError({"attachments": _("%(name)s: %(error)s") % {
-                "name": upload.name, "error": " ".join(error.messages)}}) from None
+            raise ValidationError(
+                {
+                    "attachments": _("%(name)s: %(error)s")
+                    % {"name": upload.name, "error": " ".join(error.messages)}
+                }
+            ) from None
     return stored
 
 
@@ -147,23 +178,24 @@ def text_with(text: str, attachments: list[Attachment]) -> str:
 def attachments_claim(*, owner, parent_kind: str, parent_id: int, text: str) -> int:
     """Attach the member's own unattached files that `text` refers to; call it inside the
     transaction that writes the parent. Returns how many were attached."""
-    return attachments_attach(owner=owner, keys=set(REFERENCE.findall(text)),
-                              parent_kind=parent_kind, parent_id=parent_id)
+    return attachments_attach(
+        owner=owner, keys=set(REFERENCE.findall(text)), parent_kind=parent_kind, parent_id=parent_id
+    )
 
 
 def attachments_attach(*, owner, keys: set[str], parent_kind: str, parent_id: int) -> int:
     if not keys:
         return 0
-    return (Attachment.objects
-            .filter(key__in=keys, owner=owner, attached_at__isnull=True, deleted_at__isnull=True)
-            .update(parent_kind=parent_kind, parent_id=parent_id, attached_at=timezone.now()))
+    return Attachment.objects.filter(
+        key__in=keys, owner=owner, attached_at__isnull=True, deleted_at__isnull=True
+    ).update(parent_kind=parent_kind, parent_id=parent_id, attached_at=timezone.now())
 
 
 def attachments_delete_for(*, parent_kind: str, parent_id: int) -> int:
     """The parent is gone: its files go with it (kept a while, then purged)."""
-    return (Attachment.objects
-            .filter(parent_kind=parent_kind, parent_id=parent_id, deleted_at__isnull=True)
-            .update(deleted_at=timezone.now()))
+    return Attachment.objects.filter(
+        parent_kind=parent_kind, parent_id=parent_id, deleted_at__isnull=True
+    ).update(deleted_at=timezone.now())
 
 
 def attachments_purge(*, now: datetime.datetime | None = None) -> tuple[int, int]:
@@ -172,9 +204,11 @@ def attachments_purge(*, now: datetime.datetime | None = None) -> tuple[int, int
     now = now or timezone.now()
     orphans = Attachment.objects.filter(
         attached_at__isnull=True,
-        created_at__lt=now - datetime.timedelta(hours=settings.ATTACHMENT_ORPHAN_HOURS))
+        created_at__lt=now - datetime.timedelta(hours=settings.ATTACHMENT_ORPHAN_HOURS),
+    )
     deleted = Attachment.objects.filter(
-        deleted_at__lt=now - datetime.timedelta(days=settings.ATTACHMENT_DELETED_DAYS))
+        deleted_at__lt=now - datetime.timedelta(days=settings.ATTACHMENT_DELETED_DAYS)
+    )
     return _purge(orphans), _purge(deleted)
 
 

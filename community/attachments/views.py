@@ -54,8 +54,12 @@ def upload(request: AuthedRequest) -> HttpResponse:
 def _upload(request: AuthedRequest) -> HttpResponse:
     upload = request.FILES.get("file")
     if getattr(request, "upload_too_large", False):
-        return _refused(_("The file is too large: the limit is %(limit)s.")
-                        % {"limit": filesizeformat(_largest_allowed())}, "too_large", 413)
+        return _refused(
+            _("The file is too large: the limit is %(limit)s.")
+            % {"limit": filesizeformat(_largest_allowed())},
+            "too_large",
+            413,
+        )
     if upload is None:
         return _refused(_("Choose a file to attach."), "no_file", 400)
     try:
@@ -73,8 +77,11 @@ def _refused(message: str, code: str, status: int) -> JsonResponse:
 
 def describe(attachment: Attachment) -> dict:
     return {
-        "key": attachment.key, "name": attachment.name, "size": attachment.size,
-        "kind": attachment.kind, "url": attachment.get_absolute_url(),
+        "key": attachment.key,
+        "name": attachment.name,
+        "size": attachment.size,
+        "kind": attachment.kind,
+        "url": attachment.get_absolute_url(),
         "thumbnail_url": attachment.thumbnail_url if attachment.is_image else None,
         "markdown": markdown_for(attachment),
     }
@@ -84,8 +91,9 @@ def describe(attachment: Attachment) -> dict:
 @require_GET
 def download(request: AuthedRequest, key: str, name: str = "") -> HttpResponse:
     attachment = selectors.attachment_get_for(request.user, key)
-    return _serve(attachment.file, attachment.content_type, attachment.name,
-                  inline=attachment.is_image)
+    return _serve(
+        attachment.file, attachment.content_type, attachment.name, inline=attachment.is_image
+    )
 
 
 @login_required
@@ -96,8 +104,12 @@ def thumbnail(request: AuthedRequest, key: str) -> HttpResponse:
         raise Http404
     extension = attachment.thumbnail.name.rsplit(".", 1)[-1]
     stem = attachment.name.rsplit(".", 1)[0]
-    return _serve(attachment.thumbnail, "image/png" if extension == "png" else "image/jpeg",
-                  f"{stem}.{extension}", inline=True)
+    return _serve(
+        attachment.thumbnail,
+        "image/png" if extension == "png" else "image/jpeg",
+        f"{stem}.{extension}",
+        inline=True,
+    )
 
 
 def _serve(stored: FieldFile, content_type: str, name: str, *, inline: bool) -> HttpResponse:
@@ -128,4 +140,3 @@ def _sendfile(stored: FieldFile) -> HttpResponse:
         return FileResponse(stored.open("rb"))
     except FileNotFoundError:
         raise Http404 from None
-

@@ -26,8 +26,9 @@ def is_relative_url(value: str) -> bool:
 
 def validate_relative_url(value: str) -> None:
     if not is_relative_url(value):
-        raise ValidationError(_("Enter a path on this site, starting with “/”."),
-                              code="not_relative")
+        raise ValidationError(
+            _("Enter a path on this site, starting with “/”."), code="not_relative"
+        )
 
 
 class Notification(models.Model):
@@ -63,8 +64,7 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         indexes = [
-            models.Index(fields=["recipient", "read_at", "-created_at"],
-                         name="notification_inbox"),
+            models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox"),
             models.Index(fields=["recipient", "-created_at"], name="notification_all"),
         ]
         constraints = [
@@ -107,7 +107,9 @@ class NotificationPreference(models.Model):
         related_name="notification_preference",
     )
     email_mode = models.CharField(
-        _("email notifications"), max_length=20, choices=EmailMode.choices,
+        _("email notifications"),
+        max_length=20,
+        choices=EmailMode.choices,
         default=EmailMode.IMMEDIATELY,
     )
 

@@ -30,8 +30,11 @@ class NotificationKind:
 
     def __eq__(self, other: object) -> bool:
         # Lazy labels compare by their text: the same kind filled twice is the same kind.
-        return (isinstance(other, NotificationKind) and other.key == self.key
-                and str(other.label) == str(self.label))
+        return (
+            isinstance(other, NotificationKind)
+            and other.key == self.key
+            and str(other.label) == str(self.label)
+        )
 
     def __hash__(self) -> int:
         return hash(self.key)

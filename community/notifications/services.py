@@ -44,8 +44,9 @@ def notification_create(
     group_key: str = "",
 ) -> Notification | None:
     """Notify one member; see notifications_send()."""
-    sent = notifications_send(recipients=[recipient], kind=kind, text=text, url=url,
-                              actor=actor, group_key=group_key)
+    sent = notifications_send(
+        recipients=[recipient], kind=kind, text=text, url=url, actor=actor, group_key=group_key
+    )
     return sent[0] if sent else None
 
 
@@ -73,15 +74,16 @@ def notifications_send(
     text = Truncator(" ".join(text.split())).chars(TEXT_MAX_LENGTH)
     if not text:
         raise ValueError("A notification needs text")
-    by_id = {r.pk: r for r in recipients
-             if r.is_active and (actor is None or actor.pk != r.pk)}
+    by_id = {r.pk: r for r in recipients if r.is_active and (actor is None or actor.pk != r.pk)}
     if not by_id:
         return []
     fields = {"text": text, "url": url, "actor": actor}
     with transaction.atomic():
         bumped = _bump_unread(list(by_id), kind, group_key, fields) if group_key else []
-        fresh = [Notification(recipient=by_id[pk], kind=kind, group_key=group_key, **fields)
-                 for pk in by_id.keys() - {n.recipient_id for n in bumped}]
+        fresh = [
+            Notification(recipient=by_id[pk], kind=kind, group_key=group_key, **fields)
+            for pk in by_id.keys() - {n.recipient_id for n in bumped}
+        ]
         try:
             with transaction.atomic():
                 created = Notification.objects.bulk_create(fresh)
@@ -92,22 +94,27 @@ def notifications_send(
         for notification in notifications:
             notification.recipient = by_id[notification.recipient_id]
         _broadcast_new(notifications)
-        modes = dict(NotificationPreference.objects.filter(user_id__in=by_id)
-                     .values_list("user_id", "email_mode"))
-        to_email = [n for n in notifications if modes.get(n.recipient_id, IMMEDIATELY)
-                    == IMMEDIATELY]
+        modes = dict(
+            NotificationPreference.objects.filter(user_id__in=by_id).values_list(
+                "user_id", "email_mode"
+            )
+        )
+        to_email = [
+            n for n in notifications if modes.get(n.recipient_id, IMMEDIATELY) == IMMEDIATELY
+        ]
         if to_email:
             # robust: a mail server that is down must not fail the caller's committed write.
             transaction.on_commit(lambda: _email_each(to_email), robust=True)
     return notifications
 
 
-def _bump_unread(recipient_ids: list[int], kind: str, group_key: str,
-                 fields: dict) -> list[Notification]:
+def _bump_unread(
+    recipient_ids: list[int], kind: str, group_key: str, fields: dict
+) -> list[Notification]:
     notifications = list(
-        Notification.objects.select_for_update()
-        .filter(recipient_id__in=recipient_ids, kind=kind, group_key=group_key,
-                read_at__isnull=True)
+        Notification.objects.select_for_update().filter(
+            recipient_id__in=recipient_ids, kind=kind, group_key=group_key, read_at__isnull=True
+        )
     )
     now = timezone.now()
     for notification in notifications:
@@ -117,8 +124,7 @@ def _bump_unread(recipient_ids: list[int], kind: str, group_key: str,
         notification.created_at = now
         # News since the last email: the next email or digest should carry it again.
         notification.emailed_at = None
-    Notification.objects.bulk_update(
-        notifications, [*fields, "count", "created_at", "emailed_at"])
+    Notification.objects.bulk_update(notifications, [*fields, "count", "created_at", "emailed_at"])
     return notifications
 
 
@@ -126,26 +132,33 @@ def _create_one(recipient, kind: str, group_key: str, fields: dict) -> Notificat
     bumped = _bump_unread([recipient.pk], kind, group_key, fields) if group_key else []
     if bumped:
         return bumped[0]
-    return Notification.objects.create(recipient=recipient, kind=kind, group_key=group_key,
-                                       **fields)
+    return Notification.objects.create(
+        recipient=recipient, kind=kind, group_key=group_key, **fields
+    )
 
 
 def _broadcast_new(notifications: list[Notification]) -> None:
     unread = dict(
-        Notification.objects.filter(recipient_id__in=[n.recipient_id for n in notifications],
-                                    read_at__isnull=True)
-        .values("recipient_id").annotate(total=Count("pk")).values_list("recipient_id", "total")
+        Notification.objects.filter(
+            recipient_id__in=[n.recipient_id for n in notifications], read_at__isnull=True
+        )
+        .values("recipient_id")
+        .annotate(total=Count("pk"))
+        .values_list("recipient_id", "total")
     )
     for notification in notifications:
-        send_event_on_commit([user_group(notification.recipient_id)], {
-            "type": "notification",
-            "id": notification.pk,
-            "kind": notification.kind,
-            "text": notification.text,
-            "url": notification.url,
-            "count": notification.count,
-            "unread_count": unread.get(notification.recipient_id, 0),
-        })
+        send_event_on_commit(
+            [user_group(notification.recipient_id)],
+            {
+                "type": "notification",
+                "id": notification.pk,
+                "kind": notification.kind,
+                "text": notification.text,
+                "url": notification.url,
+                "count": notification.count,
+                "unread_count": unread.get(notification.recipient_id, 0),
+            },
+        )
 
 
 def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
@@ -173,10 +186,13 @@ def notification_open(*, user, pk: int) -> Notification:
 
 def _broadcast_read(user) -> None:
     # Other open tabs update their badge from this.
-    send_event_on_commit([user_group(user.pk)], {
-        "type": "notifications_read",
-        "unread_count": selectors.unread_count(user),
-    })
+    send_event_on_commit(
+        [user_group(user.pk)],
+        {
+            "type": "notifications_read",
+            "unread_count": selectors.unread_count(user),
+        },
+    )
 
 
 def preference_set(*, user, email_mode: str) -> NotificationPreference:
@@ -196,13 +212,19 @@ def _email_each(notifications: list[Notification]) -> None:
     """One email per notification, over one connection to the mail server."""
     notifications = [n for n in notifications if n.recipient.email]
     with mail.get_connection() as connection:
-        connection.send_messages([
-            _message("notifications/email/notification",
-                     {"notification": n, "recipient": n.recipient}, n.recipient.email)
-            for n in notifications
-        ])
+        connection.send_messages(
+            [
+                _message(
+                    "notifications/email/notification",
+                    {"notification": n, "recipient": n.recipient},
+                    n.recipient.email,
+                )
+                for n in notifications
+            ]
+        )
     Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
-        emailed_at=timezone.now())
+        emailed_at=timezone.now()
+    )
 
 
 def digest_send(*, now: datetime.datetime | None = None) -> int:
@@ -237,12 +259,16 @@ def _email_digest(recipient, notifications: list[Notification], now: datetime.da
         Notification.objects.filter(pk__in=ids, emailed_at=now).update(emailed_at=None)
         return False
     try:
-        _send("notifications/email/digest", {
-            "recipient": recipient,
-            "notifications": notifications[:DIGEST_MAX_ITEMS],
-            "more": max(len(notifications) - DIGEST_MAX_ITEMS, 0),
-            "total": len(notifications),
-        }, recipient.email)
+        _send(
+            "notifications/email/digest",
+            {
+                "recipient": recipient,
+                "notifications": notifications[:DIGEST_MAX_ITEMS],
+                "more": max(len(notifications) - DIGEST_MAX_ITEMS, 0),
+                "total": len(notifications),
+            },
+            recipient.email,
+        )
     except Exception:
         # One bad address or a mail server hiccup must not stop the other members' digests.
         logger.exception("Could not send the notification digest to user %s", recipient.pk)
@@ -261,5 +287,9 @@ def _message(template: str, context: dict, recipient_email: str) -> mail.EmailMe
         context = {**context, "site_url": settings.SITE_URL}
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}.txt", context)
-    return mail.EmailMessage(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body,
-                             settings.DEFAULT_FROM_EMAIL, [recipient_email])
+    return mail.EmailMessage(
+        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [recipient_email],
+    )

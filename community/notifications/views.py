@@ -58,8 +58,9 @@ def notifications_read_all(request: AuthedRequest) -> HttpResponse:
     services.notifications_mark_read(user=request.user)
     messages.success(request, _("All notifications are marked as read."))
     next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(next_url)
     return redirect("notifications:list")
 
@@ -68,17 +69,24 @@ def notifications_read_all(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def preference_edit(request: AuthedRequest) -> HttpResponse:
     preference = selectors.preference_for(request.user)
-    form = PreferenceForm(request.POST if request.method == "POST" else None,
-                          initial={"email_mode": preference.email_mode})
+    form = PreferenceForm(
+        request.POST if request.method == "POST" else None,
+        initial={"email_mode": preference.email_mode},
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.preference_set(user=request.user,
-                                    email_mode=form.cleaned_data["email_mode"])
+            services.preference_set(user=request.user, email_mode=form.cleaned_data["email_mode"])
         except ValidationError as error:
             form.add_error("email_mode", error.message_dict.get("email_mode", error.messages))
         else:
             messages.success(request, _("Your notification settings have been saved."))
             return redirect("notifications:settings")
-    return render(request, "notifications/settings.html", {
-        "form": form, "kinds": [label for _kind, label in registry.registered_kinds()],
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "notifications/settings.html",
+        {
+            "form": form,
+            "kinds": [label for _kind, label in registry.registered_kinds()],
+        },
+        status=400 if form.errors else 200,
+    )

@@ -26,16 +26,21 @@ PROTOCOL_VERSION = 1
 CLOSE_UNAUTHENTICATED = 4401
 
 
-
 # What the ASGI server raises when we write to a socket the browser has just closed:
 # daphne's autobahn says Disconnected, uvicorn ClientDisconnected, websockets
 # ConnectionClosed*. Named, not imported: the consumer must not depend on one server.
-_SOCKET_GONE = {"Disconnected", "ClientDisconnected", "ConnectionClosed",
-                "ConnectionClosedOK", "ConnectionClosedError"}
+_SOCKET_GONE = {
+    "Disconnected",
+    "ClientDisconnected",
+    "ConnectionClosed",
+    "ConnectionClosedOK",
+    "ConnectionClosedError",
+}
 
 
 def socket_gone(error: BaseException) -> bool:
     return type(error).__name__ in _SOCKET_GONE
+
 
 class Connection(AsyncJsonWebsocketConsumer):
     """One browser tab. Frame handlers receive it to learn the user and manage groups."""
@@ -56,8 +61,7 @@ class Connection(AsyncJsonWebsocketConsumer):
         self.groups_joined = set()
         await self.accept()
         await self.join(user_group(user.pk))
-        await self.send_json({"type": "hello", "protocol": PROTOCOL_VERSION,
-                              "user_id": user.pk})
+        await self.send_json({"type": "hello", "protocol": PROTOCOL_VERSION, "user_id": user.pk})
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Run the handler for `message`, without channels' database clean-up before it.
@@ -93,8 +97,11 @@ class Connection(AsyncJsonWebsocketConsumer):
                 await self.send_error("bad_frame", _("Frames must be JSON text."))
                 return
             if len(text_data.encode()) > MAX_FRAME_BYTES:
-                await self.send_error("too_large", _("The frame is larger than %(limit)d KB.")
-                                      % {"limit": MAX_FRAME_BYTES // 1024})
+                await self.send_error(
+                    "too_large",
+                    _("The frame is larger than %(limit)d KB.")
+                    % {"limit": MAX_FRAME_BYTES // 1024},
+                )
                 return
             try:
                 frame = json.loads(text_data)
@@ -105,14 +112,17 @@ class Connection(AsyncJsonWebsocketConsumer):
 
     async def receive_json(self, frame: Any, **kwargs) -> None:
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
-            await self.send_error("bad_frame", _("A frame must be an object with a \"type\"."))
+            await self.send_error("bad_frame", _('A frame must be an object with a "type".'))
             return
         frame_type = frame["type"]
         ref = frame.get("id")
         handler = registry.handler_for(frame_type)
         if handler is None:
-            await self.send_error("unknown_type", _("Unknown frame type: %(type)s.")
-                                  % {"type": frame_type[:50]}, ref=ref)
+            await self.send_error(
+                "unknown_type",
+                _("Unknown frame type: %(type)s.") % {"type": frame_type[:50]},
+                ref=ref,
+            )
             return
         try:
             reply = await handler(self, frame)
@@ -130,13 +140,11 @@ class Connection(AsyncJsonWebsocketConsumer):
             if socket_gone(error):
                 return  # the tab closed mid-answer; its disconnect event cleans up next
             logger.exception("Frame handler for %r failed", frame_type)
-            await self.send_error("server_error", _("Something went wrong on our side."),
-                                  ref=ref)
+            await self.send_error("server_error", _("Something went wrong on our side."), ref=ref)
 
     async def send_error(self, code: str, message: str, *, ref: Any = None) -> None:
         try:
-            await self.send_json({"type": "error", "code": code, "message": message,
-                                  "id": ref})
+            await self.send_json({"type": "error", "code": code, "message": message, "id": ref})
         except Exception as error:
             if not socket_gone(error):
                 raise

@@ -55,8 +55,9 @@ def remove_from_group_on_commit(user_ids: Iterable[int], group: str) -> None:
         layer = get_channel_layer()
         for user_id in user_ids:
             try:
-                async_to_sync(layer.group_send)(user_group(user_id),
-                                                {"type": LEAVE_MESSAGE_TYPE, "group": group})
+                async_to_sync(layer.group_send)(
+                    user_group(user_id), {"type": LEAVE_MESSAGE_TYPE, "group": group}
+                )
             except Exception:
                 logger.exception("Could not remove user %s from %s", user_id, group)
 

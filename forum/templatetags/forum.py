@@ -31,7 +31,12 @@ def diff_table(before: str, after: str) -> SafeString:
             continue
         rows += [("diff-removed", "−", line) for line in old[i1:i2]]
         rows += [("diff-added", "+", line) for line in new[j1:j2]]
-    body = format_html_join("", '<tr class="{}"><td aria-hidden="true">{}</td><td>{}</td></tr>',
-                            rows)
-    return format_html('<table class="diff"><caption class="visually-hidden">{}</caption>'
-                       "<tbody>{}</tbody></table>", _("Changes"), body)
+    body = format_html_join(
+        "", '<tr class="{}"><td aria-hidden="true">{}</td><td>{}</td></tr>', rows
+    )
+    return format_html(
+        '<table class="diff"><caption class="visually-hidden">{}</caption>'
+        "<tbody>{}</tbody></table>",
+        _("Changes"),
+        body,
+    )

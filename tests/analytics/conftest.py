@@ -29,8 +29,9 @@ def start_pair(coordinator, mentor):
     mentor.refresh_from_db()
 
     def start(newcomer: User) -> Mentorship:
-        pair = services.mentorship_propose(coordinator=coordinator, mentor=mentor,
-                                           newcomer=newcomer)
+        pair = services.mentorship_propose(
+            coordinator=coordinator, mentor=mentor, newcomer=newcomer
+        )
         return services.mentorship_accept(mentor=mentor, pair=pair)
 
     return start
@@ -42,8 +43,13 @@ def employee():
     numbers = iter(range(1, 1000))
 
     def make(name: str, hired: datetime.date, left: datetime.date | None = None) -> User:
-        return make_member(f"employee{next(numbers)}@example.com", name, User.Role.NEWCOMER,
-                           service_start=hired, service_end=left)
+        return make_member(
+            f"employee{next(numbers)}@example.com",
+            name,
+            User.Role.NEWCOMER,
+            service_start=hired,
+            service_end=left,
+        )
 
     return make
 
@@ -52,8 +58,13 @@ HOUR = datetime.timedelta(hours=1)
 
 
 def asked(author, category, title: str, at: datetime.datetime) -> Thread:
-    thread = forum.thread_create(author=author, category=category, kind=Thread.Kind.QUESTION,
-                                 title=title, body="Подскажите, пожалуйста.")
+    thread = forum.thread_create(
+        author=author,
+        category=category,
+        kind=Thread.Kind.QUESTION,
+        title=title,
+        body="Подскажите, пожалуйста.",
+    )
     Thread.objects.filter(pk=thread.pk).update(created_at=at)
     Post.objects.filter(thread=thread).update(created_at=at)
     thread.refresh_from_db()
@@ -67,8 +78,15 @@ def answered(author, thread: Thread, at: datetime.datetime) -> Post:
 
 
 @pytest.fixture
-def community(no_rate_limit, newcomer, mentor, mentor2, coordinator,  # noqa: F811
-              newcomers_corner, mentor_lounge):  # noqa: F811
+def community(  # the fixtures imported above are parameters here
+    no_rate_limit,  # noqa: F811
+    newcomer,
+    mentor,
+    mentor2,
+    coordinator,
+    newcomers_corner,  # noqa: F811
+    mentor_lounge,  # noqa: F811
+):
     """Four questions three days ago: answered in 2 h, answered in 30 h, answered only by
     the asker, answered in a reply since deleted. A mentors' discussion, a chat message."""
     at = timezone.now() - datetime.timedelta(days=3)
@@ -81,16 +99,24 @@ def community(no_rate_limit, newcomer, mentor, mentor2, coordinator,  # noqa: F8
     answered(newcomer, self_answered, at + HOUR)
     retracted = asked(newcomer, newcomers_corner, "Где столовая?", at - HOUR)
     Post.objects.filter(pk=answered(mentor, retracted, at).pk).update(is_deleted=True)
-    discussion = forum.thread_create(author=mentor, category=mentor_lounge,
-                                     kind=Thread.Kind.DISCUSSION, title="Первая встреча",
-                                     body="Делюсь опытом.")
+    discussion = forum.thread_create(
+        author=mentor,
+        category=mentor_lounge,
+        kind=Thread.Kind.DISCUSSION,
+        title="Первая встреча",
+        body="Делюсь опытом.",
+    )
     reply(mentor2, discussion)
     room = chat.channel_create(creator=mentor2, name="Наставники")
     chat.message_send(author=mentor2, room=room, body="Всем привет", client_id="c1")
-    make_member("left@example.com", "Ушедший Сотрудник", User.Role.NEWCOMER,
-                service_start=datetime.date(2020, 1, 1), service_end=datetime.date(2021, 1, 1))
-    return {"quick": quick, "slow": slow, "self_answered": self_answered,
-            "retracted": retracted}
+    make_member(
+        "left@example.com",
+        "Ушедший Сотрудник",
+        User.Role.NEWCOMER,
+        service_start=datetime.date(2020, 1, 1),
+        service_end=datetime.date(2021, 1, 1),
+    )
+    return {"quick": quick, "slow": slow, "self_answered": self_answered, "retracted": retracted}
 
 
 def numbered_newcomer(number: int) -> User:
@@ -103,27 +129,35 @@ def programme(start_pair, coordinator, mentor, mentor2, newcomer):
     helpful), one ended early (rated 2, not helpful), one proposal waiting. Рустем: two
     active pairs, his full capacity of two."""
     template = PlanTemplate.objects.create(name="Первый месяц")
-    PlanTemplateStep.objects.bulk_create([
-        PlanTemplateStep(template=template, order=n, title=title, due_after_days=days)
-        for n, (title, days) in enumerate([("Экскурсия", 1), ("Доступы", 3),
-                                           ("Первая записка", 10)])])
+    PlanTemplateStep.objects.bulk_create(
+        [
+            PlanTemplateStep(template=template, order=n, title=title, due_after_days=days)
+            for n, (title, days) in enumerate(
+                [("Экскурсия", 1), ("Доступы", 3), ("Первая записка", 10)]
+            )
+        ]
+    )
     timur = start_pair(newcomer)
     first, second, _third = timur.steps.all()
     services.step_set_done(user=newcomer, step=first, done=True)
-    PlanStep.objects.filter(pk=second.pk).update(due_on=timezone.localdate()
-                                                 - datetime.timedelta(days=2))
-    completed = services.mentorship_complete(actor=mentor,
-                                             pair=start_pair(numbered_newcomer(2)))
+    PlanStep.objects.filter(pk=second.pk).update(
+        due_on=timezone.localdate() - datetime.timedelta(days=2)
+    )
+    completed = services.mentorship_complete(actor=mentor, pair=start_pair(numbered_newcomer(2)))
     services.feedback_give(newcomer=completed.newcomer, pair=completed, rating=4, helpful=True)
     started = start_pair(numbered_newcomer(3))
-    ended = services.mentorship_end(actor=started.newcomer, pair=started,
-                                    reason="Перевели в другой отдел")
-    services.feedback_give(newcomer=ended.newcomer, pair=ended, rating=2, helpful=False,
-                           comment="Мало встречались")
+    ended = services.mentorship_end(
+        actor=started.newcomer, pair=started, reason="Перевели в другой отдел"
+    )
+    services.feedback_give(
+        newcomer=ended.newcomer, pair=ended, rating=2, helpful=False, comment="Мало встречались"
+    )
     for number in (4, 5):
-        pair = services.mentorship_propose(coordinator=coordinator, mentor=mentor2,
-                                           newcomer=numbered_newcomer(number))
+        pair = services.mentorship_propose(
+            coordinator=coordinator, mentor=mentor2, newcomer=numbered_newcomer(number)
+        )
         services.mentorship_accept(mentor=mentor2, pair=pair)
-    services.mentorship_propose(coordinator=coordinator, mentor=mentor,
-                                newcomer=numbered_newcomer(6))
+    services.mentorship_propose(
+        coordinator=coordinator, mentor=mentor, newcomer=numbered_newcomer(6)
+    )
     return timur

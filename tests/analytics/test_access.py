@@ -6,8 +6,18 @@ import pytest
 from django.urls import reverse
 
 DASHBOARD = reverse("analytics:dashboard")
-EXPORTS = [reverse("analytics:export", args=[slug]) for slug in (
-    "summary", "activity", "unanswered", "mentor-load", "plans", "feedback", "retention")]
+EXPORTS = [
+    reverse("analytics:export", args=[slug])
+    for slug in (
+        "summary",
+        "activity",
+        "unanswered",
+        "mentor-load",
+        "plans",
+        "feedback",
+        "retention",
+    )
+]
 
 
 @pytest.mark.parametrize("url", [DASHBOARD, *EXPORTS])

@@ -29,14 +29,17 @@ def test_default_hiring_range_is_twelve_whole_quarters():
     assert 33 <= months <= 35
 
 
-@pytest.mark.parametrize("query, field", [
-    ({"start": "2026-13-01"}, "start"),
-    ({"start": "не дата"}, "start"),
-    ({"start": "2026-05-01", "end": "2026-04-01"}, "start"),
-    ({"start": "1066-10-14", "end": "2026-04-01"}, "start"),
-    ({"start": "2000-01-01", "end": "2026-04-01"}, "start"),
-    ({"hired_from": "2026-05-01", "hired_to": "2026-04-01"}, "hired_from"),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ({"start": "2026-13-01"}, "start"),
+        ({"start": "не дата"}, "start"),
+        ({"start": "2026-05-01", "end": "2026-04-01"}, "start"),
+        ({"start": "1066-10-14", "end": "2026-04-01"}, "start"),
+        ({"start": "2000-01-01", "end": "2026-04-01"}, "start"),
+        ({"hired_from": "2026-05-01", "hired_to": "2026-04-01"}, "hired_from"),
+    ],
+)
 def test_bad_range_is_refused_with_its_message(login, coordinator, query, field):
     response = login(coordinator).get(DASHBOARD, query)
     assert response.status_code == 400
@@ -47,8 +50,9 @@ def test_bad_range_is_refused_with_its_message(login, coordinator, query, field)
 
 
 def test_export_with_a_bad_range_is_400_with_the_reason(login, coordinator):
-    response = login(coordinator).get(reverse("analytics:export", args=["activity"]),
-                                      {"start": "2026-05-01", "end": "2026-04-01"})
+    response = login(coordinator).get(
+        reverse("analytics:export", args=["activity"]), {"start": "2026-05-01", "end": "2026-04-01"}
+    )
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/plain")
     assert response.content.decode().strip()
@@ -58,6 +62,5 @@ def test_russian_dates_are_understood_too():
     form = DashboardFilter.from_query({"start": "01.09.2026", "end": "30.09.2026"})
     assert form.is_valid(), form.errors
     activity, _hired = form.periods()
-    assert (activity.start, activity.end) == (datetime.date(2026, 9, 1),
-                                              datetime.date(2026, 9, 30))
+    assert (activity.start, activity.end) == (datetime.date(2026, 9, 1), datetime.date(2026, 9, 30))
     assert activity.days == 30

@@ -29,13 +29,11 @@ def test_health_figures_match_the_community(community):
 
 
 def test_median_of_an_odd_count_is_the_middle_wait(community, mentor):
-    answered(mentor, community["self_answered"],
-              community["self_answered"].created_at + 4 * HOUR)
+    answered(mentor, community["self_answered"], community["self_answered"].created_at + 4 * HOUR)
     assert selectors.health(_last_week()).median_first_answer == 4 * HOUR
 
 
-def test_a_question_younger_than_a_day_is_not_yet_judged(community, newcomer,
-                                                         newcomers_corner):
+def test_a_question_younger_than_a_day_is_not_yet_judged(community, newcomer, newcomers_corner):
     asked(newcomer, newcomers_corner, "Только что спросил", timezone.now() - HOUR)
     health = selectors.health(_last_week())
     assert (health.questions, health.questions_day_old) == (5, 4)
@@ -50,8 +48,10 @@ def test_nothing_asked_gives_no_shares(db):
 
 
 def test_period_bounds_leave_out_earlier_questions(community):
-    week_before = Period(timezone.localdate() - datetime.timedelta(days=30),
-                         timezone.localdate() - datetime.timedelta(days=8))
+    week_before = Period(
+        timezone.localdate() - datetime.timedelta(days=30),
+        timezone.localdate() - datetime.timedelta(days=8),
+    )
     assert selectors.health(week_before).questions == 0
 
 
@@ -62,8 +62,7 @@ def test_unanswered_questions_oldest_first(community):
 
 def test_activity_counts_per_week_and_fills_quiet_weeks(community):
     today = timezone.localdate()
-    bucket, weeks = selectors.activity_by_week(
-        Period(today - datetime.timedelta(days=27), today))
+    bucket, weeks = selectors.activity_by_week(Period(today - datetime.timedelta(days=27), today))
     assert bucket == "week"
     assert all(w.start.weekday() == 0 for w in weeks)
     assert [w.start for w in weeks] == sorted(w.start for w in weeks)
@@ -76,8 +75,7 @@ def test_activity_counts_per_week_and_fills_quiet_weeks(community):
 
 def test_a_long_period_is_counted_per_month(community):
     today = timezone.localdate()
-    bucket, months = selectors.activity_by_week(
-        Period(today - datetime.timedelta(days=400), today))
+    bucket, months = selectors.activity_by_week(Period(today - datetime.timedelta(days=400), today))
     assert bucket == "month"
     assert all(m.start.day == 1 for m in months)
     assert 13 <= len(months) <= 15

@@ -39,8 +39,15 @@ def test_page_shows_the_figures_and_draws_the_charts(login, coordinator, program
     assert page.count('<svg class="chart"') == 5  # three activity, ratings, retention
     assert 'fill="url(#retention-hatch)"' in page
     assert 'id="plan-completion"' in page
-    for slug in ("activity", "unanswered", "mentor-load", "plans", "feedback", "retention",
-                 "summary"):
+    for slug in (
+        "activity",
+        "unanswered",
+        "mentor-load",
+        "plans",
+        "feedback",
+        "retention",
+        "summary",
+    ):
         assert reverse("analytics:export", args=[slug]) + "?start=" in page
 
 
@@ -54,13 +61,16 @@ def test_mentor_load_csv_has_every_mentor(login, coordinator, programme, mentor,
     assert rows[0][0] == "Наставник"
     assert [row[:5] for row in rows[1:]] == [
         [mentor2.full_name, mentor2.department.name, "2", "2", "да"],
-        [mentor.full_name, mentor.department.name, "1", "20", "да"]]
+        [mentor.full_name, mentor.department.name, "1", "20", "да"],
+    ]
 
 
 def test_feedback_csv_has_ratings_and_comments(login, coordinator, programme):
     rows = _export(login(coordinator), "feedback")
     assert sorted((row[2], row[3], row[4]) for row in rows[1:]) == [
-        ("2", "нет", "Мало встречались"), ("4", "да", "")]
+        ("2", "нет", "Мало встречались"),
+        ("4", "да", ""),
+    ]
 
 
 def test_summary_csv_has_plain_numbers(login, coordinator, community):
@@ -72,9 +82,12 @@ def test_summary_csv_has_plain_numbers(login, coordinator, community):
 
 def test_activity_csv_has_a_row_per_week(login, coordinator, community):
     today = timezone.localdate()
-    rows = _export(login(coordinator), "activity",
-                   start=f"{today - datetime.timedelta(days=13):%Y-%m-%d}",
-                   end=f"{today:%Y-%m-%d}")
+    rows = _export(
+        login(coordinator),
+        "activity",
+        start=f"{today - datetime.timedelta(days=13):%Y-%m-%d}",
+        end=f"{today:%Y-%m-%d}",
+    )
     assert len(rows) - 1 in (2, 3)
     assert sum(int(row[1]) for row in rows[1:]) == 5
     datetime.date.fromisoformat(rows[1][0])
@@ -93,8 +106,7 @@ def test_markup_in_names_is_escaped_on_the_page(login, coordinator, programme, m
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
-def test_long_tables_show_a_page_and_point_to_the_csv(login, coordinator, mentor,
-                                                      start_pair):
+def test_long_tables_show_a_page_and_point_to_the_csv(login, coordinator, mentor, start_pair):
     User.objects.filter(pk=mentor.pk).update(mentor_capacity=20)
     for number in range(20):
         start_pair(numbered_newcomer(100 + number))
@@ -109,19 +121,27 @@ def _grow(coordinator, mentor, newcomers_corner) -> None:
     """More of everything the dashboard counts."""
     for number in range(6):
         at = timezone.now() - datetime.timedelta(days=2, hours=number)
-        question = asked(make_member(f"grow{number}@example.com", f"Вырос {number}",
-                                      User.Role.NEWCOMER,
-                                      service_start=datetime.date(2024, 1 + number, 3)),
-                          newcomers_corner, f"Вопрос {number}", at)
+        question = asked(
+            make_member(
+                f"grow{number}@example.com",
+                f"Вырос {number}",
+                User.Role.NEWCOMER,
+                service_start=datetime.date(2024, 1 + number, 3),
+            ),
+            newcomers_corner,
+            f"Вопрос {number}",
+            at,
+        )
         answered(mentor, question, at + datetime.timedelta(hours=number + 1))
-        pair = services.mentorship_propose(coordinator=coordinator, mentor=mentor,
-                                           newcomer=question.author)
+        pair = services.mentorship_propose(
+            coordinator=coordinator, mentor=mentor, newcomer=question.author
+        )
         services.mentorship_accept(mentor=mentor, pair=pair)
 
 
-def test_dashboard_takes_a_fixed_number_of_queries(login, coordinator, mentor, community,
-                                                   programme, newcomers_corner,
-                                                   django_assert_num_queries):
+def test_dashboard_takes_a_fixed_number_of_queries(
+    login, coordinator, mentor, community, programme, newcomers_corner, django_assert_num_queries
+):
     client = login(coordinator)
     with django_assert_num_queries(QUERIES):
         client.get(DASHBOARD)

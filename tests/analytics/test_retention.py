@@ -40,11 +40,13 @@ RANGE = Period(D(2023, 1, 1), D(2024, 12, 31))
 
 @pytest.fixture
 def history(employee, start_pair, mentor, coordinator):
-    mentored = [("Айгуль", D(2023, 1, 10), D(2024, 1, 9)),
-                ("Булат", D(2023, 2, 1), D(2024, 2, 1)),
-                ("Гузель", D(2023, 3, 15), None),
-                ("Дамир", D(2023, 2, 20), D(2023, 6, 1)),
-                ("Лейла", D(2024, 2, 29), D(2025, 2, 28))]
+    mentored = [
+        ("Айгуль", D(2023, 1, 10), D(2024, 1, 9)),
+        ("Булат", D(2023, 2, 1), D(2024, 2, 1)),
+        ("Гузель", D(2023, 3, 15), None),
+        ("Дамир", D(2023, 2, 20), D(2023, 6, 1)),
+        ("Лейла", D(2024, 2, 29), D(2025, 2, 28)),
+    ]
     for name, hired, left in mentored:
         pair = start_pair(employee(name, hired, left))
         if name == "Дамир":
@@ -52,22 +54,35 @@ def history(employee, start_pair, mentor, coordinator):
         else:
             services.mentorship_complete(actor=mentor, pair=pair)
     declined = services.mentorship_propose(
-        coordinator=coordinator, mentor=mentor,
-        newcomer=employee("Ильдар", D(2023, 1, 5), D(2023, 5, 1)))
+        coordinator=coordinator,
+        mentor=mentor,
+        newcomer=employee("Ильдар", D(2023, 1, 5), D(2023, 5, 1)),
+    )
     services.mentorship_decline(mentor=mentor, pair=declined, reason="Нет времени")
-    services.mentorship_propose(coordinator=coordinator, mentor=mentor,
-                                newcomer=employee("Камила", D(2023, 1, 6), D(2023, 12, 31)))
-    for name, hired, left in [("Эмиль", D(2023, 3, 31), D(2023, 6, 30)),
-                              ("Зарина", D(2023, 2, 28), None),
-                              ("Марат", D(2024, 2, 29), D(2025, 3, 1)),
-                              ("Нина", D(2024, 4, 1), None),
-                              ("Олег", D(2022, 12, 31), D(2023, 1, 7))]:
+    services.mentorship_propose(
+        coordinator=coordinator,
+        mentor=mentor,
+        newcomer=employee("Камила", D(2023, 1, 6), D(2023, 12, 31)),
+    )
+    for name, hired, left in [
+        ("Эмиль", D(2023, 3, 31), D(2023, 6, 30)),
+        ("Зарина", D(2023, 2, 28), None),
+        ("Марат", D(2024, 2, 29), D(2025, 3, 1)),
+        ("Нина", D(2024, 4, 1), None),
+        ("Олег", D(2022, 12, 31), D(2023, 1, 7)),
+    ]:
         employee(name, hired, left)
 
 
 def _figures(cohort: selectors.Cohort) -> tuple:
-    return (cohort.quarter, cohort.mentored.hired, cohort.mentored.left, cohort.others.hired,
-            cohort.others.left, cohort.year_over)
+    return (
+        cohort.quarter,
+        cohort.mentored.hired,
+        cohort.mentored.left,
+        cohort.others.hired,
+        cohort.others.left,
+        cohort.year_over,
+    )
 
 
 def test_cohorts_match_the_hand_count(history):
@@ -110,8 +125,9 @@ def test_a_cohort_is_over_a_year_after_its_last_hiring_day():
 
 
 def test_the_page_shows_the_headline_and_the_cohort_table(login, coordinator, history):
-    response = login(coordinator).get(reverse("analytics:dashboard"), {
-        "hired_from": "2023-01-01", "hired_to": "2024-12-31"})
+    response = login(coordinator).get(
+        reverse("analytics:dashboard"), {"hired_from": "2023-01-01", "hired_to": "2024-12-31"}
+    )
     assert response.status_code == 200
     context = response.context
     assert context["retention_mentored"].left == 3
@@ -123,8 +139,10 @@ def test_the_page_shows_the_headline_and_the_cohort_table(login, coordinator, hi
 
 
 def test_retention_csv_is_the_hand_count(login, coordinator, history):
-    response = login(coordinator).get(reverse("analytics:export", args=["retention"]), {
-        "hired_from": "2023-01-01", "hired_to": "2024-12-31"})
+    response = login(coordinator).get(
+        reverse("analytics:export", args=["retention"]),
+        {"hired_from": "2023-01-01", "hired_to": "2024-12-31"},
+    )
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][0].startswith("\ufeff")
     assert [row[1:7] for row in rows[1:]] == [

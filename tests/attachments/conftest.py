@@ -23,8 +23,11 @@ def _media(settings, tmp_path):
 
 
 def pdf(name: str = "Памятка.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n",
-                              content_type="application/pdf")
+    return SimpleUploadedFile(
+        name,
+        b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n",
+        content_type="application/pdf",
+    )
 
 
 def png(name: str = "screen.png", size: tuple[int, int] = (64, 48)) -> SimpleUploadedFile:

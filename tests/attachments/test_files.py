@@ -52,12 +52,16 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PPTX_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 ODT_TYPE = "application/vnd.oasis.opendocument.text"
 ODS_TYPE = "application/vnd.oasis.opendocument.spreadsheet"
-CONTENT_TYPES_XML = (b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.'
-                     b'openxmlformats.org/package/2006/content-types"></Types>')
+CONTENT_TYPES_XML = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.'
+    b'openxmlformats.org/package/2006/content-types"></Types>'
+)
 CSV_TEXT = "ФИО;Отдел\nАлия Хасанова;Документооборот\nТимур Сабиров;Бюджетный\n"
 TXT_TEXT = "Памятка новичку: служебная записка оформляется по шаблону.\n"
-SVG_BYTES = (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" '
-             b'height="10"><script>alert(document.cookie)</script></svg>')
+SVG_BYTES = (
+    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" '
+    b'height="10"><script>alert(document.cookie)</script></svg>'
+)
 
 
 def pdf_bytes(size: int = 0) -> bytes:
@@ -83,8 +87,9 @@ def odf(mimetype: str) -> bytes:
     """An OpenDocument package: the `mimetype` entry first and stored, as the format says."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(zipfile.ZipInfo("mimetype"), mimetype.encode("ascii"),
-                         compress_type=zipfile.ZIP_STORED)
+        archive.writestr(
+            zipfile.ZipInfo("mimetype"), mimetype.encode("ascii"), compress_type=zipfile.ZIP_STORED
+        )
         archive.writestr("content.xml", b"<office:document-content/>")
         archive.writestr("META-INF/manifest.xml", b"<manifest:manifest/>")
     return out.getvalue()
@@ -97,8 +102,9 @@ def plain_zip() -> bytes:
     return out.getvalue()
 
 
-def image_bytes(fmt: str, size: tuple[int, int] = (64, 48), mode: str = "RGB",
-                color=(30, 140, 90), **options) -> bytes:
+def image_bytes(
+    fmt: str, size: tuple[int, int] = (64, 48), mode: str = "RGB", color=(30, 140, 90), **options
+) -> bytes:
     out = io.BytesIO()
     Image.new(mode, size, color).save(out, format=fmt, **options)
     return out.getvalue()
@@ -118,20 +124,29 @@ def encoded(image: Image.Image, fmt: str, **options) -> bytes:
 
 def animated_gif(durations=(100, 100, 100)) -> bytes:
     frames = [Image.new("RGB", (40, 30), color) for color in ("red", "green", "blue")]
-    return encoded(frames[0], "GIF", save_all=True, append_images=frames[1:],
-                   duration=list(durations), loop=0)
+    return encoded(
+        frames[0], "GIF", save_all=True, append_images=frames[1:], duration=list(durations), loop=0
+    )
 
 
 def png_chunk(kind: bytes, data: bytes) -> bytes:
-    return (struct.pack(">I", len(data)) + kind + data
-            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    return (
+        struct.pack(">I", len(data))
+        + kind
+        + data
+        + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    )
 
 
 def png_claiming(width: int, height: int) -> bytes:
     """A small PNG whose header claims `width` x `height` pixels."""
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header)
-            + png_chunk(b"IDAT", zlib.compress(b"\x00" * 1000)) + png_chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", header)
+        + png_chunk(b"IDAT", zlib.compress(b"\x00" * 1000))
+        + png_chunk(b"IEND", b"")
+    )
 
 
 def jpeg_with_exif(size=(100, 50), orientation: int | None = None) -> bytes:
@@ -206,11 +221,14 @@ def post_file(client: Client, name: str, content: bytes):
 def post_raw_name(client: Client, filename: str, content: bytes):
     """A multipart body written by hand: the test client would basename the name itself."""
     boundary = "attachments-test-boundary"
-    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-            f"filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+        f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+    )
     body = head.encode() + content + f"\r\n--{boundary}--\r\n".encode()
-    return client.post(UPLOAD_URL, data=body,
-                       content_type=f"multipart/form-data; boundary={boundary}")
+    return client.post(
+        UPLOAD_URL, data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
 
 
 def body_of(response) -> bytes:
@@ -246,11 +264,14 @@ ACCEPTED = [
 ]
 
 
-@pytest.mark.parametrize(("name", "content", "file_type", "mime", "kind"), ACCEPTED,
-                         ids=[row[2] + ("-cp1251" if "1251" in row[0] else "")
-                              for row in ACCEPTED])
-def test_each_allowed_type_is_accepted_classified_and_stored(mentor, name, content,
-                                                             file_type, mime, kind):
+@pytest.mark.parametrize(
+    ("name", "content", "file_type", "mime", "kind"),
+    ACCEPTED,
+    ids=[row[2] + ("-cp1251" if "1251" in row[0] else "") for row in ACCEPTED],
+)
+def test_each_allowed_type_is_accepted_classified_and_stored(
+    mentor, name, content, file_type, mime, kind
+):
     attachment = upload_of(mentor, name, content)
 
     assert attachment.pk is not None
@@ -272,8 +293,10 @@ def test_each_allowed_type_is_accepted_classified_and_stored(mentor, name, conte
     assert stored_files() == files_of(attachment)
 
 
-@pytest.mark.parametrize(("name", "content"), [
-    ("Памятка.txt", TXT_TEXT.encode("utf-8")), ("Список.csv", CSV_TEXT.encode("utf-8"))])
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("Памятка.txt", TXT_TEXT.encode("utf-8")), ("Список.csv", CSV_TEXT.encode("utf-8"))],
+)
 def test_utf8_text_is_declared_as_utf8(mentor, name, content):
     attachment = upload_of(mentor, name, content)
     assert attachment.content_type.replace(" ", "").lower().endswith("charset=utf-8")
@@ -300,38 +323,58 @@ def test_a_phone_jpeg_with_a_second_picture_inside_mpo_is_accepted_as_a_plain_jp
 
 # --- Refused: the content decides, and nothing is stored -------------------------------
 
-@pytest.mark.parametrize(("name", "content"), [
-    ("Памятка.pdf", image_bytes("PNG")),
-    ("Приказ.docx", PDF_BYTES),
-    ("График.xlsx", ooxml("word/document.xml")),
-    ("Записка.odt", ooxml("word/document.xml")),
-    ("Фото.png", image_bytes("JPEG")),
-    ("Список.txt", PDF_BYTES),
-], ids=["png-as-pdf", "pdf-as-docx", "docx-as-xlsx", "docx-as-odt", "jpeg-as-png",
-        "pdf-as-txt"])
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("Памятка.pdf", image_bytes("PNG")),
+        ("Приказ.docx", PDF_BYTES),
+        ("График.xlsx", ooxml("word/document.xml")),
+        ("Записка.odt", ooxml("word/document.xml")),
+        ("Фото.png", image_bytes("JPEG")),
+        ("Список.txt", PDF_BYTES),
+    ],
+    ids=["png-as-pdf", "pdf-as-docx", "docx-as-xlsx", "docx-as-odt", "jpeg-as-png", "pdf-as-txt"],
+)
 def test_a_file_whose_name_disagrees_with_its_content_is_refused(mentor, name, content):
     error = refusal(mentor, upload(name, content))
     assert error.code == "extension_mismatch"
     assert_nothing_stored()
 
 
-@pytest.mark.parametrize(("name", "content"), [
-    ("setup.exe", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 56 + b"This program cannot be run"),
-    ("Отчёт.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 56),
-    ("page.html", b"<!doctype html><html><script>alert(document.cookie)</script></html>"),
-    ("drawing.svg", SVG_BYTES),
-    ("drawing.png", SVG_BYTES),
-    ("drawing.jpg", SVG_BYTES),
-    ("archive.zip", plain_zip()),
-    ("Приказ.docx", plain_zip()),
-    ("Приказ.docx", ooxml("customXml/item1.xml")),
-    ("Доклад.odt", odf("application/vnd.oasis.opendocument.presentation")),
-    ("data.txt", bytes(range(256)) * 4),
-    ("data.csv", random.Random(1).randbytes(4096)),
-    ("run.bat", b"@echo off\r\ndel /q *\r\n"),
-], ids=["exe", "exe-as-pdf", "html", "svg", "svg-as-png", "svg-as-jpg", "zip",
-        "zip-as-docx", "ooxml-without-document-as-docx", "odp-as-odt", "binary-as-txt",
-        "binary-as-csv", "script"])
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("setup.exe", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 56 + b"This program cannot be run"),
+        ("Отчёт.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 56),
+        ("page.html", b"<!doctype html><html><script>alert(document.cookie)</script></html>"),
+        ("drawing.svg", SVG_BYTES),
+        ("drawing.png", SVG_BYTES),
+        ("drawing.jpg", SVG_BYTES),
+        ("archive.zip", plain_zip()),
+        ("Приказ.docx", plain_zip()),
+        ("Приказ.docx", ooxml("customXml/item1.xml")),
+        ("Доклад.odt", odf("application/vnd.oasis.opendocument.presentation")),
+        ("data.txt", bytes(range(256)) * 4),
+        ("data.csv", random.Random(1).randbytes(4096)),
+        ("run.bat", b"@echo off\r\ndel /q *\r\n"),
+    ],
+    ids=[
+        "exe",
+        "exe-as-pdf",
+        "html",
+        "svg",
+        "svg-as-png",
+        "svg-as-jpg",
+        "zip",
+        "zip-as-docx",
+        "ooxml-without-document-as-docx",
+        "odp-as-odt",
+        "binary-as-txt",
+        "binary-as-csv",
+        "script",
+    ],
+)
 def test_a_type_outside_the_allowlist_is_refused(mentor, name, content):
     error = refusal(mentor, upload(name, content))
     assert error.code == "type_not_allowed"
@@ -349,15 +392,25 @@ def _truncated(content: bytes) -> bytes:
     return content[: len(content) // 2]
 
 
-@pytest.mark.parametrize(("name", "content"), [
-    ("Скан.png", _truncated(encoded(noise(), "PNG"))),
-    ("Фото.jpg", _truncated(encoded(noise(), "JPEG"))),
-    ("Анимация.gif", b"GIF89a" + random.Random(2).randbytes(300)),
-    ("Картинка.webp", b"RIFF\x00\x10\x00\x00WEBPVP8 " + random.Random(3).randbytes(300)),
-    ("Приказ.docx", b"PK\x03\x04" + random.Random(4).randbytes(2000)),
-    ("Приказ.docx", _truncated(ooxml("word/document.xml", body=b"<w/>" * 2000))),
-], ids=["truncated-png", "truncated-jpeg", "garbage-gif", "garbage-webp", "corrupt-zip",
-        "truncated-zip"])
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("Скан.png", _truncated(encoded(noise(), "PNG"))),
+        ("Фото.jpg", _truncated(encoded(noise(), "JPEG"))),
+        ("Анимация.gif", b"GIF89a" + random.Random(2).randbytes(300)),
+        ("Картинка.webp", b"RIFF\x00\x10\x00\x00WEBPVP8 " + random.Random(3).randbytes(300)),
+        ("Приказ.docx", b"PK\x03\x04" + random.Random(4).randbytes(2000)),
+        ("Приказ.docx", _truncated(ooxml("word/document.xml", body=b"<w/>" * 2000))),
+    ],
+    ids=[
+        "truncated-png",
+        "truncated-jpeg",
+        "garbage-gif",
+        "garbage-webp",
+        "corrupt-zip",
+        "truncated-zip",
+    ],
+)
 def test_a_damaged_file_is_refused_as_damaged(mentor, name, content):
     error = refusal(mentor, upload(name, content))
     assert error.code == "damaged"
@@ -386,12 +439,13 @@ def test_a_small_document_that_compresses_a_thousandfold_is_no_bomb(mentor):
 
 
 def test_a_bomb_entry_named_mimetype_is_never_inflated(mentor, settings):
-    settings.ATTACHMENT_ZIP_MAX_INFLATED_BYTES = 10 * 1024 ** 3  # only the read is in question
-    settings.ATTACHMENT_ZIP_RATIO_FROM_BYTES = 10 * 1024 ** 3
+    settings.ATTACHMENT_ZIP_MAX_INFLATED_BYTES = 10 * 1024**3  # only the read is in question
+    settings.ATTACHMENT_ZIP_RATIO_FROM_BYTES = 10 * 1024**3
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("mimetype", b"application/vnd.oasis.opendocument.text"
-                         + bytes(64 * 1024 * 1024))
+        archive.writestr(
+            "mimetype", b"application/vnd.oasis.opendocument.text" + bytes(64 * 1024 * 1024)
+        )
     package = out.getvalue()
     tracemalloc.start()
     try:
@@ -404,7 +458,8 @@ def test_a_bomb_entry_named_mimetype_is_never_inflated(mentor, settings):
 
 
 def test_a_document_inflating_past_the_byte_limit_is_refused_even_at_a_modest_ratio(
-        mentor, settings):
+    mentor, settings
+):
     settings.ATTACHMENT_ZIP_MAX_INFLATED_BYTES = 4000
     body = random.Random(5).randbytes(3000).hex().encode()  # ~2x compressible, 6000 bytes
     error = refusal(mentor, upload("Приказ.docx", ooxml("word/document.xml", body=body)))
@@ -452,8 +507,7 @@ def test_an_empty_file_is_refused_as_empty(mentor, name):
     assert_nothing_stored()
 
 
-def test_an_image_over_the_image_limit_is_refused_while_documents_keep_theirs(
-        mentor, settings):
+def test_an_image_over_the_image_limit_is_refused_while_documents_keep_theirs(mentor, settings):
     settings.ATTACHMENT_MAX_IMAGE_BYTES = 4096
     big_picture = encoded(noise((64, 64)), "PNG")
     assert len(big_picture) > 4096
@@ -465,8 +519,7 @@ def test_an_image_over_the_image_limit_is_refused_while_documents_keep_theirs(
     assert upload_of(mentor, "Памятка.pdf", pdf_bytes(8000)).size == 8000
 
 
-def test_a_document_over_the_document_limit_is_refused_while_images_keep_theirs(
-        mentor, settings):
+def test_a_document_over_the_document_limit_is_refused_while_images_keep_theirs(mentor, settings):
     settings.ATTACHMENT_MAX_DOCUMENT_BYTES = 4096
     error = refusal(mentor, upload("Памятка.pdf", pdf_bytes(5000)))
     assert error.code == "too_large"
@@ -509,23 +562,35 @@ def test_a_double_submit_near_the_quota_returns_the_first_copy(mentor, settings)
 
 # --- Names: shown on download, never used on disk ---------------------------------------
 
+
 def _assert_clean(name: str) -> None:
     assert "/" not in name and "\\" not in name
     assert not any(ch in name for ch in "\x00\n\r\t\u202e\u200f\u2066")
     assert name.strip() == name and name
 
 
-@pytest.mark.parametrize(("raw", "content", "expected"), [
-    ("../../etc/passwd.txt", TXT_TEXT.encode(), "passwd.txt"),
-    ("C:\\x\\y.pdf", PDF_BYTES, "y.pdf"),
-    ("..\\..\\windows\\win.ini.txt", TXT_TEXT.encode(), "win.ini.txt"),
-    ("a\x00b\nc.txt", TXT_TEXT.encode(), "abc.txt"),
-    ("Счёт\u202efdp.pdf", PDF_BYTES, "Счётfdp.pdf"),
-    ("\u2066Отчёт\u2069\r\n.pdf", PDF_BYTES, "Отчёт.pdf"),
-], ids=["posix-traversal", "windows-path", "windows-traversal", "nul-and-newline",
-        "rtl-override", "bidi-isolate-and-crlf"])
+@pytest.mark.parametrize(
+    ("raw", "content", "expected"),
+    [
+        ("../../etc/passwd.txt", TXT_TEXT.encode(), "passwd.txt"),
+        ("C:\\x\\y.pdf", PDF_BYTES, "y.pdf"),
+        ("..\\..\\windows\\win.ini.txt", TXT_TEXT.encode(), "win.ini.txt"),
+        ("a\x00b\nc.txt", TXT_TEXT.encode(), "abc.txt"),
+        ("Счёт\u202efdp.pdf", PDF_BYTES, "Счётfdp.pdf"),
+        ("\u2066Отчёт\u2069\r\n.pdf", PDF_BYTES, "Отчёт.pdf"),
+    ],
+    ids=[
+        "posix-traversal",
+        "windows-path",
+        "windows-traversal",
+        "nul-and-newline",
+        "rtl-override",
+        "bidi-isolate-and-crlf",
+    ],
+)
 def test_path_separators_and_control_characters_never_reach_the_name_or_the_path(
-        mentor, raw, content, expected):
+    mentor, raw, content, expected
+):
     attachment = services.attachment_upload(owner=mentor, upload=raw_upload(raw, content))
 
     assert attachment.name == expected
@@ -535,10 +600,10 @@ def test_path_separators_and_control_characters_never_reach_the_name_or_the_path
     assert stored_files() == files_of(attachment)
 
 
-def test_a_name_made_only_of_dots_and_controls_gets_a_stand_in_with_the_right_extension(
-        mentor):
-    attachment = services.attachment_upload(owner=mentor,
-                                            upload=raw_upload("\x01\x02 .. ", PDF_BYTES))
+def test_a_name_made_only_of_dots_and_controls_gets_a_stand_in_with_the_right_extension(mentor):
+    attachment = services.attachment_upload(
+        owner=mentor, upload=raw_upload("\x01\x02 .. ", PDF_BYTES)
+    )
     assert attachment.name.endswith(".pdf")
     assert len(attachment.name) > len(".pdf")
     _assert_clean(attachment.name)
@@ -546,8 +611,9 @@ def test_a_name_made_only_of_dots_and_controls_gets_a_stand_in_with_the_right_ex
 
 @pytest.mark.parametrize("make", [raw_upload, upload], ids=["raw-name", "django-cleaned"])
 def test_a_ten_thousand_character_name_is_cut_and_keeps_its_extension(mentor, make):
-    attachment = services.attachment_upload(owner=mentor,
-                                            upload=make("я" * 10_000 + ".pdf", PDF_BYTES))
+    attachment = services.attachment_upload(
+        owner=mentor, upload=make("я" * 10_000 + ".pdf", PDF_BYTES)
+    )
     assert attachment.name.endswith(".pdf")
     assert attachment.name.startswith("яяя")
     assert len(attachment.name) <= filetypes.MAX_NAME_LENGTH + len(".pdf")
@@ -555,12 +621,15 @@ def test_a_ten_thousand_character_name_is_cut_and_keeps_its_extension(mentor, ma
     assert len(attachment.file.name) <= Attachment._meta.get_field("file").max_length
 
 
-@pytest.mark.parametrize(("name", "content", "expected"), [
-    ("Отчёт", PDF_BYTES, "Отчёт.pdf"),
-    ("IMG_0001", image_bytes("JPEG"), "IMG_0001.jpg"),
-    ("Приказ", ooxml("word/document.xml"), "Приказ.docx"),
-    ("Смета", odf(ODS_TYPE), "Смета.ods"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("Отчёт", PDF_BYTES, "Отчёт.pdf"),
+        ("IMG_0001", image_bytes("JPEG"), "IMG_0001.jpg"),
+        ("Приказ", ooxml("word/document.xml"), "Приказ.docx"),
+        ("Смета", odf(ODS_TYPE), "Смета.ods"),
+    ],
+)
 def test_a_name_without_an_extension_gets_the_canonical_one(mentor, name, content, expected):
     assert upload_of(mentor, name, content).name == expected
 
@@ -595,6 +664,7 @@ def test_path_separators_sent_over_http_never_reach_the_name(login, mentor):
 
 
 # --- Images are re-encoded: no metadata, upright, with a thumbnail ----------------------
+
 
 def test_exif_and_gps_are_stripped_from_a_photo(mentor):
     content = jpeg_with_exif()
@@ -705,8 +775,9 @@ def test_the_thumbnail_of_an_animation_shows_its_first_frame(mentor):
 
 
 def test_a_transparent_png_gets_a_transparent_png_thumbnail(mentor):
-    attachment = upload_of(mentor, "Логотип.png",
-                           image_bytes("PNG", size=(600, 300), mode="RGBA", color=(0, 0, 0, 0)))
+    attachment = upload_of(
+        mentor, "Логотип.png", image_bytes("PNG", size=(600, 300), mode="RGBA", color=(0, 0, 0, 0))
+    )
 
     assert attachment.thumbnail.name.endswith(".png")
     thumbnail = stored_image(attachment, "thumbnail")
@@ -723,6 +794,7 @@ def test_an_opaque_picture_gets_a_jpeg_thumbnail(mentor):
 
 
 # --- The same file twice ---------------------------------------------------------------
+
 
 def test_the_same_bytes_from_the_same_member_twice_are_stored_once(mentor):
     first = upload_of(mentor, "Памятка.pdf", PDF_BYTES)
@@ -744,11 +816,14 @@ def test_the_same_picture_twice_is_stored_once_with_one_thumbnail(mentor):
     assert len(stored_files()) == 2
 
 
-@pytest.mark.parametrize("name, content", [("Памятка.pdf", PDF_BYTES),
-                                           ("a.png", image_bytes("PNG"))],
-                         ids=["document", "picture with thumbnail"])
+@pytest.mark.parametrize(
+    "name, content",
+    [("Памятка.pdf", PDF_BYTES), ("a.png", image_bytes("PNG"))],
+    ids=["document", "picture with thumbnail"],
+)
 def test_two_identical_uploads_racing_meet_at_the_constraint_and_leave_one_copy(
-        mentor, monkeypatch, name, content):
+    mentor, monkeypatch, name, content
+):
     first = upload_of(mentor, name, content)
     looked_up = []
     real_lookup = services._unattached_copy
@@ -778,8 +853,12 @@ def test_the_same_bytes_from_another_member_make_a_second_copy(mentor, mentor2):
 
 def test_once_attached_the_same_bytes_make_a_new_copy(mentor):
     first = upload_of(mentor, "Памятка.pdf", PDF_BYTES)
-    assert services.attachments_attach(owner=mentor, keys={first.key},
-                                       parent_kind="tests.parent", parent_id=1) == 1
+    assert (
+        services.attachments_attach(
+            owner=mentor, keys={first.key}, parent_kind="tests.parent", parent_id=1
+        )
+        == 1
+    )
 
     again = upload_of(mentor, "Памятка.pdf", PDF_BYTES)
 
@@ -789,6 +868,7 @@ def test_once_attached_the_same_bytes_make_a_new_copy(mentor):
 
 # --- The upload endpoint ------------------------------------------------------------------
 
+
 def test_uploading_a_document_over_http_describes_it_in_json(login, mentor):
     response = post_file(login(mentor), "Памятка.pdf", PDF_BYTES)
 
@@ -796,9 +876,14 @@ def test_uploading_a_document_over_http_describes_it_in_json(login, mentor):
     payload = response.json()
     attachment = Attachment.objects.get()
     assert payload == {
-        "key": attachment.key, "name": "Памятка.pdf", "size": len(PDF_BYTES),
-        "kind": "document", "url": attachment.get_absolute_url(), "thumbnail_url": None,
-        "markdown": markdown_for(attachment)}
+        "key": attachment.key,
+        "name": "Памятка.pdf",
+        "size": len(PDF_BYTES),
+        "kind": "document",
+        "url": attachment.get_absolute_url(),
+        "thumbnail_url": None,
+        "markdown": markdown_for(attachment),
+    }
     assert attachment.owner == mentor
 
 
@@ -820,8 +905,7 @@ def test_a_refused_file_over_http_is_a_400_with_its_code(login, mentor):
     assert_nothing_stored()
 
 
-def test_a_file_over_every_limit_is_cut_off_while_it_arrives_with_a_413(login, mentor,
-                                                                         settings):
+def test_a_file_over_every_limit_is_cut_off_while_it_arrives_with_a_413(login, mentor, settings):
     settings.ATTACHMENT_MAX_DOCUMENT_BYTES = 1024
     settings.ATTACHMENT_MAX_IMAGE_BYTES = 1024
     response = post_file(login(mentor), "Памятка.pdf", pdf_bytes(5000))
@@ -833,8 +917,7 @@ def test_the_third_upload_in_a_minute_is_rate_limited(login, mentor, settings):
     settings.ATTACHMENT_UPLOADS_PER_MINUTE = 2
     client = login(mentor)
 
-    statuses = [post_file(client, f"{n}.pdf", pdf_bytes(100 + n)).status_code
-                for n in range(2)]
+    statuses = [post_file(client, f"{n}.pdf", pdf_bytes(100 + n)).status_code for n in range(2)]
     third = post_file(client, "2.pdf", pdf_bytes(102))
 
     assert statuses == [201, 201]
@@ -858,8 +941,9 @@ def test_an_upload_with_the_csrf_token_is_accepted(mentor):
     token = _get_new_csrf_string()
     client.cookies[django_settings.CSRF_COOKIE_NAME] = token
 
-    response = client.post(UPLOAD_URL, {"file": upload("Памятка.pdf", PDF_BYTES)},
-                           headers={"X-CSRFToken": token})
+    response = client.post(
+        UPLOAD_URL, {"file": upload("Памятка.pdf", PDF_BYTES)}, headers={"X-CSRFToken": token}
+    )
 
     assert response.status_code == 201
     assert Attachment.objects.count() == 1
@@ -867,8 +951,9 @@ def test_an_upload_with_the_csrf_token_is_accepted(mentor):
 
 def test_a_post_without_a_file_is_a_400(login, mentor):
     assert_refused_json(login(mentor).post(UPLOAD_URL, {}), 400, "no_file")
-    assert_refused_json(login(mentor).post(UPLOAD_URL, {"other": upload("a.pdf", PDF_BYTES)}),
-                        400, "no_file")
+    assert_refused_json(
+        login(mentor).post(UPLOAD_URL, {"other": upload("a.pdf", PDF_BYTES)}), 400, "no_file"
+    )
     assert_nothing_stored()
 
 
@@ -884,6 +969,7 @@ def test_the_upload_endpoint_only_takes_post(login, mentor):
 
 
 # --- Downloads ------------------------------------------------------------------------------
+
 
 def test_a_member_downloads_their_own_unattached_document_as_an_attachment(login, mentor):
     attachment = upload_of(mentor, "report.pdf", PDF_BYTES)
@@ -997,8 +1083,9 @@ def test_with_x_sendfile_the_web_server_gets_the_stored_path(login, mentor, sett
     assert body_of(response) == b""
 
 
-@pytest.mark.parametrize(("name", "text"), [("Список.csv", CSV_TEXT), ("Памятка.txt", TXT_TEXT)],
-                         ids=["csv", "txt"])
+@pytest.mark.parametrize(
+    ("name", "text"), [("Список.csv", CSV_TEXT), ("Памятка.txt", TXT_TEXT)], ids=["csv", "txt"]
+)
 def test_a_windows_1251_text_downloads_with_a_charset_that_reads_it(login, mentor, name, text):
     attachment = upload_of(mentor, name, text.encode("cp1251"))
 
@@ -1011,6 +1098,7 @@ def test_a_windows_1251_text_downloads_with_a_charset_that_reads_it(login, mento
 
 # --- Purging -----------------------------------------------------------------------------
 
+
 def _age(attachment: Attachment, **fields) -> None:
     Attachment.objects.filter(pk=attachment.pk).update(**fields)
 
@@ -1019,21 +1107,24 @@ def _purge_scene(mentor, settings) -> dict[str, Attachment]:
     settings.ATTACHMENT_ORPHAN_HOURS = 24
     settings.ATTACHMENT_DELETED_DAYS = 30
     now = timezone.now()
-    scene = {name: upload_of(mentor, f"{name}.pdf", pdf_bytes(200 + number))
-             for number, name in enumerate(["old_orphan", "fresh_orphan", "attached",
-                                            "old_deleted", "fresh_deleted"])}
+    scene = {
+        name: upload_of(mentor, f"{name}.pdf", pdf_bytes(200 + number))
+        for number, name in enumerate(
+            ["old_orphan", "fresh_orphan", "attached", "old_deleted", "fresh_deleted"]
+        )
+    }
     scene["picture_orphan"] = upload_of(mentor, "old.png", image_bytes("PNG"))
     for name in ("attached", "old_deleted", "fresh_deleted"):
-        services.attachments_attach(owner=mentor, keys={scene[name].key},
-                                    parent_kind="tests.parent", parent_id=7)
+        services.attachments_attach(
+            owner=mentor, keys={scene[name].key}, parent_kind="tests.parent", parent_id=7
+        )
     long_ago = now - datetime.timedelta(days=60)
     _age(scene["old_orphan"], created_at=now - datetime.timedelta(hours=25))
     _age(scene["picture_orphan"], created_at=now - datetime.timedelta(hours=25))
     _age(scene["fresh_orphan"], created_at=now - datetime.timedelta(hours=23))
     _age(scene["attached"], created_at=long_ago)
     _age(scene["old_deleted"], created_at=long_ago, deleted_at=now - datetime.timedelta(days=31))
-    _age(scene["fresh_deleted"], created_at=long_ago,
-         deleted_at=now - datetime.timedelta(days=29))
+    _age(scene["fresh_deleted"], created_at=long_ago, deleted_at=now - datetime.timedelta(days=29))
     return scene
 
 
@@ -1072,6 +1163,7 @@ def test_the_purge_command_purges_and_reports(mentor, settings):
 
 # --- Writing files into a text -------------------------------------------------------------
 
+
 def test_markdown_escapes_markdown_specials_in_a_name(mentor):
     name = "my_*report*[1] #2 `x` <b>!.pdf"
     attachment = services.attachment_upload(owner=mentor, upload=raw_upload(name, PDF_BYTES))
@@ -1079,8 +1171,10 @@ def test_markdown_escapes_markdown_specials_in_a_name(mentor):
 
     written = markdown_for(attachment)
 
-    assert written == (r"[my\_\*report\*\[1\] \#2 \`x\` \<b\>\!.pdf]"
-                       f"({attachment.get_absolute_url()})")
+    assert written == (
+        r"[my\_\*report\*\[1\] \#2 \`x\` \<b\>\!.pdf]"
+        f"({attachment.get_absolute_url()})"
+    )
     html = markup.render(written)
     assert "<em>" not in html and "<strong>" not in html and "<code>" not in html
     assert "<b>" not in html
@@ -1090,12 +1184,12 @@ def test_markdown_escapes_markdown_specials_in_a_name(mentor):
 def test_an_image_is_written_as_its_thumbnail_linking_to_the_picture(mentor):
     attachment = upload_of(mentor, "Скриншот_1.png", image_bytes("PNG"))
     assert markdown_for(attachment) == (
-        rf"[![Скриншот\_1.png]({attachment.thumbnail_url})]({attachment.get_absolute_url()})")
+        rf"[![Скриншот\_1.png]({attachment.thumbnail_url})]({attachment.get_absolute_url()})"
+    )
     assert set(services.REFERENCE.findall(markdown_for(attachment))) == {attachment.key}
 
 
-@pytest.mark.parametrize("name", ["смета).pdf", "итог (черновик.pdf"],
-                         ids=["closing", "opening"])
+@pytest.mark.parametrize("name", ["смета).pdf", "итог (черновик.pdf"], ids=["closing", "opening"])
 def test_a_name_with_an_unbalanced_parenthesis_still_makes_one_whole_link(mentor, name):
     attachment = services.attachment_upload(owner=mentor, upload=raw_upload(name, PDF_BYTES))
 
@@ -1113,16 +1207,25 @@ def test_text_with_appends_the_files_after_the_text(mentor):
     picture = upload_of(mentor, "Скриншот.png", image_bytes("PNG"))
 
     assert services.text_with("Смотрите вложения:  \n", [document, picture]) == (
-        f"Смотрите вложения:\n\n{markdown_for(document)}\n\n{markdown_for(picture)}")
+        f"Смотрите вложения:\n\n{markdown_for(document)}\n\n{markdown_for(picture)}"
+    )
     assert services.text_with("", [document]) == markdown_for(document)
     assert services.text_with("Без файлов", []) == "Без файлов"
     assert set(services.REFERENCE.findall(services.text_with("x", [document, picture]))) == {
-        document.key, picture.key}
+        document.key,
+        picture.key,
+    }
 
 
 def test_the_first_bad_file_of_a_form_stops_it_with_its_name_in_the_message(mentor):
     with pytest.raises(ValidationError) as caught:
-        services.text_with_uploads(owner=mentor, text="Текст", uploads=[
-            upload("Памятка.pdf", PDF_BYTES), upload("Вирус.exe", b"MZ\x90\x00" + bytes(60))])
+        services.text_with_uploads(
+            owner=mentor,
+            text="Текст",
+            uploads=[
+                upload("Памятка.pdf", PDF_BYTES),
+                upload("Вирус.exe", b"MZ\x90\x00" + bytes(60)),
+            ],
+        )
     messages = caught.value.message_dict["attachments"]
     assert any("Вирус.exe" in message for message in messages)

@@ -34,9 +34,13 @@ def _body(attachment: Attachment) -> str:
 
 def _forum_post(people, category, *, hidden=False, deleted=False) -> Attachment:
     attachment = uploaded(people["owner"])
-    thread = forum.thread_create(author=people["owner"], category=category,
-                                 kind=Thread.Kind.DISCUSSION, title="Шаблоны записок",
-                                 body=_body(attachment))
+    thread = forum.thread_create(
+        author=people["owner"],
+        category=category,
+        kind=Thread.Kind.DISCUSSION,
+        title="Шаблоны записок",
+        body=_body(attachment),
+    )
     post = thread.posts.get(number=1)
     if hidden:
         moderation.post_set_hidden(moderator=people["coordinator"], post=post, hidden=True)
@@ -47,18 +51,24 @@ def _forum_post(people, category, *, hidden=False, deleted=False) -> Attachment:
 
 def _chat(people, *, members) -> Attachment:
     attachment = uploaded(people["owner"])
-    room = chat.group_create(creator=people["owner"], name="Наставники отдела",
-                             members=[people[name] for name in members])
-    chat.message_send(author=people["owner"], room=room, body=_body(attachment),
-                      client_id="attach-1")
+    room = chat.group_create(
+        creator=people["owner"],
+        name="Наставники отдела",
+        members=[people[name] for name in members],
+    )
+    chat.message_send(
+        author=people["owner"], room=room, body=_body(attachment), client_id="attach-1"
+    )
     return attachment
 
 
 def _article(people, *, publish: bool) -> Attachment:
     attachment = uploaded(people["owner"])
-    article = knowledge.article_create(author=people["owner"], kind=Article.Kind.ARTICLE,
-                                       content=Content(title="Шаблон служебной записки",
-                                                       body=_body(attachment)))
+    article = knowledge.article_create(
+        author=people["owner"],
+        kind=Article.Kind.ARTICLE,
+        content=Content(title="Шаблон служебной записки", body=_body(attachment)),
+    )
     if publish:
         knowledge.article_publish(actor=people["owner"], article=article)
     return attachment
@@ -66,11 +76,17 @@ def _article(people, *, publish: bool) -> Attachment:
 
 def _meeting(people) -> Attachment:
     attachment = uploaded(people["owner"])
-    pair = mentoring.mentorship_propose(coordinator=people["coordinator"],
-                                        mentor=people["owner"], newcomer=people["newcomer"])
+    pair = mentoring.mentorship_propose(
+        coordinator=people["coordinator"], mentor=people["owner"], newcomer=people["newcomer"]
+    )
     pair = mentoring.mentorship_accept(mentor=people["owner"], pair=pair)
-    mentoring.meeting_log(mentor=people["owner"], pair=pair, held_on=pair.starts_on,
-                          notes="Разобрали первую записку", attachment_keys={attachment.key})
+    mentoring.meeting_log(
+        mentor=people["owner"],
+        pair=pair,
+        held_on=pair.starts_on,
+        notes="Разобрали первую записку",
+        attachment_keys={attachment.key},
+    )
     return attachment
 
 
@@ -78,18 +94,26 @@ def _meeting(people) -> Attachment:
 CASES = {
     "forum post in an open category": (
         lambda p, c: _forum_post(p, c["open"]),
-        {"owner", "newcomer", "mentor2", "coordinator", "stranger"}),
+        {"owner", "newcomer", "mentor2", "coordinator", "stranger"},
+    ),
     "forum post in the mentors' category": (
-        lambda p, c: _forum_post(p, c["mentors"]), {"owner", "mentor2", "coordinator"}),
+        lambda p, c: _forum_post(p, c["mentors"]),
+        {"owner", "mentor2", "coordinator"},
+    ),
     "hidden forum post": (
-        lambda p, c: _forum_post(p, c["open"], hidden=True), {"owner", "coordinator"}),
+        lambda p, c: _forum_post(p, c["open"], hidden=True),
+        {"owner", "coordinator"},
+    ),
     "deleted forum post": (lambda p, c: _forum_post(p, c["open"], deleted=True), set()),
     "message in a private group": (
-        lambda p, c: _chat(p, members=["newcomer"]), {"owner", "newcomer"}),
+        lambda p, c: _chat(p, members=["newcomer"]),
+        {"owner", "newcomer"},
+    ),
     "draft article": (lambda p, c: _article(p, publish=False), {"owner", "coordinator"}),
     "published article": (
         lambda p, c: _article(p, publish=True),
-        {"owner", "newcomer", "mentor2", "coordinator", "stranger"}),
+        {"owner", "newcomer", "mentor2", "coordinator", "stranger"},
+    ),
     "pair's meeting notes": (lambda p, c: _meeting(p), {"owner", "newcomer", "coordinator"}),
     "not attached yet": (lambda p, c: uploaded(p["owner"]), {"owner"}),
 }
@@ -97,8 +121,13 @@ CASES = {
 
 @pytest.fixture
 def people(mentor, mentor2, newcomer, coordinator, stranger) -> dict[str, User]:
-    return {"owner": mentor, "mentor2": mentor2, "newcomer": newcomer,
-            "coordinator": coordinator, "stranger": stranger}
+    return {
+        "owner": mentor,
+        "mentor2": mentor2,
+        "newcomer": newcomer,
+        "coordinator": coordinator,
+        "stranger": stranger,
+    }
 
 
 @pytest.fixture
@@ -140,18 +169,28 @@ def test_every_parent_kind_in_use_is_in_the_matrix():
 
 def test_an_image_thumbnail_follows_the_parent_too(no_rate_limit, people, categories):
     picture = uploaded(people["owner"], png())
-    forum.thread_create(author=people["owner"], category=categories["mentors"],
-                        kind=Thread.Kind.DISCUSSION, title="Скриншот СЭД",
-                        body=f"![x]({picture.thumbnail_url})")
+    forum.thread_create(
+        author=people["owner"],
+        category=categories["mentors"],
+        kind=Thread.Kind.DISCUSSION,
+        title="Скриншот СЭД",
+        body=f"![x]({picture.thumbnail_url})",
+    )
     assert _client(people, "mentor2").get(picture.thumbnail_url).status_code == 200
     assert _client(people, "newcomer").get(picture.thumbnail_url).status_code == 404
 
 
-def test_someone_elses_file_cannot_be_claimed_by_quoting_its_link(no_rate_limit, people,
-                                                                   categories):
+def test_someone_elses_file_cannot_be_claimed_by_quoting_its_link(
+    no_rate_limit, people, categories
+):
     secret = uploaded(people["owner"])
-    forum.thread_create(author=people["stranger"], category=categories["open"],
-                        kind=Thread.Kind.DISCUSSION, title="Чужая ссылка", body=_body(secret))
+    forum.thread_create(
+        author=people["stranger"],
+        category=categories["open"],
+        kind=Thread.Kind.DISCUSSION,
+        title="Чужая ссылка",
+        body=_body(secret),
+    )
     secret.refresh_from_db()
     assert secret.attached_at is None
     assert _client(people, "stranger").get(secret.get_absolute_url()).status_code == 404
@@ -170,8 +209,7 @@ def test_losing_access_to_the_room_loses_the_files(no_rate_limit, people):
 def test_deleting_a_message_soft_deletes_its_files(no_rate_limit, people):
     attachment = _chat(people, members=["newcomer"])
     attachment.refresh_from_db()
-    chat.message_delete(actor=people["owner"],
-                        message=Message.objects.get(pk=attachment.parent_id))
+    chat.message_delete(actor=people["owner"], message=Message.objects.get(pk=attachment.parent_id))
     attachment.refresh_from_db()
     assert attachment.deleted_at is not None
     assert _client(people, "owner").get(attachment.get_absolute_url()).status_code == 404

@@ -13,6 +13,7 @@ NEWCOMER_EMAIL = "newcomer@example.com"
 NEWCOMER_NAME = "Тимур Айратович Сабиров"
 COORDINATOR_EMAIL = "coordinator@example.com"
 
+
 def path_is(live_app, path: str) -> re.Pattern[str]:
     """A URL pattern for exactly this path on the server (any query string)."""
     return re.compile(re.escape(live_app.url + path) + r"(\?.*)?$")
@@ -36,5 +37,3 @@ def log_out(page: Page, live_app) -> None:
     account_menu(page).locator("form button[type=submit]").click()
     expect(account_menu(page)).to_have_count(0)
     expect(page.locator("header a[href='/accounts/login/']")).to_be_visible()
-
-

@@ -93,8 +93,16 @@ def _free_port() -> int:
 def _server_env(root: Path, port: int) -> dict[str, str]:
     env = dict(os.environ)
     # The browser server always runs on the embedded defaults, whatever the shell points at.
-    for name in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "SITE_URL", "CSRF_TRUSTED_ORIGINS",
-                 "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "TRUSTED_PROXY_COUNT"):
+    for name in (
+        "DATABASE_URL",
+        "REDIS_URL",
+        "SECRET_KEY",
+        "SITE_URL",
+        "CSRF_TRUSTED_ORIGINS",
+        "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_SECONDS",
+        "TRUSTED_PROXY_COUNT",
+    ):
         env.pop(name, None)
     env.update(
         DEBUG="1",
@@ -115,7 +123,11 @@ def _server_env(root: Path, port: int) -> dict[str, str]:
 def _manage(env: dict[str, str], *args: str) -> None:
     result = subprocess.run(
         [sys.executable, "manage.py", *args],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=COMMAND_TIMEOUT,
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
         check=False,
     )
     if result.returncode != 0:
@@ -156,18 +168,33 @@ def live_app(chromium_path, tmp_path_factory) -> Iterator[LiveServer]:
     log = root / "server.log"
     with log.open("wb") as log_file:
         process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-             "community.asgi:application"],
-            cwd=REPO_ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "community.asgi:application",
+            ],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
         )
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT
         while not _healthy(url):
             if process.poll() is not None or time.monotonic() > deadline:
-                state = (f"exited with {process.returncode}" if process.poll() is not None
-                         else f"not healthy after {SERVER_START_TIMEOUT:.0f} s")
-                pytest.fail(f"daphne {state}; its output:\n"
-                            f"{log.read_text(errors='replace')}", pytrace=False)
+                state = (
+                    f"exited with {process.returncode}"
+                    if process.poll() is not None
+                    else f"not healthy after {SERVER_START_TIMEOUT:.0f} s"
+                )
+                pytest.fail(
+                    f"daphne {state}; its output:\n{log.read_text(errors='replace')}", pytrace=False
+                )
             time.sleep(0.1)
         yield LiveServer(url=url, root=root, mail_dir=root / "mail", log=log)
     finally:
@@ -245,7 +272,9 @@ document.addEventListener("securitypolicyviolation", (event) => {
 def page(browser, live_app, request):
     """A fresh context (no cookies) per test, in Russian as our members' browsers are."""
     context = browser.new_context(
-        base_url=live_app.url, locale="ru-RU", timezone_id="Europe/Moscow",
+        base_url=live_app.url,
+        locale="ru-RU",
+        timezone_id="Europe/Moscow",
         viewport={"width": 1280, "height": 900},
     )
     context.set_default_timeout(10_000)

@@ -17,11 +17,27 @@ pytestmark = pytest.mark.browser
 
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 PUBLIC = ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
-MEMBER = ["/", "/forum/", "/forum/new/", "/chat/channels/", "/kb/", "/mentoring/",
-          "/search/?q=записка", "/people/", "/notifications/", "/accounts/profile/",
-          "/mentors/apply/"]
-COORDINATOR = ["/dashboard/", "/mentoring/propose/", "/people/import/", "/forum/moderation/",
-               "/mentors/applications/", "/kb/review/"]
+MEMBER = [
+    "/",
+    "/forum/",
+    "/forum/new/",
+    "/chat/channels/",
+    "/kb/",
+    "/mentoring/",
+    "/search/?q=записка",
+    "/people/",
+    "/notifications/",
+    "/accounts/profile/",
+    "/mentors/apply/",
+]
+COORDINATOR = [
+    "/dashboard/",
+    "/mentoring/propose/",
+    "/people/import/",
+    "/forum/moderation/",
+    "/mentors/applications/",
+    "/kb/review/",
+]
 
 
 def _first_link(page: Page, prefix: str) -> str:

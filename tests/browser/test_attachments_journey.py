@@ -37,23 +37,28 @@ def _png() -> bytes:
 
 
 FILES = [
-    {"name": DOCX_NAME, "type": "application/vnd.openxmlformats-officedocument."
-                                "wordprocessingml.document",
-     "b64": base64.b64encode(_docx()).decode()},
+    {
+        "name": DOCX_NAME,
+        "type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "b64": base64.b64encode(_docx()).decode(),
+    },
     {"name": PNG_NAME, "type": "image/png", "b64": base64.b64encode(_png()).decode()},
 ]
 
 
 def drop_files(page: Page, target: str) -> None:
     """What the browser does when files are dragged from the desktop onto `target`."""
-    transfer = page.evaluate_handle("""(files) => {
+    transfer = page.evaluate_handle(
+        """(files) => {
         const transfer = new DataTransfer();
         for (const file of files) {
             const bytes = Uint8Array.from(atob(file.b64), (c) => c.charCodeAt(0));
             transfer.items.add(new File([bytes], file.name, { type: file.type }));
         }
         return transfer;
-    }""", FILES)
+    }""",
+        FILES,
+    )
     page.dispatch_event(target, "dragover", {"dataTransfer": transfer})
     page.dispatch_event(target, "drop", {"dataTransfer": transfer})
 
@@ -65,11 +70,14 @@ def check_attachments(page: Page, container) -> str:
     expect(thumbnail).to_have_count(1)
     expect(thumbnail).to_have_attribute("alt", PNG_NAME)
     # A message that just arrived live may still be fetching its picture: wait for it.
-    assert thumbnail.evaluate("""image => image.complete ? image.naturalWidth
+    assert (
+        thumbnail.evaluate("""image => image.complete ? image.naturalWidth
         : new Promise((settled) => {
             image.addEventListener("load", () => settled(image.naturalWidth), {once: true});
             image.addEventListener("error", () => settled(0), {once: true});
-        })""") > 0
+        })""")
+        > 0
+    )
     document = container.locator("a", has_text=DOCX_NAME)
     with page.expect_download() as download:
         document.click()
@@ -77,8 +85,9 @@ def check_attachments(page: Page, container) -> str:
     return document.get_attribute("href")
 
 
-def test_files_dropped_in_forum_and_chat_show_download_and_stay_private(page: Page, live_app,
-                                                                         browser):
+def test_files_dropped_in_forum_and_chat_show_download_and_stay_private(
+    page: Page, live_app, browser
+):
     log_in(page, live_app, MENTOR_EMAIL)
 
     # The forum: drop both files on the reply box, then post.

@@ -26,8 +26,9 @@ def say(page: Page, text: str) -> None:
     page.locator("#id_body").press("Enter")
 
 
-def test_two_mentors_see_each_other_live_with_typing_and_unread_counts(page: Page, live_app,
-                                                                       browser):
+def test_two_mentors_see_each_other_live_with_typing_and_unread_counts(
+    page: Page, live_app, browser
+):
     log_in(page, live_app, MENTOR_EMAIL)
     open_room(page, "Общий")
     other = browser.new_context(base_url=live_app.url, locale="ru-RU").new_page()
@@ -70,8 +71,7 @@ def test_two_mentors_see_each_other_live_with_typing_and_unread_counts(page: Pag
 
 
 def test_history_and_sending_work_without_javascript(browser, live_app):
-    context = browser.new_context(base_url=live_app.url, locale="ru-RU",
-                                  java_script_enabled=False)
+    context = browser.new_context(base_url=live_app.url, locale="ru-RU", java_script_enabled=False)
     page = context.new_page()
     log_in(page, live_app, MENTOR_EMAIL)
     page.goto("/chat/")

@@ -50,7 +50,8 @@ def test_newcomer_asks_mentors_answer_and_the_accepted_answer_comes_first(page: 
     log_in(page, live_app, SECOND_MENTOR_EMAIL)
     page.goto(thread_url)
     page.locator("article.post", has_text="Отпуск без сохранения").locator(
-        "a[href$='/reply/']").click()
+        "a[href$='/reply/']"
+    ).click()
     page.locator("#id_body").fill("И предупредите начальника отдела заранее.")
     page.locator("form.composer-form button[type=submit].button").first.click()
     nested = page.locator("article.post.indent-1", has_text="предупредите начальника")
@@ -61,7 +62,8 @@ def test_newcomer_asks_mentors_answer_and_the_accepted_answer_comes_first(page: 
     log_in(page, live_app, NEWCOMER_EMAIL)
     page.goto(thread_url)
     page.locator("article.post", has_text="Отпуск без сохранения").locator(
-        "form[action$='/accept/'] button").click()
+        "form[action$='/accept/'] button"
+    ).click()
 
     # 5. The accepted answer is shown first, above the discussion.
     accepted = page.locator("section.accepted-answer")

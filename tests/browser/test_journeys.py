@@ -29,6 +29,7 @@ pytestmark = pytest.mark.browser
 
 CONFIRM_LINK = re.compile(r"https?://[^/\s]+(/accounts/confirm-email/[^\s<>\"']+)")
 
+
 def choose_language(page: Page, code: str) -> None:
     """Pick a language in the header as a member would.
 

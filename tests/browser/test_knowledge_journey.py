@@ -20,8 +20,7 @@ pytestmark = pytest.mark.browser
 SOLVED = "Где посмотреть лимиты бюджетных обязательств отдела?"
 
 
-def test_a_solved_thread_becomes_a_verified_practice_that_newcomers_find(page: Page,
-                                                                        live_app):
+def test_a_solved_thread_becomes_a_verified_practice_that_newcomers_find(page: Page, live_app):
     # 1. The mentor finds the solved thread and sends it to the knowledge base.
     log_in(page, live_app, MENTOR_EMAIL)
     page.goto("/search/?q=лимиты")
@@ -60,8 +59,9 @@ def test_a_solved_thread_becomes_a_verified_practice_that_newcomers_find(page: P
     page.goto("/search/")
     page.locator("#id_q").fill("лимитов")
     page.locator("form[role=search] button[type=submit]").click()
-    hit = page.locator("#results-knowledgearticle a",
-                       has_text="Лимиты бюджетных обязательств: где смотреть")
+    hit = page.locator(
+        "#results-knowledgearticle a", has_text="Лимиты бюджетных обязательств: где смотреть"
+    )
     expect(hit).to_be_visible()
     expect(page.locator("#results-knowledgearticle mark").first).to_be_visible()
     hit.click()

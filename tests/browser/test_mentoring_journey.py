@@ -20,8 +20,9 @@ NEWCOMER_NAME = "Камила Ильсуровна Миннуллина"
 
 
 def _person(browser, live_app, email: str) -> Page:
-    page = browser.new_context(base_url=live_app.url, locale="ru-RU",
-                               timezone_id="Europe/Moscow").new_page()
+    page = browser.new_context(
+        base_url=live_app.url, locale="ru-RU", timezone_id="Europe/Moscow"
+    ).new_page()
     log_in(page, live_app, email)
     return page
 
@@ -30,8 +31,7 @@ def _plans_row(page: Page):
     return page.locator("table.table-plans tr", has_text=NEWCOMER_NAME)
 
 
-def test_a_pair_goes_from_proposal_to_a_ticked_step_on_the_dashboard(page: Page, live_app,
-                                                                      browser):
+def test_a_pair_goes_from_proposal_to_a_ticked_step_on_the_dashboard(page: Page, live_app, browser):
     log_in(page, live_app, COORDINATOR_EMAIL)
     page.goto("/mentoring/propose/")
     # The mentor's option shows their load, «Имя (0/2)»: pick it by the name.

@@ -22,15 +22,15 @@ def general(mentor, mentor2, newcomer) -> Room:
 
 @pytest.fixture
 def mentors_channel(mentor, mentor2) -> Room:
-    room = services.channel_create(creator=mentor, name="Наставники",
-                                   access=Room.Access.MENTORS)
+    room = services.channel_create(creator=mentor, name="Наставники", access=Room.Access.MENTORS)
     services.room_join(user=mentor2, room=room)
     return room
 
 
 def send(author, room, body="Привет!", client_id=None, **kwargs):
     message, _new = services.message_send(
-        author=author, room=room, body=body, client_id=client_id or uuid.uuid4().hex, **kwargs)
+        author=author, room=room, body=body, client_id=client_id or uuid.uuid4().hex, **kwargs
+    )
     return message
 
 

@@ -40,9 +40,17 @@ SERVER_START_TIMEOUT = 30.0
 REDIS_START_TIMEOUT = 10.0
 LOCAL = "127.0.0.1"
 # Environment that must not leak from the shell into the servers.
-_FOREIGN_SETTINGS = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "SITE_URL",
-                     "CSRF_TRUSTED_ORIGINS", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
-                     "TRUSTED_PROXY_COUNT", "EMAIL_URL")
+_FOREIGN_SETTINGS = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "SECRET_KEY",
+    "SITE_URL",
+    "CSRF_TRUSTED_ORIGINS",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "TRUSTED_PROXY_COUNT",
+    "EMAIL_URL",
+)
 
 
 class LiveFailure(AssertionError):
@@ -67,8 +75,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until(condition: Callable[[], bool], *, timeout: float, what: str,
-               interval: float = 0.05) -> None:
+def wait_until(
+    condition: Callable[[], bool], *, timeout: float, what: str, interval: float = 0.05
+) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
@@ -126,12 +135,20 @@ def server_env(*, database_url: str, redis_url: str, **extra: str) -> dict[str, 
 
 def run_python(env: dict[str, str], *args: str) -> str:
     """Run `python *args` in the repository with `env`; its stdout, or a failure."""
-    result = subprocess.run([sys.executable, *args], cwd=REPO_ROOT, env=env,
-                            capture_output=True, text=True, timeout=COMMAND_TIMEOUT,
-                            check=False)
+    result = subprocess.run(
+        [sys.executable, *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+        check=False,
+    )
     if result.returncode != 0:
-        raise LiveFailure(f"python {' '.join(args)[:80]} failed ({result.returncode}):\n"
-                          f"{result.stdout}\n{result.stderr}")
+        raise LiveFailure(
+            f"python {' '.join(args)[:80]} failed ({result.returncode}):\n"
+            f"{result.stdout}\n{result.stderr}"
+        )
     return result.stdout
 
 
@@ -192,11 +209,28 @@ class RedisServer:
     def start(self) -> None:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                ["redis-server", "--port", str(self.port), "--bind", LOCAL, "--save", "",
-                 "--appendonly", "no", "--daemonize", "no"],
-                stdout=log, stderr=subprocess.STDOUT, cwd=self.log.parent)
-        wait_until(lambda: self.process.poll() is not None or redis_answers(self.url),
-                   timeout=REDIS_START_TIMEOUT, what=f"redis-server on port {self.port}")
+                [
+                    "redis-server",
+                    "--port",
+                    str(self.port),
+                    "--bind",
+                    LOCAL,
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--daemonize",
+                    "no",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=self.log.parent,
+            )
+        wait_until(
+            lambda: self.process.poll() is not None or redis_answers(self.url),
+            timeout=REDIS_START_TIMEOUT,
+            what=f"redis-server on port {self.port}",
+        )
         if self.process.poll() is not None:
             raise LiveFailure(f"redis-server exited:\n{self.log.read_text(errors='replace')}")
 
@@ -222,11 +256,31 @@ def _healthy(port: int) -> bool:
 # `websockets` implementation (its default, wsproto, is slower) and no lifespan events,
 # which Django does not handle.
 SERVER_COMMANDS = {
-    "daphne": lambda port: ["-m", "daphne", "-b", LOCAL, "-p", str(port),
-                            "community.asgi:application"],
-    "uvicorn": lambda port: ["-m", "uvicorn", "--host", LOCAL, "--port", str(port),
-                             "--ws", "websockets", "--lifespan", "off", "--log-level",
-                             "warning", "--no-access-log", "community.asgi:application"],
+    "daphne": lambda port: [
+        "-m",
+        "daphne",
+        "-b",
+        LOCAL,
+        "-p",
+        str(port),
+        "community.asgi:application",
+    ],
+    "uvicorn": lambda port: [
+        "-m",
+        "uvicorn",
+        "--host",
+        LOCAL,
+        "--port",
+        str(port),
+        "--ws",
+        "websockets",
+        "--lifespan",
+        "off",
+        "--log-level",
+        "warning",
+        "--no-access-log",
+        "community.asgi:application",
+    ],
 }
 
 
@@ -245,17 +299,24 @@ class AppServer:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, *SERVER_COMMANDS[self.program](self.port)],
-                cwd=REPO_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+                cwd=REPO_ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
 
     def wait_healthy(self) -> None:
         deadline = time.monotonic() + SERVER_START_TIMEOUT
         while not _healthy(self.port):
             if self.process.poll() is not None or time.monotonic() > deadline:
-                state = (f"exited with {self.process.returncode}"
-                         if self.process.poll() is not None
-                         else f"not healthy after {SERVER_START_TIMEOUT:.0f} s")
-                raise LiveFailure(f"{self.program} {self.name} {state}; its output:\n"
-                                  f"{self.output()}")
+                state = (
+                    f"exited with {self.process.returncode}"
+                    if self.process.poll() is not None
+                    else f"not healthy after {SERVER_START_TIMEOUT:.0f} s"
+                )
+                raise LiveFailure(
+                    f"{self.program} {self.name} {state}; its output:\n{self.output()}"
+                )
             time.sleep(0.1)
 
     def kill(self) -> None:
@@ -271,8 +332,9 @@ class AppServer:
     def rss_kib(self) -> int:
         """Resident memory of the server process, from /proc."""
         status = Path(f"/proc/{self.process.pid}/status").read_text()
-        return int(next(line.split()[1] for line in status.splitlines()
-                        if line.startswith("VmRSS:")))
+        return int(
+            next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))
+        )
 
     def output(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
@@ -345,8 +407,9 @@ class ChatClient:
         try:
             await asyncio.wait_for(self._subscribed.wait(), timeout)
         except TimeoutError:
-            raise LiveFailure(f"{self.name} was not subscribed within {timeout:.0f} s; "
-                              f"drops: {self.drops[-5:]}") from None
+            raise LiveFailure(
+                f"{self.name} was not subscribed within {timeout:.0f} s; drops: {self.drops[-5:]}"
+            ) from None
 
     @property
     def port(self) -> int:
@@ -374,7 +437,7 @@ class ChatClient:
                 self._port_index += 1  # this server does not take us: try the next one
             # Exponential backoff with jitter, as realtime.js does, capped low for tests.
             jitter = 0.5 + uuid.uuid4().int % 50 / 100
-            await asyncio.sleep(min(1.0, 0.05 * 2 ** failures) * jitter)
+            await asyncio.sleep(min(1.0, 0.05 * 2**failures) * jitter)
         self.drops.append("gave up reconnecting")
 
     async def _connection(self) -> bool:
@@ -383,9 +446,12 @@ class ChatClient:
 
         subscribed = False
         async with connect(
-            f"ws://{LOCAL}:{self.port}/ws/", origin=f"http://{LOCAL}:{self.port}",
+            f"ws://{LOCAL}:{self.port}/ws/",
+            origin=f"http://{LOCAL}:{self.port}",
             additional_headers={"Cookie": f"sessionid={self.session_key}"},
-            open_timeout=5, close_timeout=1, proxy=None,
+            open_timeout=5,
+            close_timeout=1,
+            proxy=None,
         ) as ws:
             try:
                 hello = json.loads(await asyncio.wait_for(ws.recv(), 5))
@@ -411,8 +477,11 @@ class ChatClient:
         self.drops.append(f"{time.monotonic():.2f} port {self.port}: {why}"[:200])
 
     async def _subscribe(self) -> None:
-        await self._ws.send(json.dumps({"type": "subscribe", "rooms": [
-            {"room_id": self.room_id, "cursor": self.cursor}]}))
+        await self._ws.send(
+            json.dumps(
+                {"type": "subscribe", "rooms": [{"room_id": self.room_id, "cursor": self.cursor}]}
+            )
+        )
 
     # --- Frames
 
@@ -490,8 +559,13 @@ class ChatClient:
     async def send(self, body: str) -> asyncio.Future:
         """Queue a message; the future resolves with its ack, however many sockets it takes."""
         client_id = uuid.uuid4().hex
-        frame = {"type": "send", "room_id": self.room_id, "body": body,
-                 "client_id": client_id, "id": client_id}
+        frame = {
+            "type": "send",
+            "room_id": self.room_id,
+            "body": body,
+            "client_id": client_id,
+            "id": client_id,
+        }
         future = asyncio.get_running_loop().create_future()
         self._outbox[client_id], self._acks[client_id] = frame, future
         if self._ws is not None and self._subscribed.is_set():
@@ -504,9 +578,11 @@ class ChatClient:
         try:
             return await asyncio.wait_for(asyncio.gather(*futures), timeout)
         except TimeoutError:
-            raise LiveFailure(f"{self.name}: {len(self._outbox)} of {len(bodies)} sends "
-                              f"unacknowledged after {timeout:.0f} s; errors: "
-                              f"{self.errors[-3:]}; drops: {self.drops[-5:]}") from None
+            raise LiveFailure(
+                f"{self.name}: {len(self._outbox)} of {len(bodies)} sends "
+                f"unacknowledged after {timeout:.0f} s; errors: "
+                f"{self.errors[-3:]}; drops: {self.drops[-5:]}"
+            ) from None
 
     # --- What the client holds
 
@@ -523,7 +599,8 @@ class ChatClient:
             if asyncio.get_running_loop().time() > deadline:
                 raise LiveFailure(
                     f"{self.name} holds {len(self.held)} of {count} messages after "
-                    f"{timeout:.0f} s (cursor {self.cursor}); drops: {self.drops[-5:]}")
+                    f"{timeout:.0f} s (cursor {self.cursor}); drops: {self.drops[-5:]}"
+                )
             await asyncio.sleep(0.02)
 
 

@@ -21,11 +21,17 @@ async def receive(socket: WebsocketCommunicator, count: int) -> list[dict]:
     return [await socket.receive_json_from(timeout=2) for _ in range(count)]
 
 
-async def subscribe(socket: WebsocketCommunicator, *rooms: tuple[int, int],
-                    ref: int = 1) -> tuple[list[dict], dict]:
+async def subscribe(
+    socket: WebsocketCommunicator, *rooms: tuple[int, int], ref: int = 1
+) -> tuple[list[dict], dict]:
     """Subscribe to (room_id, cursor) pairs; returns the replayed events and "subscribed"."""
-    await socket.send_json_to({"type": "subscribe", "id": ref, "rooms": [
-        {"room_id": room_id, "cursor": cursor} for room_id, cursor in rooms]})
+    await socket.send_json_to(
+        {
+            "type": "subscribe",
+            "id": ref,
+            "rooms": [{"room_id": room_id, "cursor": cursor} for room_id, cursor in rooms],
+        }
+    )
     replayed = []
     while (frame := await socket.receive_json_from(timeout=2))["type"] != "subscribed":
         replayed.append(frame)

@@ -20,8 +20,9 @@ def copy(message: Message) -> Message:
     return Message.objects.select_related("room", "author").get(pk=message.pk)
 
 
-def test_an_edit_from_a_stale_copy_cannot_bring_back_a_deleted_message(general, mentor,
-                                                                       coordinator):
+def test_an_edit_from_a_stale_copy_cannot_bring_back_a_deleted_message(
+    general, mentor, coordinator
+):
     message = send(mentor, general, "Секрет")
     services.room_join(user=coordinator, room=general)
     stale = copy(message)

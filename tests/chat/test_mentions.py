@@ -39,8 +39,9 @@ def test_naming_yourself_or_writing_in_code_notifies_nobody(general, mentor, men
 
 def test_an_edit_tells_only_the_members_it_newly_names(general, mentor, mentor2, newcomer):
     message = send(mentor, general, f"@{mentor2.slug}")
-    services.message_edit(editor=mentor, message=message,
-                          body=f"@{mentor2.slug} и @{newcomer.slug}")
+    services.message_edit(
+        editor=mentor, message=message, body=f"@{mentor2.slug} и @{newcomer.slug}"
+    )
     assert len(_mentions_of(mentor2)) == 1
     assert len(_mentions_of(newcomer)) == 1
 

@@ -24,10 +24,12 @@ def test_a_message_is_broadcast_to_its_room_only_after_commit(general, mentor):
 
 
 def test_a_resend_with_the_same_client_id_returns_the_first_message(general, mentor):
-    first, new = services.message_send(author=mentor, room=general, body="Раз",
-                                       client_id="tab-1:42")
-    again, new_again = services.message_send(author=mentor, room=general, body="Раз",
-                                             client_id="tab-1:42")
+    first, new = services.message_send(
+        author=mentor, room=general, body="Раз", client_id="tab-1:42"
+    )
+    again, new_again = services.message_send(
+        author=mentor, room=general, body="Раз", client_id="tab-1:42"
+    )
     assert (new, new_again) == (True, False)
     assert first == again
     assert Message.objects.count() == 1
@@ -58,8 +60,9 @@ def test_catch_up_replays_edits_and_tombstones_in_order(general, mentor, mentor2
     assert replay[0].body == "Правка" and replay[1].body == ""
 
 
-def test_only_members_post_and_only_authors_or_moderators_change(general, mentor, mentor2,
-                                                                  stranger, coordinator):
+def test_only_members_post_and_only_authors_or_moderators_change(
+    general, mentor, mentor2, stranger, coordinator
+):
     before = Room.objects.get(pk=general.pk).sequence
     with pytest.raises(PermissionDenied):
         send(stranger, general)
@@ -74,10 +77,12 @@ def test_only_members_post_and_only_authors_or_moderators_change(general, mentor
     assert Message.objects.get(pk=message.pk).is_deleted
 
 
-@pytest.mark.parametrize(("body", "code"), [("   ", "empty"),
-                                            ("я" * (MESSAGE_MAX_LENGTH + 1), "too_long")])
-def test_empty_and_oversize_messages_are_refused_and_nothing_is_written(general, mentor,
-                                                                        body, code):
+@pytest.mark.parametrize(
+    ("body", "code"), [("   ", "empty"), ("я" * (MESSAGE_MAX_LENGTH + 1), "too_long")]
+)
+def test_empty_and_oversize_messages_are_refused_and_nothing_is_written(
+    general, mentor, body, code
+):
     with pytest.raises(ValidationError) as error:
         send(mentor, general, body)
     assert error.value.code == code
@@ -94,15 +99,15 @@ def test_a_flood_is_stopped_by_the_rate_limit(general, mentor):
     assert Message.objects.count() == services.MESSAGES_PER_WINDOW
 
 
-def test_reading_moves_the_cursor_forward_only_and_tells_every_tab(general, mentor,
-                                                                   mentor2):
+def test_reading_moves_the_cursor_forward_only_and_tells_every_tab(general, mentor, mentor2):
     for n in range(3):
         send(mentor, general, f"{n}")
     assert {r.pk: r.unread for r in selectors.rooms_for(mentor2)}[general.pk] == 3
     with capture_events() as events:
         assert services.room_mark_read(user=mentor2, room=general, seq=2) == 2
-    assert events.sent == [([f"user.{mentor2.pk}"],
-                            {"type": "read", "room_id": general.pk, "seq": 2})]
+    assert events.sent == [
+        ([f"user.{mentor2.pk}"], {"type": "read", "room_id": general.pk, "seq": 2})
+    ]
     assert services.room_mark_read(user=mentor2, room=general, seq=1) == 2
     assert {r.pk: r.unread for r in selectors.rooms_for(mentor2)}[general.pk] == 1
     assert {r.pk: r.unread for r in selectors.rooms_for(mentor)}[general.pk] == 0

@@ -17,7 +17,7 @@ def test_the_room_page_shows_history_and_reads_it(login, general, mentor, mentor
     response = login(mentor2).get(f"/chat/r/{general.pk}/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.count('data-message-id=') == 3
+    assert html.count("data-message-id=") == 3
     assert "<strong>2</strong>" in html
     assert Membership.objects.get(room=general, user=mentor2).last_read_seq == 3
 
@@ -25,8 +25,12 @@ def test_the_room_page_shows_history_and_reads_it(login, general, mentor, mentor
 def test_a_room_one_is_not_in_is_a_404(login, general, mentors_channel, newcomer, stranger):
     assert login(newcomer).get(f"/chat/r/{mentors_channel.pk}/").status_code == 404
     assert login(stranger).get(f"/chat/r/{general.pk}/").status_code == 404
-    assert login(stranger).post(f"/chat/r/{general.pk}/send/", {
-        "body": "x", "client_id": "c-1"}).status_code == 404
+    assert (
+        login(stranger)
+        .post(f"/chat/r/{general.pk}/send/", {"body": "x", "client_id": "c-1"})
+        .status_code
+        == 404
+    )
     assert not Message.objects.exists()
 
 
@@ -39,10 +43,10 @@ def test_the_plain_form_posts_once_even_when_sent_twice(login, general, newcomer
     assert Message.objects.filter(body="Без JavaScript").count() == 1
 
 
-def test_an_oversize_message_from_the_form_is_refused_with_a_message(login, general,
-                                                                     newcomer):
-    response = login(newcomer).post(f"/chat/r/{general.pk}/send/", {
-        "body": "я" * 4001, "client_id": "form-big"}, follow=True)
+def test_an_oversize_message_from_the_form_is_refused_with_a_message(login, general, newcomer):
+    response = login(newcomer).post(
+        f"/chat/r/{general.pk}/send/", {"body": "я" * 4001, "client_id": "form-big"}, follow=True
+    )
     assert not Message.objects.exists()
     assert list(response.context["messages"])
 
@@ -59,8 +63,7 @@ def test_earlier_messages_page_backwards(login, general, mentor):
     assert [m.body for m in older.context["history"]][-1] == "№9"
 
 
-def test_channels_page_lists_what_one_may_join(login, general, mentors_channel, stranger,
-                                               newcomer):
+def test_channels_page_lists_what_one_may_join(login, general, mentors_channel, stranger, newcomer):
     joinable = list(login(stranger).get("/chat/channels/").context["joinable"])
     assert general in joinable and mentors_channel not in joinable
     assert login(newcomer).post(f"/chat/r/{mentors_channel.pk}/join/").status_code == 404
@@ -70,8 +73,10 @@ def test_channels_page_lists_what_one_may_join(login, general, mentors_channel, 
 
 def test_creating_a_channel_and_a_group(login, newcomer):
     client = login(newcomer)
-    assert client.post("/chat/channels/", {"name": "Новички-2026", "access": "members"}
-                       ).status_code == 302
+    assert (
+        client.post("/chat/channels/", {"name": "Новички-2026", "access": "members"}).status_code
+        == 302
+    )
     assert client.post("/chat/groups/new/", {"name": "Наш отдел"}).status_code == 302
     assert Room.objects.filter(kind="channel", name="Новички-2026").exists()
     assert Room.objects.get(kind="group").memberships.get().role == "owner"
@@ -100,8 +105,9 @@ def test_anonymous_visitors_are_sent_to_log_in(client, general):
 
 
 @pytest.mark.usefixtures("no_chat_rate_limit")
-def test_the_room_page_uses_a_fixed_number_of_queries(login, general, mentor, mentor2,
-                                                      django_assert_num_queries):
+def test_the_room_page_uses_a_fixed_number_of_queries(
+    login, general, mentor, mentor2, django_assert_num_queries
+):
     client = login(mentor2)
     for n in range(3):
         send(mentor, general, f"{n}")
@@ -114,9 +120,9 @@ def test_the_room_page_uses_a_fixed_number_of_queries(login, general, mentor, me
         client.get(f"/chat/r/{general.pk}/")
 
 
-def test_the_sidebar_costs_the_same_however_many_conversations(login, general, mentor,
-                                                                newcomer, division,
-                                                                django_assert_num_queries):
+def test_the_sidebar_costs_the_same_however_many_conversations(
+    login, general, mentor, newcomer, division, django_assert_num_queries
+):
     from tests.conftest import make_member
 
     client = login(mentor)
@@ -124,8 +130,9 @@ def test_the_sidebar_costs_the_same_however_many_conversations(login, general, m
     with django_assert_num_queries(15) as few:
         client.get(f"/chat/r/{general.pk}/")
     for n in range(6):
-        other = make_member(f"dm{n}@example.com", f"Собеседник {n}", "newcomer",
-                            department=division)
+        other = make_member(
+            f"dm{n}@example.com", f"Собеседник {n}", "newcomer", department=division
+        )
         services.direct_open(user=mentor, others=[other])
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(f"/chat/r/{general.pk}/")

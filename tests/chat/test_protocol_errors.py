@@ -24,26 +24,33 @@ from tests.chat.sockets import (
 )
 from tests.helpers import joined_socket
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True),
-              pytest.mark.usefixtures("close_socket_db_connections")]
+pytestmark = [
+    pytest.mark.asyncio,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("close_socket_db_connections"),
+]
 
 
 def send_frame(room_id, **fields) -> dict:
-    return {"type": "send", "id": 7, "room_id": room_id, "body": "Привет",
-            "client_id": "tab:1", **fields}
+    return {
+        "type": "send",
+        "id": 7,
+        "room_id": room_id,
+        "body": "Привет",
+        "client_id": "tab:1",
+        **fields,
+    }
 
 
 async def assert_pings(socket) -> None:
     """The socket is still open and answering after an error."""
-    assert await request(socket, {"type": "ping", "id": "after"}) == {"type": "pong",
-                                                                      "id": "after"}
+    assert await request(socket, {"type": "ping", "id": "after"}) == {"type": "pong", "id": "after"}
 
 
 # --- send ----------------------------------------------------------------------------
 
 
-async def test_sending_to_a_room_one_is_not_in_is_not_found_and_writes_nothing(general,
-                                                                              stranger):
+async def test_sending_to_a_room_one_is_not_in_is_not_found_and_writes_nothing(general, stranger):
     socket = await joined_socket(stranger)
 
     foreign = await request(socket, send_frame(general.pk))
@@ -58,7 +65,8 @@ async def test_sending_to_a_room_one_is_not_in_is_not_found_and_writes_nothing(g
 
 
 async def test_an_oversize_message_is_invalid_with_a_clear_reason_and_writes_nothing(
-        general, mentor, mentor2):
+    general, mentor, mentor2
+):
     author = await joined_socket(mentor)
     reader = await joined_socket(mentor2)
     await subscribe(reader, (general.pk, 0))
@@ -80,27 +88,32 @@ async def test_a_message_of_exactly_the_limit_is_accepted(general, mentor):
     await close(socket)
 
 
-@pytest.mark.parametrize("fields", [
-    pytest.param({"room_id": ...}, id="no room_id"),
-    pytest.param({"room_id": "<general.pk as text>"}, id="room_id as a string"),
-    pytest.param({"room_id": True}, id="room_id true"),
-    pytest.param({"room_id": 1.5}, id="room_id fractional"),
-    pytest.param({"body": ...}, id="no body"),
-    pytest.param({"body": ""}, id="empty body"),
-    pytest.param({"body": "  \n\t "}, id="blank body"),
-    pytest.param({"body": 42}, id="body as a number"),
-    pytest.param({"body": None}, id="body null"),
-    pytest.param({"client_id": ...}, id="no client_id"),
-    pytest.param({"client_id": None}, id="client_id null"),
-    pytest.param({"client_id": ""}, id="client_id empty"),
-    pytest.param({"client_id": 17}, id="client_id as a number"),
-    pytest.param({"client_id": "x" * (services.CLIENT_ID_MAX_LENGTH + 1)},
-                 id="client_id too long"),
-    pytest.param({"reply_to": "1"}, id="reply_to as a string"),
-    pytest.param({"reply_to": 0}, id="reply_to zero"),
-])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        pytest.param({"room_id": ...}, id="no room_id"),
+        pytest.param({"room_id": "<general.pk as text>"}, id="room_id as a string"),
+        pytest.param({"room_id": True}, id="room_id true"),
+        pytest.param({"room_id": 1.5}, id="room_id fractional"),
+        pytest.param({"body": ...}, id="no body"),
+        pytest.param({"body": ""}, id="empty body"),
+        pytest.param({"body": "  \n\t "}, id="blank body"),
+        pytest.param({"body": 42}, id="body as a number"),
+        pytest.param({"body": None}, id="body null"),
+        pytest.param({"client_id": ...}, id="no client_id"),
+        pytest.param({"client_id": None}, id="client_id null"),
+        pytest.param({"client_id": ""}, id="client_id empty"),
+        pytest.param({"client_id": 17}, id="client_id as a number"),
+        pytest.param(
+            {"client_id": "x" * (services.CLIENT_ID_MAX_LENGTH + 1)}, id="client_id too long"
+        ),
+        pytest.param({"reply_to": "1"}, id="reply_to as a string"),
+        pytest.param({"reply_to": 0}, id="reply_to zero"),
+    ],
+)
 async def test_a_send_with_a_missing_or_ill_typed_field_is_invalid_and_writes_nothing(
-        general, mentor, fields):
+    general, mentor, fields
+):
     if fields.get("room_id") == "<general.pk as text>":
         fields = {"room_id": str(general.pk)}
     socket = await joined_socket(mentor)
@@ -115,8 +128,9 @@ async def test_a_send_with_a_missing_or_ill_typed_field_is_invalid_and_writes_no
     await close(socket)
 
 
-async def test_replying_to_a_message_in_another_room_writes_nothing(general, mentors_channel,
-                                                                    mentor, newcomer):
+async def test_replying_to_a_message_in_another_room_writes_nothing(
+    general, mentors_channel, mentor, newcomer
+):
     elsewhere = await post(mentor, mentors_channel, "В другой комнате")
     member_of_both = await joined_socket(mentor)
     outsider = await joined_socket(newcomer)
@@ -125,7 +139,9 @@ async def test_replying_to_a_message_in_another_room_writes_nothing(general, men
     hidden = await request(outsider, send_frame(general.pk, reply_to=elsewhere.pk))
 
     assert (refused["code"], refused["message"]) == (
-        "invalid", "Ответить можно только на сообщение в этой комнате.")
+        "invalid",
+        "Ответить можно только на сообщение в этой комнате.",
+    )
     assert hidden["code"] == "not_found"  # the newcomer learns nothing about that room
     assert await message_count() == 1
     await close(member_of_both, outsider)
@@ -152,10 +168,13 @@ async def test_a_flood_of_sends_is_rate_limited_and_the_socket_stays_usable(gene
 # --- edit, delete, react -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("frame", [
-    pytest.param({"type": "edit", "body": "Чужая правка"}, id="edit"),
-    pytest.param({"type": "delete"}, id="delete"),
-])
+@pytest.mark.parametrize(
+    "frame",
+    [
+        pytest.param({"type": "edit", "body": "Чужая правка"}, id="edit"),
+        pytest.param({"type": "delete"}, id="delete"),
+    ],
+)
 async def test_changing_someone_elses_message_is_forbidden(general, mentor, mentor2, frame):
     message = await post(mentor, general, "Моё")
     socket = await joined_socket(mentor2)
@@ -170,13 +189,17 @@ async def test_changing_someone_elses_message_is_forbidden(general, mentor, ment
     await close(socket)
 
 
-@pytest.mark.parametrize("frame", [
-    pytest.param({"type": "edit", "body": "Правка"}, id="edit"),
-    pytest.param({"type": "delete"}, id="delete"),
-    pytest.param({"type": "react", "emoji": "👍"}, id="react"),
-])
-async def test_changing_an_unknown_or_foreign_message_is_not_found(mentors_channel, mentor,
-                                                                   newcomer, frame):
+@pytest.mark.parametrize(
+    "frame",
+    [
+        pytest.param({"type": "edit", "body": "Правка"}, id="edit"),
+        pytest.param({"type": "delete"}, id="delete"),
+        pytest.param({"type": "react", "emoji": "👍"}, id="react"),
+    ],
+)
+async def test_changing_an_unknown_or_foreign_message_is_not_found(
+    mentors_channel, mentor, newcomer, frame
+):
     secret = await post(mentor, mentors_channel, "Между нами")
     socket = await joined_socket(newcomer)
 
@@ -189,15 +212,18 @@ async def test_changing_an_unknown_or_foreign_message_is_not_found(mentors_chann
     await close(socket)
 
 
-@pytest.mark.parametrize("frame", [
-    pytest.param({"type": "edit", "message_id": "1", "body": "Правка"}, id="edit id string"),
-    pytest.param({"type": "edit", "body": 5}, id="edit body number"),
-    pytest.param({"type": "edit", "body": " "}, id="edit body blank"),
-    pytest.param({"type": "delete", "message_id": None}, id="delete id null"),
-    pytest.param({"type": "react", "emoji": ""}, id="react emoji empty"),
-    pytest.param({"type": "react", "emoji": ["👍"]}, id="react emoji list"),
-    pytest.param({"type": "react", "emoji": "x" * 40}, id="react emoji too long"),
-])
+@pytest.mark.parametrize(
+    "frame",
+    [
+        pytest.param({"type": "edit", "message_id": "1", "body": "Правка"}, id="edit id string"),
+        pytest.param({"type": "edit", "body": 5}, id="edit body number"),
+        pytest.param({"type": "edit", "body": " "}, id="edit body blank"),
+        pytest.param({"type": "delete", "message_id": None}, id="delete id null"),
+        pytest.param({"type": "react", "emoji": ""}, id="react emoji empty"),
+        pytest.param({"type": "react", "emoji": ["👍"]}, id="react emoji list"),
+        pytest.param({"type": "react", "emoji": "x" * 40}, id="react emoji too long"),
+    ],
+)
 async def test_a_change_with_ill_typed_fields_is_invalid(general, mentor, frame):
     message = await post(mentor, general, "Исходное")
     socket = await joined_socket(mentor)
@@ -212,15 +238,18 @@ async def test_a_change_with_ill_typed_fields_is_invalid(general, mentor, frame)
 # --- subscribe, read, typing ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("rooms", [
-    pytest.param(None, id="no rooms"),
-    pytest.param({"room_id": 1}, id="rooms an object"),
-    pytest.param([1], id="a room that is a number"),
-    pytest.param([{"room_id": "1", "cursor": 0}], id="room_id a string"),
-    pytest.param([{"room_id": 1, "cursor": -1}], id="negative cursor"),
-    pytest.param([{"room_id": 1, "cursor": "5"}], id="cursor a string"),
-    pytest.param([{"room_id": 1, "cursor": 0}] * 201, id="too many rooms"),
-])
+@pytest.mark.parametrize(
+    "rooms",
+    [
+        pytest.param(None, id="no rooms"),
+        pytest.param({"room_id": 1}, id="rooms an object"),
+        pytest.param([1], id="a room that is a number"),
+        pytest.param([{"room_id": "1", "cursor": 0}], id="room_id a string"),
+        pytest.param([{"room_id": 1, "cursor": -1}], id="negative cursor"),
+        pytest.param([{"room_id": 1, "cursor": "5"}], id="cursor a string"),
+        pytest.param([{"room_id": 1, "cursor": 0}] * 201, id="too many rooms"),
+    ],
+)
 async def test_a_malformed_subscribe_is_invalid_and_replays_nothing(general, mentor, rooms):
     await post(mentor, general, "Есть что воспроизвести")
     socket = await joined_socket(mentor)
@@ -232,8 +261,9 @@ async def test_a_malformed_subscribe_is_invalid_and_replays_nothing(general, men
     await close(socket)
 
 
-async def test_reading_a_foreign_room_is_not_found_and_moves_no_cursor(general, mentor,
-                                                                       stranger, newcomer):
+async def test_reading_a_foreign_room_is_not_found_and_moves_no_cursor(
+    general, mentor, stranger, newcomer
+):
     await post(mentor, general, "Раз")
     socket = await joined_socket(stranger)
 
@@ -244,8 +274,9 @@ async def test_reading_a_foreign_room_is_not_found_and_moves_no_cursor(general, 
     await close(socket)
 
 
-async def test_typing_into_a_foreign_room_is_not_found_and_reaches_no_one(general, mentor,
-                                                                          stranger):
+async def test_typing_into_a_foreign_room_is_not_found_and_reaches_no_one(
+    general, mentor, stranger
+):
     reader = await joined_socket(mentor)
     await subscribe(reader, (general.pk, 0))
     socket = await joined_socket(stranger)
@@ -273,16 +304,18 @@ async def test_an_id_beyond_any_database_integer_is_simply_not_found(general, me
 # --- frames that break the protocol ----------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    pytest.param("{not json", "bad_json", id="malformed JSON"),
-    pytest.param('{"type": "chat.explode"}', "unknown_type", id="unknown type"),
-    pytest.param('["send", 1]', "bad_frame", id="an array"),
-    pytest.param('"send"', "bad_frame", id="a string"),
-    pytest.param("42", "bad_frame", id="a number"),
-    pytest.param('{"type": null}', "bad_frame", id="type null"),
-])
-async def test_a_broken_frame_gets_an_error_and_the_socket_stays_open(general, mentor,
-                                                                      text, code):
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        pytest.param("{not json", "bad_json", id="malformed JSON"),
+        pytest.param('{"type": "chat.explode"}', "unknown_type", id="unknown type"),
+        pytest.param('["send", 1]', "bad_frame", id="an array"),
+        pytest.param('"send"', "bad_frame", id="a string"),
+        pytest.param("42", "bad_frame", id="a number"),
+        pytest.param('{"type": null}', "bad_frame", id="type null"),
+    ],
+)
+async def test_a_broken_frame_gets_an_error_and_the_socket_stays_open(general, mentor, text, code):
     socket = await joined_socket(mentor)
     await subscribe(socket, (general.pk, 0))
 

@@ -26,35 +26,44 @@ def test_a_deleted_parent_is_quoted_as_deleted(login, general, mentor, mentor2):
 
 
 def test_without_javascript_the_reply_link_prepares_the_form_and_the_form_replies(
-        login, general, mentor, mentor2):
+    login, general, mentor, mentor2
+):
     parent = send(mentor, general, "Кто ведёт приём?")
     client = login(mentor2)
     page = client.get(f"/chat/r/{general.pk}/?reply_to={parent.pk}").content.decode()
     assert f'name="reply_to" value="{parent.pk}"' in page
     assert "Кто ведёт приём?" in page.split('id="chat-replying"')[1].split("</p>")[0]
 
-    response = client.post(f"/chat/r/{general.pk}/send/", {
-        "body": "Я веду", "client_id": "form-reply-1", "reply_to": parent.pk})
+    response = client.post(
+        f"/chat/r/{general.pk}/send/",
+        {"body": "Я веду", "client_id": "form-reply-1", "reply_to": parent.pk},
+    )
     reply = Message.objects.get(author=mentor2, client_id="form-reply-1")
     assert response.status_code == 302 and reply.reply_to == parent
 
 
-def test_a_reply_to_a_message_the_member_cannot_read_is_refused(login, general, mentor,
-                                                                mentor2, stranger):
+def test_a_reply_to_a_message_the_member_cannot_read_is_refused(
+    login, general, mentor, mentor2, stranger
+):
     hidden_room = services.group_create(creator=stranger, name="Своё", members=[])
     hidden = send(stranger, hidden_room, "не для всех")
     client = login(mentor2)
     page = client.get(f"/chat/r/{general.pk}/?reply_to={hidden.pk}").content.decode()
     assert "не для всех" not in page and 'id="chat-replying" hidden' in " ".join(page.split())
-    response = client.post(f"/chat/r/{general.pk}/send/", {
-        "body": "Подсмотрел", "client_id": "form-reply-2", "reply_to": hidden.pk}, follow=True)
+    response = client.post(
+        f"/chat/r/{general.pk}/send/",
+        {"body": "Подсмотрел", "client_id": "form-reply-2", "reply_to": hidden.pk},
+        follow=True,
+    )
     assert not Message.objects.filter(author=mentor2).exists()
-    assert "no longer there" in response.content.decode() or "больше нет" in \
-        response.content.decode()
+    assert (
+        "no longer there" in response.content.decode() or "больше нет" in response.content.decode()
+    )
 
 
 def test_a_profile_offers_to_write_to_the_member_and_the_button_opens_one_conversation(
-        login, mentor, mentor2):
+    login, mentor, mentor2
+):
     client = login(mentor)
     page = client.get(mentor2.get_absolute_url()).content.decode()
     assert 'action="/chat/direct/"' in page and f'value="{mentor2.slug}"' in page

@@ -32,7 +32,10 @@ def test_a_private_group_is_joined_only_by_invitation(mentor, mentor2, newcomer,
         services.member_invite(inviter=newcomer, room=group, invitee=stranger)
     services.member_invite(inviter=mentor, room=group, invitee=mentor2)
     assert set(group.memberships.values_list("user_id", flat=True)) == {
-        mentor.pk, newcomer.pk, mentor2.pk}
+        mentor.pk,
+        newcomer.pk,
+        mentor2.pk,
+    }
 
 
 def test_a_direct_conversation_is_found_again_from_either_side(mentor, newcomer):
@@ -48,8 +51,7 @@ def test_a_group_direct_conversation_has_everyone_in_it(mentor, mentor2, newcome
     assert room.direct_key is None
 
 
-def test_rooms_one_is_not_in_are_a_404_not_a_hint(general, mentors_channel, stranger,
-                                                  newcomer):
+def test_rooms_one_is_not_in_are_a_404_not_a_hint(general, mentors_channel, stranger, newcomer):
     with pytest.raises(Http404):
         selectors.room_get_for(newcomer, mentors_channel.pk)
     with pytest.raises(Http404):

@@ -23,8 +23,9 @@ def test_newcomer_is_invited_to_become_a_mentor(login, newcomer):
 
 
 def test_coordinator_sees_how_many_applications_wait(login, coordinator, newcomer, expertise):
-    services.mentor_application_submit(applicant=newcomer, motivation="хочу",
-                                       expertise=[expertise["docs"]])
+    services.mentor_application_submit(
+        applicant=newcomer, motivation="хочу", expertise=[expertise["docs"]]
+    )
     response = login(coordinator).get("/")
     assert response.context["pending_applications"] == 1
     assert "/mentors/applications/" in response.content.decode()

@@ -18,8 +18,13 @@ def catalogue_entries() -> list[dict]:
     entries, current, key = [], None, None
 
     def unquote(line: str) -> str:
-        return line[line.index('"') + 1:line.rindex('"')].encode().decode("unicode_escape") \
-            .encode("latin-1").decode("utf-8")
+        return (
+            line[line.index('"') + 1 : line.rindex('"')]
+            .encode()
+            .decode("unicode_escape")
+            .encode("latin-1")
+            .decode("utf-8")
+        )
 
     for raw in [*PO.read_text(encoding="utf-8").splitlines(), ""]:
         line = raw.strip()

@@ -32,8 +32,9 @@ async def test_expired_messages_are_still_swept_out():
 async def test_sweeps_run_at_most_once_a_second(monkeypatch):
     layer = InMemoryChannelLayer()
     sweeps = []
-    monkeypatch.setattr("channels.layers.InMemoryChannelLayer._clean_expired",
-                        lambda self: sweeps.append(1))
+    monkeypatch.setattr(
+        "channels.layers.InMemoryChannelLayer._clean_expired", lambda self: sweeps.append(1)
+    )
     for n in range(50):
         await layer.send("socket!one", {"type": "event", "n": n})
         await layer.receive("socket!one")

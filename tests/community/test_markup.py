@@ -40,7 +40,8 @@ def normalize_url(value: str) -> str:
     folded, since schemes are case-insensitive.
     """
     kept = (
-        ch for ch in value
+        ch
+        for ch in value
         if not (ch.isspace() or unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp"})
     )
     return "".join(kept).lower()
@@ -96,7 +97,12 @@ def violations(html: str) -> dict[str, list[str]]:
     """Every way the HTML breaks the pipeline's contract, grouped by rule."""
     parsed = _parse(html)
     found: dict[str, list[str]] = {
-        "tags": [], "events": [], "style": [], "schemes": [], "images": [], "rel": [],
+        "tags": [],
+        "events": [],
+        "style": [],
+        "schemes": [],
+        "images": [],
+        "rel": [],
         "classes": [],
     }
     for tag in [tag for tag, _ in parsed.elements] + parsed.end_tags:
@@ -178,7 +184,7 @@ def test_the_checker_accepts_markup_the_pipeline_allows():
         '<h2>T</h2><p><a href="https://example.org/" rel="nofollow ugc noopener">x</a> '
         '<img alt="a" src="/media/x.png" title="t"></p>'
         '<div class="highlight"><pre><span class="k">def</span></pre></div>'
-        '<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>'
+        "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"
     )
     assert violations(html) == {rule: [] for rule in violations(html)}
 
@@ -236,11 +242,14 @@ def test_sanitizing_rendered_output_again_changes_nothing(payload):
 
 def test_javascript_links_never_survive():
     """The markdown forms of javascript: links all render, but never as live links."""
-    for payload in ("[x](javascript:alert(1))", "[x](JaVaScRiPt:alert(1))",
-                    "[x][r]\n\n[r]: javascript:alert(1)", "<javascript:alert(1)>"):
+    for payload in (
+        "[x](javascript:alert(1))",
+        "[x](JaVaScRiPt:alert(1))",
+        "[x][r]\n\n[r]: javascript:alert(1)",
+        "<javascript:alert(1)>",
+    ):
         parsed = _parse(_rendered(payload))
-        hrefs = [value for tag, attrs in parsed.elements for name, value in attrs
-                 if name == "href"]
+        hrefs = [value for tag, attrs in parsed.elements for name, value in attrs if name == "href"]
         assert not any("script" in normalize_url(href or "") for href in hrefs), payload
 
 
@@ -312,7 +321,8 @@ def test_https_links_are_kept_with_the_user_content_rel():
 def test_bare_urls_are_linkified():
     parsed = _read("See https://example.org/page and www.example.org for more.")
     assert [attrs["href"] for attrs in parsed.attrs_of("a")] == [
-        "https://example.org/page", "http://www.example.org",
+        "https://example.org/page",
+        "http://www.example.org",
     ]
     assert all(attrs["rel"] == markup.LINK_REL for attrs in parsed.attrs_of("a"))
 

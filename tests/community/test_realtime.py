@@ -16,8 +16,12 @@ from community.realtime.consumer import MAX_FRAME_BYTES
 from community.realtime.events import send_event_on_commit, user_group
 from tests.helpers import open_socket
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True),
-              pytest.mark.usefixtures("close_socket_db_connections")]
+pytestmark = [
+    pytest.mark.asyncio,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("close_socket_db_connections"),
+]
+
 
 async def test_anonymous_socket_is_refused():
     communicator, connected = await open_socket()
@@ -58,12 +62,15 @@ async def test_malformed_json_gets_an_error_frame_and_the_socket_stays_open(ment
     await communicator.disconnect()
 
 
-@pytest.mark.parametrize(("frame", "code"), [
-    ([1, 2, 3], "bad_frame"),
-    ({"no": "type"}, "bad_frame"),
-    ({"type": 5}, "bad_frame"),
-    ({"type": "launch_rockets", "id": "a1"}, "unknown_type"),
-])
+@pytest.mark.parametrize(
+    ("frame", "code"),
+    [
+        ([1, 2, 3], "bad_frame"),
+        ({"no": "type"}, "bad_frame"),
+        ({"type": 5}, "bad_frame"),
+        ({"type": "launch_rockets", "id": "a1"}, "unknown_type"),
+    ],
+)
 async def test_frames_that_do_not_fit_the_protocol_get_a_clear_error(mentor, frame, code):
     communicator, _ = await open_socket(mentor)
     await communicator.receive_json_from()
@@ -127,11 +134,14 @@ def failing_handlers():
         registry.FRAME_HANDLERS.empty(frame_type)
 
 
-@pytest.mark.parametrize(("exc", "code"), [
-    (PermissionDenied(), "forbidden"),
-    (ValidationError("Too long."), "invalid"),
-    (RuntimeError("boom"), "server_error"),
-])
+@pytest.mark.parametrize(
+    ("exc", "code"),
+    [
+        (PermissionDenied(), "forbidden"),
+        (ValidationError("Too long."), "invalid"),
+        (RuntimeError("boom"), "server_error"),
+    ],
+)
 async def test_handler_exceptions_become_error_frames(mentor, failing_handlers, exc, code):
     failing_handlers("test.fails", exc)
     communicator, _ = await open_socket(mentor)
@@ -189,8 +199,7 @@ class Disconnected(Exception):
     """What daphne's autobahn raises on a write to a socket the browser closed."""
 
 
-async def test_a_tab_closing_mid_answer_is_no_server_error_and_leaves_its_groups(mentor,
-                                                                                caplog):
+async def test_a_tab_closing_mid_answer_is_no_server_error_and_leaves_its_groups(mentor, caplog):
     from channels.generic.websocket import AsyncWebsocketConsumer
 
     from community.realtime.consumer import Connection

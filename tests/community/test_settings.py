@@ -16,26 +16,43 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def import_settings_with(**env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items()
-             if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+    }
     return subprocess.run(
         [sys.executable, "-c", "import community.settings"],
-        cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
-@pytest.mark.parametrize(("env", "variable"), [
-    ({"DEBUG": "0", "ALLOWED_HOSTS": "example.org"}, "SECRET_KEY"),
-    ({"DEBUG": "maybe"}, "DEBUG"),
-    ({"DEBUG": "1", "DATABASE_URL": "mysql://localhost/x"}, "DATABASE_URL"),
-    ({"DEBUG": "1", "DATABASE_URL": "not a url"}, "DATABASE_URL"),
-    ({"DEBUG": "1", "REDIS_URL": "http://localhost:6379"}, "REDIS_URL"),
-    ({"DEBUG": "1", "EMAIL_URL": "pigeon://roof"}, "EMAIL_URL"),
-    ({"DEBUG": "0", "SECRET_KEY": "x" * 50}, "ALLOWED_HOSTS"),
-    ({"DEBUG": "0", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "a.org",
-      "ACCOUNT_EMAIL_VERIFICATION": "none"}, "ACCOUNT_EMAIL_VERIFICATION"),
-    ({"DEBUG": "1", "TRUSTED_PROXY_COUNT": "two"}, "TRUSTED_PROXY_COUNT"),
-])
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({"DEBUG": "0", "ALLOWED_HOSTS": "example.org"}, "SECRET_KEY"),
+        ({"DEBUG": "maybe"}, "DEBUG"),
+        ({"DEBUG": "1", "DATABASE_URL": "mysql://localhost/x"}, "DATABASE_URL"),
+        ({"DEBUG": "1", "DATABASE_URL": "not a url"}, "DATABASE_URL"),
+        ({"DEBUG": "1", "REDIS_URL": "http://localhost:6379"}, "REDIS_URL"),
+        ({"DEBUG": "1", "EMAIL_URL": "pigeon://roof"}, "EMAIL_URL"),
+        ({"DEBUG": "0", "SECRET_KEY": "x" * 50}, "ALLOWED_HOSTS"),
+        (
+            {
+                "DEBUG": "0",
+                "SECRET_KEY": "x" * 50,
+                "ALLOWED_HOSTS": "a.org",
+                "ACCOUNT_EMAIL_VERIFICATION": "none",
+            },
+            "ACCOUNT_EMAIL_VERIFICATION",
+        ),
+        ({"DEBUG": "1", "TRUSTED_PROXY_COUNT": "two"}, "TRUSTED_PROXY_COUNT"),
+    ],
+)
 def test_bad_value_fails_loudly_naming_the_variable(env, variable):
     result = import_settings_with(**env)
     assert result.returncode != 0
@@ -44,8 +61,9 @@ def test_bad_value_fails_loudly_naming_the_variable(env, variable):
 
 
 def test_production_settings_import_with_the_required_variables():
-    result = import_settings_with(DEBUG="0", SECRET_KEY="s" * 50,
-                                  ALLOWED_HOSTS="nastavnik.example.org")
+    result = import_settings_with(
+        DEBUG="0", SECRET_KEY="s" * 50, ALLOWED_HOSTS="nastavnik.example.org"
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -92,34 +110,63 @@ def test_email_url_timeout_must_be_whole_seconds():
 def test_channel_layer_reads_longer_than_its_blocking_receive_waits():
     """redis-py's default 5 s read timeout would end channels_redis's 5 s BZPOPMIN first,
     killing an idle socket's consumer every 5 s (tests/chat/test_multiprocess.py sees it)."""
-    script = ("from django.conf import settings; import django; django.setup(); "
-              "from channels_redis.core import RedisChannelLayer as L; "
-              "host = settings.CHANNEL_LAYERS['default']['CONFIG']['hosts'][0]; "
-              "print(host['socket_timeout'] > L.brpop_timeout)")
+    script = (
+        "from django.conf import settings; import django; django.setup(); "
+        "from channels_redis.core import RedisChannelLayer as L; "
+        "host = settings.CHANNEL_LAYERS['default']['CONFIG']['hosts'][0]; "
+        "print(host['socket_timeout'] > L.brpop_timeout)"
+    )
     clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60,
-        env={**clean, "DEBUG": "1", "REDIS_URL": "redis://127.0.0.1:6379/0",
-             "DJANGO_SETTINGS_MODULE": "community.settings"},
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            **clean,
+            "DEBUG": "1",
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
+            "DJANGO_SETTINGS_MODULE": "community.settings",
+        },
     )
     assert result.stdout.strip() == "True", result.stderr
 
 
 def test_manage_py_works_in_a_bare_checkout():
-    clean = {k: v for k, v in os.environ.items()
-             if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
-    result = subprocess.run([sys.executable, "manage.py", "makemigrations", "--check",
-                             "--dry-run"], cwd=ROOT, env=clean, capture_output=True, text=True,
-                            timeout=120)
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
 
 
 def test_manage_py_keeps_the_production_profile_it_is_given():
     result = import_settings_with(DEBUG="0", ALLOWED_HOSTS="example.org")
-    manage = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT,
-                            env={**{k: v for k, v in os.environ.items()
-                                    if k not in {"SECRET_KEY", "DATABASE_URL", "REDIS_URL"}},
-                                 "DEBUG": "0", "ALLOWED_HOSTS": "example.org"},
-                            capture_output=True, text=True, timeout=120)
+    manage = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if k not in {"SECRET_KEY", "DATABASE_URL", "REDIS_URL"}
+            },
+            "DEBUG": "0",
+            "ALLOWED_HOSTS": "example.org",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode != 0 and manage.returncode != 0
     assert "SECRET_KEY" in manage.stderr

@@ -46,8 +46,11 @@ def _fills_outside_plugins() -> list[str]:
             if path.name == "plugins.py" or "migrations" in path.parts:
                 continue
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                        and node.func.attr == "fill"):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "fill"
+                ):
                     found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     return found
 
@@ -64,11 +67,22 @@ def test_every_app_fills_what_it_offers():
     from profiles.seeding import DEMO_LOADERS
 
     assert {kind.key for kind in search.KINDS} == {
-        "forum.thread", "forum.post", "chat.message", "knowledge.article", "profiles.member"}
+        "forum.thread",
+        "forum.post",
+        "chat.message",
+        "knowledge.article",
+        "profiles.member",
+    }
     assert {"ping", "send", "forum.subscribe"} <= {handler.key for handler in FRAME_HANDLERS}
     assert {"forum.thread", "knowledge.article", "profiles.member"} == {
-        titler.key for titler in markup.LINK_TITLERS}
+        titler.key for titler in markup.LINK_TITLERS
+    }
     assert [loader.key for loader in DEMO_LOADERS] == [
-        "forum", "chat", "knowledge", "mentoring", "analytics.history"]
+        "forum",
+        "chat",
+        "knowledge",
+        "mentoring",
+        "analytics.history",
+    ]
     assert "articles" in ASKING_HINTS and "knowledge" in THREAD_ASIDES
     assert "mentoring.routing" in QUESTION_LISTENERS

@@ -42,10 +42,11 @@ def servers(site, tmp_path) -> Iterator[Callable[..., tuple[live.AppServer, ...]
     started: list[live.AppServer] = []
 
     def start(redis_url: str, count: int = 2, **extra: str) -> tuple[live.AppServer, ...]:
-        env = live.server_env(database_url=site["database_url"], redis_url=redis_url,
-                              **extra)
-        batch = tuple(live.AppServer(name, env, tmp_path / f"{name}.log")
-                      for name in ("one", "two", "three")[:count])
+        env = live.server_env(database_url=site["database_url"], redis_url=redis_url, **extra)
+        batch = tuple(
+            live.AppServer(name, env, tmp_path / f"{name}.log")
+            for name in ("one", "two", "three")[:count]
+        )
         started.extend(batch)
         live.start_servers(list(batch))
         return batch

@@ -25,9 +25,12 @@ def run(scenario) -> None:
 
 def tab(site: dict, name: str, who: int, *ports: int, suffix: str = "") -> live.ChatClient:
     conversation = site[name]
-    return live.ChatClient(name=f"{'AB'[who]}{suffix}", ports=list(ports),
-                           session_key=conversation["sessions"][who],
-                           room_id=conversation["room"])
+    return live.ChatClient(
+        name=f"{'AB'[who]}{suffix}",
+        ports=list(ports),
+        session_key=conversation["sessions"][who],
+        room_id=conversation["room"],
+    )
 
 
 def assert_whole(client: live.ChatClient, sent: list[str]) -> None:
@@ -45,8 +48,9 @@ async def close(*clients: live.ChatClient) -> None:
 
 
 def stats(*clients: live.ChatClient) -> str:
-    return "; ".join(f"{c.name}: {c.connections} connections, {c.gap_fills} gap fills"
-                     for c in clients)
+    return "; ".join(
+        f"{c.name}: {c.connections} connections, {c.gap_fills} gap fills" for c in clients
+    )
 
 
 def status(port: int, path: str) -> int:

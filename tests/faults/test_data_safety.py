@@ -32,40 +32,48 @@ def _counts(*models) -> tuple[int, ...]:
 
 @pytest.fixture
 def category(db) -> Category:
-    return Category.objects.create(name="Вопросы", slug="voprosy", read_access=Access.MEMBERS,
-                                   start_access=Access.MEMBERS)
+    return Category.objects.create(
+        name="Вопросы", slug="voprosy", read_access=Access.MEMBERS, start_access=Access.MEMBERS
+    )
 
 
-def test_a_thread_that_fails_at_its_last_step_leaves_no_thread_and_no_post(newcomer,
-                                                                          category):
+def test_a_thread_that_fails_at_its_last_step_leaves_no_thread_and_no_post(newcomer, category):
     before = _counts(Thread, Post)
-    with mock.patch("forum.services.search.index", side_effect=Crash), \
-            pytest.raises(Crash):
-        forum.thread_create(author=newcomer, category=category, kind=Thread.Kind.QUESTION,
-                            title="Где шаблон?", body="Подскажите.")
+    with mock.patch("forum.services.search.index", side_effect=Crash), pytest.raises(Crash):
+        forum.thread_create(
+            author=newcomer,
+            category=category,
+            kind=Thread.Kind.QUESTION,
+            title="Где шаблон?",
+            body="Подскажите.",
+        )
     assert _counts(Thread, Post) == before
     category.refresh_from_db()
     assert category.thread_count == 0 and category.post_count == 0
 
 
 def test_a_reply_that_fails_leaves_the_thread_as_it_was(newcomer, mentor, category):
-    thread = forum.thread_create(author=newcomer, category=category,
-                                 kind=Thread.Kind.QUESTION, title="Где шаблон?",
-                                 body="Подскажите.")
-    with mock.patch("forum.services.search.index", side_effect=Crash), \
-            pytest.raises(Crash):
+    thread = forum.thread_create(
+        author=newcomer,
+        category=category,
+        kind=Thread.Kind.QUESTION,
+        title="Где шаблон?",
+        body="Подскажите.",
+    )
+    with mock.patch("forum.services.search.index", side_effect=Crash), pytest.raises(Crash):
         forum.post_reply(author=mentor, thread=thread, parent=None, body="Вот он.")
     thread.refresh_from_db()
     assert (thread.reply_count, thread.post_sequence, thread.posts.count()) == (0, 1, 1)
 
 
-def test_a_pair_that_fails_to_start_is_still_only_proposed_with_no_room(coordinator, mentor,
-                                                                       newcomer):
-    proposal = mentoring.mentorship_propose(coordinator=coordinator, mentor=mentor,
-                                            newcomer=newcomer)
+def test_a_pair_that_fails_to_start_is_still_only_proposed_with_no_room(
+    coordinator, mentor, newcomer
+):
+    proposal = mentoring.mentorship_propose(
+        coordinator=coordinator, mentor=mentor, newcomer=newcomer
+    )
     rooms = _counts(Room, Membership)
-    with mock.patch("mentoring.services.plan_start", side_effect=Crash), \
-            pytest.raises(Crash):
+    with mock.patch("mentoring.services.plan_start", side_effect=Crash), pytest.raises(Crash):
         mentoring.mentorship_accept(mentor=mentor, pair=proposal)
     proposal.refresh_from_db()
     assert proposal.status == Mentorship.Status.PROPOSED and proposal.room_id is None
@@ -74,8 +82,7 @@ def test_a_pair_that_fails_to_start_is_still_only_proposed_with_no_room(coordina
     assert not PlanStep.objects.exists()
 
 
-def test_a_chat_message_that_fails_is_not_stored_and_does_not_move_the_room(mentor,
-                                                                           newcomer):
+def test_a_chat_message_that_fails_is_not_stored_and_does_not_move_the_room(mentor, newcomer):
     from chat import services as chat
 
     room = chat.group_create(creator=mentor, name="Пара", members=[newcomer])
@@ -86,18 +93,19 @@ def test_a_chat_message_that_fails_is_not_stored_and_does_not_move_the_room(ment
 
 
 def test_an_article_that_fails_leaves_no_revision_and_no_credit(mentor):
-    with mock.patch("knowledge.services._credit", side_effect=Crash), \
-            pytest.raises(Crash):
-        article_create(author=mentor, kind=Article.Kind.ARTICLE,
-                       content=Content(title="Памятка", body="Текст"))
+    with mock.patch("knowledge.services._credit", side_effect=Crash), pytest.raises(Crash):
+        article_create(
+            author=mentor, kind=Article.Kind.ARTICLE, content=Content(title="Памятка", body="Текст")
+        )
     assert _counts(Article, ArticleRevision, ArticleCredit) == (0, 0, 0)
 
 
 def test_an_import_that_crashes_on_its_last_row_writes_none_of_the_others(division):
-    rows = "".join(f"person{n}@example.com,Сотрудник {n},{division.name},,2026-01-0{n},,\n"
-                   for n in range(1, 6))
-    data = ("email,full_name,department,position,service_start,service_end,role\n"
-            + rows).encode()
+    rows = "".join(
+        f"person{n}@example.com,Сотрудник {n},{division.name},,2026-01-0{n},,\n"
+        for n in range(1, 6)
+    )
+    data = ("email,full_name,department,position,service_start,service_end,role\n" + rows).encode()
     before = User.objects.count()
     real_save = __import__("profiles.services", fromlist=["user_save"]).user_save
     calls = []
@@ -108,8 +116,10 @@ def test_an_import_that_crashes_on_its_last_row_writes_none_of_the_others(divisi
             raise Crash
         return real_save(user=user)
 
-    with mock.patch("profiles.employee_import.services.user_save",
-                    side_effect=crash_on_the_fifth), pytest.raises(Crash):
+    with (
+        mock.patch("profiles.employee_import.services.user_save", side_effect=crash_on_the_fifth),
+        pytest.raises(Crash),
+    ):
         import_employees(data)
     assert len(calls) == 5
     assert User.objects.count() == before

@@ -24,22 +24,36 @@ MISSING = live.missing_services()
 pytestmark = [
     pytest.mark.postgres_restart,
     pytest.mark.skipif(MISSING is not None, reason=f"PostgreSQL restart: {MISSING}"),
-    pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("pg_ctlcluster"),
-                       reason="restarting PostgreSQL needs root and pg_ctlcluster"),
+    pytest.mark.skipif(
+        os.geteuid() != 0 or not shutil.which("pg_ctlcluster"),
+        reason="restarting PostgreSQL needs root and pg_ctlcluster",
+    ),
 ]
 
 
 def _restart_postgresql() -> float:
     """Restart the cluster serving 127.0.0.1:5432; return how long it was away, in s."""
-    version, name = next(line.split()[:2] for line in subprocess.run(
-        ["pg_lsclusters", "--no-header"], capture_output=True, text=True, check=True
-    ).stdout.splitlines() if line.split()[2] == "5432")
+    version, name = next(
+        line.split()[:2]
+        for line in subprocess.run(
+            ["pg_lsclusters", "--no-header"], capture_output=True, text=True, check=True
+        ).stdout.splitlines()
+        if line.split()[2] == "5432"
+    )
     started = time.monotonic()
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, name, "restart"],
-                   check=True, capture_output=True, timeout=60)
-    live.wait_until(lambda: subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1"],
-                                           check=False).returncode == 0,
-                    timeout=30, what="PostgreSQL accepting connections again")
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, name, "restart"],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    live.wait_until(
+        lambda: (
+            subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1"], check=False).returncode == 0
+        ),
+        timeout=30,
+        what="PostgreSQL accepting connections again",
+    )
     return time.monotonic() - started
 
 

@@ -69,8 +69,12 @@ def test_conversation_survives_a_redis_restart(site, redis, servers):
     async def scenario():
         # Two tabs per process: the socket whose receive notices the failure first is not
         # the only one whose room membership Redis forgets.
-        tabs = [tab(site, "restart", 0, one.port), tab(site, "restart", 0, one.port, suffix="2"),
-                tab(site, "restart", 1, two.port), tab(site, "restart", 1, two.port, suffix="2")]
+        tabs = [
+            tab(site, "restart", 0, one.port),
+            tab(site, "restart", 0, one.port, suffix="2"),
+            tab(site, "restart", 1, two.port),
+            tab(site, "restart", 1, two.port, suffix="2"),
+        ]
         a, b = tabs[0], tabs[2]
         sent: list[str] = []
 
@@ -165,7 +169,8 @@ def test_clients_of_a_killed_worker_reconnect_and_catch_up(site, redis, servers)
 
 
 def test_a_stalled_worker_overflows_the_channel_layer_and_its_client_catches_up(
-        site, redis, servers):
+    site, redis, servers
+):
     """A worker that stops reading (frozen here with SIGSTOP, as a long GC pause or a
     swapped-out process would) lets its sockets' events pile up in Redis past the layer's
     capacity, where new ones are dropped. When it wakes and the next message comes, its

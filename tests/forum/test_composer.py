@@ -14,8 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_preview_returns_sanitized_html(login, newcomer):
-    response = login(newcomer).post("/forum/preview/", {
-        "body": "**Жирный** <script>alert(1)</script> [x](javascript:alert(2))"})
+    response = login(newcomer).post(
+        "/forum/preview/", {"body": "**Жирный** <script>alert(1)</script> [x](javascript:alert(2))"}
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "<strong>Жирный</strong>" in html
@@ -31,8 +32,9 @@ def test_preview_of_nothing_shows_no_html(login, newcomer):
 
 
 def test_preview_of_an_over_long_text_is_400(login, newcomer):
-    response = login(newcomer).post("/forum/preview/",
-                                    {"body": "a" * (markup.MAX_SOURCE_LENGTH + 1)})
+    response = login(newcomer).post(
+        "/forum/preview/", {"body": "a" * (markup.MAX_SOURCE_LENGTH + 1)}
+    )
     assert response.status_code == 400
 
 
@@ -43,9 +45,11 @@ def test_preview_is_post_only(login, newcomer):
 @pytest.fixture
 def solved_and_open(newcomer, mentor, newcomers_corner):
     """Two solved questions and an open one with overlapping words."""
+
     def ask(title, *, solve):
-        thread = services.thread_create(author=newcomer, category=newcomers_corner,
-                                        kind="question", title=title, body="Вопрос")
+        thread = services.thread_create(
+            author=newcomer, category=newcomers_corner, kind="question", title=title, body="Вопрос"
+        )
         if solve:
             services.answer_accept(actor=newcomer, post=reply(mentor, thread))
         return thread
@@ -57,8 +61,9 @@ def solved_and_open(newcomer, mentor, newcomers_corner):
     }
 
 
-@pytest.mark.parametrize("title", ["служебная записка", "СЛУЖЕБНОЙ ЗАПИСКИ",
-                                   "Командировка: какие документы?"])
+@pytest.mark.parametrize(
+    "title", ["служебная записка", "СЛУЖЕБНОЙ ЗАПИСКИ", "Командировка: какие документы?"]
+)
 def test_similar_finds_solved_questions_sharing_words(login, newcomer, solved_and_open, title):
     response = login(newcomer).get("/forum/similar/", {"title": title})
     assert list(response.context["threads"]) == [solved_and_open["memo"]]
@@ -70,13 +75,20 @@ def test_similar_folds_yo_into_ye(login, newcomer, solved_and_open):
     assert list(response.context["threads"]) == [solved_and_open["report"]]
 
 
-def test_similar_puts_the_best_overlap_first(login, newcomer, mentor, newcomers_corner,
-                                             solved_and_open):
-    near = services.thread_create(author=newcomer, category=newcomers_corner, kind="question",
-                                  title="Служебная записка: сроки согласования", body="Вопрос")
+def test_similar_puts_the_best_overlap_first(
+    login, newcomer, mentor, newcomers_corner, solved_and_open
+):
+    near = services.thread_create(
+        author=newcomer,
+        category=newcomers_corner,
+        kind="question",
+        title="Служебная записка: сроки согласования",
+        body="Вопрос",
+    )
     services.answer_accept(actor=newcomer, post=reply(mentor, near))
-    response = login(newcomer).get("/forum/similar/",
-                                   {"title": "Сроки согласования служебной записки"})
+    response = login(newcomer).get(
+        "/forum/similar/", {"title": "Сроки согласования служебной записки"}
+    )
     assert list(response.context["threads"]) == [near, solved_and_open["memo"]]
 
 
@@ -88,37 +100,41 @@ def test_similar_with_no_real_words_suggests_nothing(login, newcomer, solved_and
     assert response.content.decode().strip() == ""
 
 
-def test_mention_suggestions_are_json_members_matching_the_start_of_a_name(login, newcomer,
-                                                                           mentor, mentor2):
+def test_mention_suggestions_are_json_members_matching_the_start_of_a_name(
+    login, newcomer, mentor, mentor2
+):
     response = login(newcomer).get("/people/suggest/", {"q": "ал"})
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"members": [
-        {"id": mentor.pk, "slug": mentor.slug, "name": mentor.full_name}]}
+    assert response.json() == {
+        "members": [{"id": mentor.pk, "slug": mentor.slug, "name": mentor.full_name}]
+    }
 
 
 @pytest.mark.parametrize("query", ["АЛИЯ", "хасан", "aliia"])
 def test_mention_suggestions_fold_case_and_match_slugs(login, newcomer, mentor, query):
-    names = [m["name"] for m in login(newcomer).get("/people/suggest/", {"q": query}
-                                                    ).json()["members"]]
+    names = [
+        m["name"] for m in login(newcomer).get("/people/suggest/", {"q": query}).json()["members"]
+    ]
     assert names == [mentor.full_name]
 
 
 def test_mention_suggestions_leave_out_inactive_members(login, newcomer, division):
-    gone = make_member("gone@example.com", "Алексей Ушедший", User.Role.MENTOR,
-                       department=division)
+    gone = make_member("gone@example.com", "Алексей Ушедший", User.Role.MENTOR, department=division)
     gone.is_active = False
     gone.save()
-    slugs = [m["slug"] for m in login(newcomer).get("/people/suggest/", {"q": "ал"}
-                                                    ).json()["members"]]
+    slugs = [
+        m["slug"] for m in login(newcomer).get("/people/suggest/", {"q": "ал"}).json()["members"]
+    ]
     assert gone.slug not in slugs
 
 
 def test_mention_suggestions_are_capped(login, newcomer, division):
     for n in range(12):
-        make_member(f"al{n}@example.com", f"Алексей {n:02d}", User.Role.NEWCOMER,
-                    department=division)
+        make_member(
+            f"al{n}@example.com", f"Алексей {n:02d}", User.Role.NEWCOMER, department=division
+        )
     members = login(newcomer).get("/people/suggest/", {"q": "алексей"}).json()["members"]
     everyone = [f"Алексей {n:02d}" for n in range(12)]
     assert 0 < len(members) < len(everyone)
-    assert [m["name"] for m in members] == everyone[:len(members)]
+    assert [m["name"] for m in members] == everyone[: len(members)]

@@ -30,8 +30,10 @@ def test_a_reply_that_loses_the_race_for_a_number_is_retried(question, mentor):
 
 
 def test_a_reply_that_keeps_losing_reports_the_conflict(question, mentor):
-    with mock.patch.object(services, "_insert_reply", side_effect=IntegrityError("busy")), \
-            pytest.raises(IntegrityError):
+    with (
+        mock.patch.object(services, "_insert_reply", side_effect=IntegrityError("busy")),
+        pytest.raises(IntegrityError),
+    ):
         services.post_reply(author=mentor, thread=question, parent=None, body="Ответ")
     assert question.posts.count() == 1
 

@@ -22,9 +22,13 @@ def test_odd_focus_values_show_the_whole_thread(login, newcomer, question, answe
 def test_an_answer_accepted_after_a_move_out_of_reach_notifies_nobody_who_cannot_read(
     newcomer, mentor2, coordinator, newcomers_corner, mentor_lounge, mentor
 ):
-    thread = services.thread_create(author=mentor, category=newcomers_corner,
-                                    kind=Thread.Kind.QUESTION, title="Вопрос о регламенте",
-                                    body="Как быть?")
+    thread = services.thread_create(
+        author=mentor,
+        category=newcomers_corner,
+        kind=Thread.Kind.QUESTION,
+        title="Вопрос о регламенте",
+        body="Как быть?",
+    )
     answer = reply(newcomer, thread, body="Я знаю ответ.")
     moderation.thread_move(moderator=coordinator, thread=thread, category=mentor_lounge)
     thread.refresh_from_db()
@@ -39,8 +43,9 @@ def test_a_muted_thread_hears_nothing_of_its_accepted_answer(newcomer, mentor, q
     assert not Notification.objects.filter(recipient=mentor, kind="forum.accepted").exists()
 
 
-def test_a_live_fragment_takes_the_view_and_a_readable_indent(login, newcomer, question,
-                                                              discussion):
+def test_a_live_fragment_takes_the_view_and_a_readable_indent(
+    login, newcomer, question, discussion
+):
     deep = question.posts.order_by("-depth").first()
     client = login(newcomer)
     flat = client.get(f"/forum/p/{deep.pk}/fragment/", {"view": "flat"})
@@ -49,8 +54,7 @@ def test_a_live_fragment_takes_the_view_and_a_readable_indent(login, newcomer, q
     assert f"indent-{deep.depth - 1}" in tree.content.decode()
 
 
-def test_edit_and_delete_are_offered_only_where_they_would_work(login, newcomer, question,
-                                                                answer):
+def test_edit_and_delete_are_offered_only_where_they_would_work(login, newcomer, question, answer):
     page = login(newcomer).get(question.get_absolute_url()).context["page"]
     assert page.opening.is_own and page.opening.can_edit
     assert not page.opening.can_delete  # answered: only moderators may remove it now

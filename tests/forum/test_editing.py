@@ -54,10 +54,12 @@ def test_an_empty_edit_is_a_form_error_and_keeps_the_text(login, answer, mentor)
 
 
 def test_revisions_page_shows_removed_and_added_lines(login, answer, mentor, newcomer):
-    services.post_edit(editor=mentor, post=answer,
-                       body="Первая строка\nвторая строка\nтретья строка")
-    services.post_edit(editor=mentor, post=answer,
-                       body="Первая строка\nвторая строка, исправленная\nтретья строка")
+    services.post_edit(
+        editor=mentor, post=answer, body="Первая строка\nвторая строка\nтретья строка"
+    )
+    services.post_edit(
+        editor=mentor, post=answer, body="Первая строка\nвторая строка, исправленная\nтретья строка"
+    )
     response = login(newcomer).get(f"/forum/p/{answer.pk}/revisions/")
     html = response.content.decode()
     entries = response.context["revisions"]
@@ -73,8 +75,10 @@ def test_revisions_page_shows_removed_and_added_lines(login, answer, mentor, new
 
 def diff_rows(html: str) -> list[tuple[str, str]]:
     """(row class, line text) for each row of the diff tables on a page."""
-    return [(kind, text) for kind, text in re.findall(
-        r'<tr class="(diff-\w+)">.*?<td>(.*?)</td></tr>', html)]
+    return [
+        (kind, text)
+        for kind, text in re.findall(r'<tr class="(diff-\w+)">.*?<td>(.*?)</td></tr>', html)
+    ]
 
 
 def test_an_edited_post_links_to_its_history(login, answer, mentor, newcomer):
@@ -92,8 +96,10 @@ def test_the_diff_escapes_the_texts(login, answer, mentor, newcomer):
 
 def test_editing_the_opening_post_can_change_the_title(login, question, newcomer):
     opening = question.posts.get(number=1)
-    response = login(newcomer).post(f"/forum/p/{opening.pk}/edit/", {
-        "title": "Служебная записка о командировке", "body": opening.body})
+    response = login(newcomer).post(
+        f"/forum/p/{opening.pk}/edit/",
+        {"title": "Служебная записка о командировке", "body": opening.body},
+    )
     question.refresh_from_db()
     assert response.status_code == 302
     assert question.title == "Служебная записка о командировке"
@@ -114,7 +120,11 @@ def test_moderator_edits_another_members_post_and_it_is_logged(login, answer, co
     assert answer.body == "Без грубости"
     assert answer.revisions.get().edited_by == coordinator
     assert (action.actor, action.action, action.post, action.thread) == (
-        coordinator, ModerationAction.Action.EDIT_POST, answer, answer.thread)
+        coordinator,
+        ModerationAction.Action.EDIT_POST,
+        answer,
+        answer.thread,
+    )
 
 
 def test_a_stranger_cannot_edit_or_delete_someone_elses_post(login, answer, stranger):
@@ -128,8 +138,7 @@ def test_a_stranger_cannot_edit_or_delete_someone_elses_post(login, answer, stra
     assert not answer.is_deleted
 
 
-def test_an_author_cannot_edit_in_a_locked_thread_but_a_moderator_can(answer, mentor,
-                                                                      coordinator):
+def test_an_author_cannot_edit_in_a_locked_thread_but_a_moderator_can(answer, mentor, coordinator):
     answer.thread.is_locked = True
     answer.thread.save()
     with pytest.raises(PermissionDenied):
@@ -139,8 +148,7 @@ def test_an_author_cannot_edit_in_a_locked_thread_but_a_moderator_can(answer, me
     assert answer.body == "Правка модератора"
 
 
-def test_deleting_leaves_a_tombstone_and_keeps_the_children(login, discussion, mentor,
-                                                            newcomer):
+def test_deleting_leaves_a_tombstone_and_keeps_the_children(login, discussion, mentor, newcomer):
     answer = discussion.posts.get(number=2)
     secret = "Шаблон лежит в СЭД"
     assert secret in answer.body
@@ -155,8 +163,7 @@ def test_deleting_leaves_a_tombstone_and_keeps_the_children(login, discussion, m
     assert "Спасибо! А кто согласует?" in post_article(html, 3)
 
 
-def test_a_deleted_post_cannot_be_deleted_edited_or_reacted_to_again(answer, mentor,
-                                                                     newcomer):
+def test_a_deleted_post_cannot_be_deleted_edited_or_reacted_to_again(answer, mentor, newcomer):
     services.post_delete(actor=mentor, post=answer)
     answer.refresh_from_db()
     with pytest.raises(PermissionDenied):
@@ -167,8 +174,9 @@ def test_a_deleted_post_cannot_be_deleted_edited_or_reacted_to_again(answer, men
         services.reaction_toggle(user=newcomer, post=answer, kind="like")
 
 
-def test_the_history_of_a_deleted_post_is_gone_for_members(login, answer, mentor, newcomer,
-                                                           coordinator):
+def test_the_history_of_a_deleted_post_is_gone_for_members(
+    login, answer, mentor, newcomer, coordinator
+):
     services.post_edit(editor=mentor, post=answer, body="Второй вариант ответа")
     services.post_delete(actor=mentor, post=answer)
     history = f'href="/forum/p/{answer.pk}/revisions/"'
@@ -201,8 +209,7 @@ def test_a_moderator_deletes_any_post_and_it_is_logged(question, answer, coordin
     assert ModerationAction.objects.get().action == ModerationAction.Action.DELETE_POST
 
 
-def test_deleting_the_accepted_answer_unsolves_the_question(question, answer, newcomer,
-                                                            mentor):
+def test_deleting_the_accepted_answer_unsolves_the_question(question, answer, newcomer, mentor):
     services.answer_accept(actor=newcomer, post=answer)
     services.post_delete(actor=mentor, post=answer)
     question.refresh_from_db()

@@ -26,13 +26,21 @@ post_reply = database_sync_to_async(services.post_reply)
 async def test_a_reader_sees_a_new_reply_arrive(question, mentor, mentor2):
     reader = await joined_socket(mentor2)
     assert await subscribe(reader, question.pk) == {
-        "type": "forum.subscribed", "thread_id": question.pk, "id": 1}
+        "type": "forum.subscribed",
+        "thread_id": question.pk,
+        "id": 1,
+    }
 
     post = await post_reply(author=mentor, thread=question, parent=None, body="Живой ответ")
 
     event = await reader.receive_json_from()
-    assert event == {"type": "forum.post", "thread_id": question.pk, "post_id": post.pk,
-                     "number": post.number, "path": post.path}
+    assert event == {
+        "type": "forum.post",
+        "thread_id": question.pk,
+        "post_id": post.pk,
+        "number": post.number,
+        "path": post.path,
+    }
     await reader.disconnect()
 
 
@@ -64,7 +72,8 @@ async def test_a_newcomer_cannot_follow_a_mentor_thread(lounge_thread, newcomer,
 @pytest.mark.django_db(transaction=True)
 async def test_a_hidden_thread_cannot_be_followed_by_members(question, mentor, coordinator):
     await database_sync_to_async(moderation.thread_set_flags)(
-        moderator=coordinator, thread=question, hidden=True)
+        moderator=coordinator, thread=question, hidden=True
+    )
     socket = await joined_socket(mentor)
     assert (await subscribe(socket, question.pk))["code"] == "not_found"
     await socket.disconnect()
@@ -93,11 +102,21 @@ async def test_an_unknown_thread_is_not_found(mentor, newcomers_corner):
 def test_a_reply_broadcasts_to_its_thread_once_committed(question, mentor):
     with capture_events() as events:
         post = services.post_reply(author=mentor, thread=question, parent=None, body="Ответ")
-    forum_events = [(groups, event) for groups, event in events.sent
-                    if event["type"] == "forum.post"]
-    assert forum_events == [([thread_group(question.pk)], {
-        "type": "forum.post", "thread_id": question.pk, "post_id": post.pk,
-        "number": post.number, "path": post.path})]
+    forum_events = [
+        (groups, event) for groups, event in events.sent if event["type"] == "forum.post"
+    ]
+    assert forum_events == [
+        (
+            [thread_group(question.pk)],
+            {
+                "type": "forum.post",
+                "thread_id": question.pk,
+                "post_id": post.pk,
+                "number": post.number,
+                "path": post.path,
+            },
+        )
+    ]
 
 
 @pytest.mark.django_db

@@ -14,8 +14,11 @@ pytestmark = pytest.mark.django_db
 
 
 def mentions_of(member) -> list[str]:
-    return list(Notification.objects.filter(recipient=member, kind="forum.mention")
-                .values_list("url", flat=True))
+    return list(
+        Notification.objects.filter(recipient=member, kind="forum.mention").values_list(
+            "url", flat=True
+        )
+    )
 
 
 def test_a_mention_links_to_the_profile(question, mentor, mentor2):
@@ -30,9 +33,13 @@ def test_a_mention_notifies_the_member(question, mentor, mentor2):
 
 
 def test_a_mention_in_an_opening_post_notifies_too(mentor, newcomer, newcomers_corner):
-    thread = services.thread_create(author=newcomer, category=newcomers_corner,
-                                    kind="question", title="Вопрос к наставнику",
-                                    body=f"@{mentor.slug}, подскажите!")
+    thread = services.thread_create(
+        author=newcomer,
+        category=newcomers_corner,
+        kind="question",
+        title="Вопрос к наставнику",
+        body=f"@{mentor.slug}, подскажите!",
+    )
     assert mentions_of(mentor) == [thread.posts.get(number=1).get_absolute_url()]
 
 
@@ -42,15 +49,14 @@ def test_a_member_who_cannot_read_the_category_is_never_told(lounge_thread, ment
     assert not Notification.objects.filter(recipient=newcomer).exists()
 
 
-def test_replying_to_someone_and_mentioning_them_notifies_once(question, answer, mentor,
-                                                               newcomer):
+def test_replying_to_someone_and_mentioning_them_notifies_once(question, answer, mentor, newcomer):
     reply(newcomer, question, parent=answer, body=f"Спасибо, @{mentor.slug}!")
-    assert list(Notification.objects.filter(recipient=mentor).values_list("kind", flat=True)) \
-        == ["forum.reply"]
+    assert list(Notification.objects.filter(recipient=mentor).values_list("kind", flat=True)) == [
+        "forum.reply"
+    ]
 
 
-def test_a_mentioned_watcher_hears_of_it_as_a_mention(question, answer, mentor, mentor2,
-                                                      newcomer):
+def test_a_mentioned_watcher_hears_of_it_as_a_mention(question, answer, mentor, mentor2, newcomer):
     reply(mentor2, question, parent=answer, body=f"@{newcomer.slug}, вот ответ.")
     kinds = set(Notification.objects.filter(recipient=newcomer).values_list("kind", flat=True))
     assert "forum.mention" in kinds
@@ -76,11 +82,11 @@ def test_an_email_address_is_not_a_mention(question, mentor, mentor2):
     assert mentions_of(mentor) == []
 
 
-def test_an_edit_notifies_only_the_newly_mentioned(question, answer, mentor, mentor2,
-                                                   coordinator):
+def test_an_edit_notifies_only_the_newly_mentioned(question, answer, mentor, mentor2, coordinator):
     services.post_edit(editor=mentor, post=answer, body=f"Уточню у @{mentor2.slug}.")
-    services.post_edit(editor=mentor, post=answer,
-                       body=f"Уточню у @{mentor2.slug} и @{coordinator.slug}.")
+    services.post_edit(
+        editor=mentor, post=answer, body=f"Уточню у @{mentor2.slug} и @{coordinator.slug}."
+    )
     assert len(mentions_of(mentor2)) == 1
     assert len(mentions_of(coordinator)) == 1
 
@@ -91,10 +97,10 @@ def test_a_muted_thread_silences_mentions(question, mentor, mentor2):
     assert mentions_of(mentor) == []
 
 
-def test_a_mention_of_a_name_with_markdown_characters_stays_one_link(question, division,
-                                                                     mentor2):
-    odd = make_member("odd@example.com", "Анна [Главная] *Петрова*", User.Role.MENTOR,
-                      department=division)
+def test_a_mention_of_a_name_with_markdown_characters_stays_one_link(question, division, mentor2):
+    odd = make_member(
+        "odd@example.com", "Анна [Главная] *Петрова*", User.Role.MENTOR, department=division
+    )
     post = reply(mentor2, question, body=f"Спросите @{odd.slug}")
     assert post.body_html.count("<a ") == 1
     assert f'href="{odd.get_absolute_url()}"' in post.body_html

@@ -17,27 +17,36 @@ Action = ModerationAction.Action
 
 
 def logged(**filters) -> list[str]:
-    return list(ModerationAction.objects.filter(**filters).order_by("pk")
-                .values_list("action", flat=True))
+    return list(
+        ModerationAction.objects.filter(**filters).order_by("pk").values_list("action", flat=True)
+    )
 
 
 @pytest.fixture
 def flaggers(division) -> list[User]:
     """As many members as it takes to hide a post."""
-    return [make_member(f"reader{n}@example.com", f"Читатель {n}", User.Role.NEWCOMER,
-                        department=division) for n in range(moderation.AUTO_HIDE_FLAGS)]
+    return [
+        make_member(
+            f"reader{n}@example.com", f"Читатель {n}", User.Role.NEWCOMER, department=division
+        )
+        for n in range(moderation.AUTO_HIDE_FLAGS)
+    ]
 
 
 # --- Threads -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("on", "off", "field", "logged_on", "logged_off"), [
-    ("pin", "unpin", "is_pinned", Action.PIN, Action.UNPIN),
-    ("lock", "unlock", "is_locked", Action.LOCK, Action.UNLOCK),
-    ("hide", "restore", "is_hidden", Action.HIDE_THREAD, Action.RESTORE_THREAD),
-])
+@pytest.mark.parametrize(
+    ("on", "off", "field", "logged_on", "logged_off"),
+    [
+        ("pin", "unpin", "is_pinned", Action.PIN, Action.UNPIN),
+        ("lock", "unlock", "is_locked", Action.LOCK, Action.UNLOCK),
+        ("hide", "restore", "is_hidden", Action.HIDE_THREAD, Action.RESTORE_THREAD),
+    ],
+)
 def test_moderator_switches_a_thread_flag_on_and_off_and_each_is_logged(
-        login, question, coordinator, on, off, field, logged_on, logged_off):
+    login, question, coordinator, on, off, field, logged_on, logged_off
+):
     client = login(coordinator)
     response = client.post(f"/forum/t/{question.pk}/moderate/", {"action": on})
     question.refresh_from_db()
@@ -55,10 +64,16 @@ def test_setting_a_flag_that_is_already_set_logs_nothing(question, coordinator):
     assert logged() == [Action.PIN]
 
 
-def test_a_pinned_thread_leads_its_category(login, question, mentor, newcomer,
-                                            newcomers_corner, coordinator):
-    later = services.thread_create(author=mentor, category=newcomers_corner,
-                                   kind="discussion", title="Свежая тема", body="Текст")
+def test_a_pinned_thread_leads_its_category(
+    login, question, mentor, newcomer, newcomers_corner, coordinator
+):
+    later = services.thread_create(
+        author=mentor,
+        category=newcomers_corner,
+        kind="discussion",
+        title="Свежая тема",
+        body="Текст",
+    )
     listed = login(newcomer).get(newcomers_corner.get_absolute_url()).context["page"]
     assert list(listed.object_list) == [later, question]
     moderation.thread_set_flags(moderator=coordinator, thread=question, pinned=True)
@@ -66,11 +81,13 @@ def test_a_pinned_thread_leads_its_category(login, question, mentor, newcomer,
     assert list(listed.object_list) == [question, later]
 
 
-def test_moving_a_thread_moves_its_counts(login, discussion, coordinator, newcomers_corner,
-                                          mentor_lounge):
+def test_moving_a_thread_moves_its_counts(
+    login, discussion, coordinator, newcomers_corner, mentor_lounge
+):
     posts = discussion.posts.count()
-    response = login(coordinator).post(f"/forum/t/{discussion.pk}/moderate/",
-                                       {"action": "move", "category": mentor_lounge.pk})
+    response = login(coordinator).post(
+        f"/forum/t/{discussion.pk}/moderate/", {"action": "move", "category": mentor_lounge.pk}
+    )
     discussion.refresh_from_db()
     newcomers_corner.refresh_from_db()
     mentor_lounge.refresh_from_db()
@@ -84,33 +101,36 @@ def test_moving_a_thread_moves_its_counts(login, discussion, coordinator, newcom
 
 
 def test_moving_to_an_unknown_category_is_404(login, question, coordinator):
-    response = login(coordinator).post(f"/forum/t/{question.pk}/moderate/",
-                                       {"action": "move", "category": 987654})
+    response = login(coordinator).post(
+        f"/forum/t/{question.pk}/moderate/", {"action": "move", "category": 987654}
+    )
     assert response.status_code == 404
     assert not ModerationAction.objects.exists()
 
 
 def test_an_unknown_action_is_404(login, question, answer, coordinator):
     client = login(coordinator)
-    assert client.post(f"/forum/t/{question.pk}/moderate/", {"action": "nuke"}
-                       ).status_code == 404
-    assert client.post(f"/forum/p/{answer.pk}/moderate/", {"action": "nuke"}
-                       ).status_code == 404
+    assert client.post(f"/forum/t/{question.pk}/moderate/", {"action": "nuke"}).status_code == 404
+    assert client.post(f"/forum/p/{answer.pk}/moderate/", {"action": "nuke"}).status_code == 404
     assert not ModerationAction.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["newcomer", "mentor"])
-def test_members_who_do_not_moderate_get_403(login, request, question, answer, mentor_lounge,
-                                             who):
+def test_members_who_do_not_moderate_get_403(login, request, question, answer, mentor_lounge, who):
     client = login(request.getfixturevalue(who))
     for action in ["pin", "lock", "hide"]:
-        assert client.post(f"/forum/t/{question.pk}/moderate/", {"action": action}
-                           ).status_code == 403
-    assert client.post(f"/forum/t/{question.pk}/moderate/",
-                       {"action": "move", "category": question.category.pk}).status_code == 403
+        assert (
+            client.post(f"/forum/t/{question.pk}/moderate/", {"action": action}).status_code == 403
+        )
+    assert (
+        client.post(
+            f"/forum/t/{question.pk}/moderate/",
+            {"action": "move", "category": question.category.pk},
+        ).status_code
+        == 403
+    )
     for action in ["hide", "restore", "dismiss"]:
-        assert client.post(f"/forum/p/{answer.pk}/moderate/", {"action": action}
-                           ).status_code == 403
+        assert client.post(f"/forum/p/{answer.pk}/moderate/", {"action": action}).status_code == 403
     assert client.get("/forum/moderation/").status_code == 403
     assert client.get("/forum/moderation/log/").status_code == 403
     question.refresh_from_db()
@@ -123,8 +143,9 @@ def test_members_who_do_not_moderate_get_403(login, request, question, answer, m
 # --- Posts ---------------------------------------------------------------------------
 
 
-def test_moderator_hides_and_restores_a_post(login, question, answer, coordinator, newcomer,
-                                             mentor):
+def test_moderator_hides_and_restores_a_post(
+    login, question, answer, coordinator, newcomer, mentor
+):
     client = login(coordinator)
     client.post(f"/forum/p/{answer.pk}/moderate/", {"action": "hide"})
     answer.refresh_from_db()
@@ -145,20 +166,21 @@ def test_moderator_hides_and_restores_a_post(login, question, answer, coordinato
     assert logged(post=answer) == [Action.HIDE_POST, Action.RESTORE_POST]
 
 
-def test_a_hidden_opening_post_is_hidden_from_members_too(login, question, coordinator,
-                                                          newcomer, mentor):
+def test_a_hidden_opening_post_is_hidden_from_members_too(
+    login, question, coordinator, newcomer, mentor
+):
     opening = question.posts.get(number=1)
     moderation.post_set_hidden(moderator=coordinator, post=opening, hidden=True)
     member_view = login(mentor).get(question.get_absolute_url()).content.decode()
     assert opening.body_html not in member_view
     assert 'class="tombstone"' in post_article(member_view, 1)
     assert opening.body_html in login(newcomer).get(question.get_absolute_url()).content.decode()
-    assert opening.body_html in login(coordinator).get(
-        question.get_absolute_url()).content.decode()
+    assert opening.body_html in login(coordinator).get(question.get_absolute_url()).content.decode()
 
 
-def test_a_hidden_accepted_answer_leaves_the_top_of_the_page(login, question, answer,
-                                                             newcomer, coordinator, stranger):
+def test_a_hidden_accepted_answer_leaves_the_top_of_the_page(
+    login, question, answer, newcomer, coordinator, stranger
+):
     services.answer_accept(actor=newcomer, post=answer)
     moderation.post_set_hidden(moderator=coordinator, post=answer, hidden=True)
     member_view = login(stranger).get(question.get_absolute_url())
@@ -186,14 +208,16 @@ def test_a_member_flags_a_post_once(login, answer, newcomer):
 def test_flagging_ones_own_post_or_with_no_reason_is_refused(login, answer, mentor, newcomer):
     with pytest.raises(ValidationError):
         moderation.flag_create(user=mentor, post=answer, reason="spam")
-    assert login(newcomer).post(f"/forum/p/{answer.pk}/flag/", {"reason": "boredom"}
-                                ).status_code == 400
+    assert (
+        login(newcomer).post(f"/forum/p/{answer.pk}/flag/", {"reason": "boredom"}).status_code
+        == 400
+    )
     assert not Flag.objects.exists()
 
 
-def test_enough_distinct_flags_hide_a_post_until_a_moderator_looks(login, question, answer,
-                                                                   flaggers, mentor,
-                                                                   coordinator, mentor2):
+def test_enough_distinct_flags_hide_a_post_until_a_moderator_looks(
+    login, question, answer, flaggers, mentor, coordinator, mentor2
+):
     for member in flaggers[:-1]:
         moderation.flag_create(user=member, post=answer, reason="offensive")
     answer.refresh_from_db()
@@ -219,8 +243,9 @@ def test_enough_distinct_flags_hide_a_post_until_a_moderator_looks(login, questi
 def test_restoring_from_the_queue_clears_the_flags(login, answer, flaggers, coordinator):
     for member in flaggers:
         moderation.flag_create(user=member, post=answer, reason="spam")
-    response = login(coordinator).post(f"/forum/p/{answer.pk}/moderate/",
-                                       {"action": "restore", "next": "queue"})
+    response = login(coordinator).post(
+        f"/forum/p/{answer.pk}/moderate/", {"action": "restore", "next": "queue"}
+    )
     answer.refresh_from_db()
     assert response["Location"] == "/forum/moderation/"
     assert not answer.is_hidden
@@ -229,8 +254,7 @@ def test_restoring_from_the_queue_clears_the_flags(login, answer, flaggers, coor
     assert list(login(coordinator).get("/forum/moderation/").context["posts"]) == []
 
 
-def test_dismissing_flags_empties_the_queue_and_is_logged(login, answer, newcomer,
-                                                          coordinator):
+def test_dismissing_flags_empties_the_queue_and_is_logged(login, answer, newcomer, coordinator):
     moderation.flag_create(user=newcomer, post=answer, reason="off_topic")
     client = login(coordinator)
     assert list(client.get("/forum/moderation/").context["posts"]) == [answer]
@@ -243,8 +267,9 @@ def test_dismissing_flags_empties_the_queue_and_is_logged(login, answer, newcome
     assert logged(post=answer) == [Action.DISMISS_FLAGS]
 
 
-def test_the_queue_puts_the_most_flagged_posts_first(login, question, answer, flaggers,
-                                                     coordinator, mentor2):
+def test_the_queue_puts_the_most_flagged_posts_first(
+    login, question, answer, flaggers, coordinator, mentor2
+):
     other = reply(mentor2, question, body="Другой ответ")
     moderation.flag_create(user=flaggers[0], post=other, reason="spam")
     for member in flaggers[:2]:
@@ -254,20 +279,22 @@ def test_the_queue_puts_the_most_flagged_posts_first(login, question, answer, fl
     assert [post.open_flags for post in posts] == [2, 1]
 
 
-def test_the_moderation_log_lists_actions_with_their_places(login, question, answer,
-                                                            coordinator):
+def test_the_moderation_log_lists_actions_with_their_places(login, question, answer, coordinator):
     moderation.thread_set_flags(moderator=coordinator, thread=question, locked=True)
     moderation.post_set_hidden(moderator=coordinator, post=answer, hidden=True)
     response = login(coordinator).get("/forum/moderation/log/")
     html = response.content.decode()
     assert [action.action for action in response.context["actions"]] == [
-        Action.HIDE_POST, Action.LOCK]
+        Action.HIDE_POST,
+        Action.LOCK,
+    ]
     assert f'href="/forum/p/{answer.pk}/"' in html
     assert f'href="{question.get_absolute_url()}"' in html
 
 
-def test_a_flagged_post_that_stays_under_the_limit_is_still_visible(login, question, answer,
-                                                                    newcomer, mentor2):
+def test_a_flagged_post_that_stays_under_the_limit_is_still_visible(
+    login, question, answer, newcomer, mentor2
+):
     moderation.flag_create(user=newcomer, post=answer, reason="spam")
     html = login(mentor2).get(question.get_absolute_url()).content.decode()
     assert answer.body_html in html

@@ -18,13 +18,22 @@ def test_newcomer_cannot_open_the_mentor_lounge(login, newcomer, mentor, lounge_
     assert login(mentor).get(lounge_thread.category.get_absolute_url()).status_code == 200
 
 
-@pytest.mark.parametrize("address", [
-    "/forum/t/{thread}/{slug}/", "/forum/t/{thread}/", "/forum/p/{post}/",
-    "/forum/p/{post}/fragment/", "/forum/p/{post}/revisions/", "/forum/p/{post}/reply/",
-    "/forum/p/{post}/edit/", "/forum/p/{post}/flag/",
-])
-def test_newcomer_gets_404_for_every_page_of_a_mentor_thread(login, newcomer, mentor,
-                                                             lounge_thread, address):
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/forum/t/{thread}/{slug}/",
+        "/forum/t/{thread}/",
+        "/forum/p/{post}/",
+        "/forum/p/{post}/fragment/",
+        "/forum/p/{post}/revisions/",
+        "/forum/p/{post}/reply/",
+        "/forum/p/{post}/edit/",
+        "/forum/p/{post}/flag/",
+    ],
+)
+def test_newcomer_gets_404_for_every_page_of_a_mentor_thread(
+    login, newcomer, mentor, lounge_thread, address
+):
     post = reply(mentor, lounge_thread, body="Ответ в закрытом разделе")
     services.post_edit(editor=mentor, post=post, body="Исправленный ответ")
     path = address.format(thread=lounge_thread.pk, slug=lounge_thread.slug, post=post.pk)
@@ -32,10 +41,16 @@ def test_newcomer_gets_404_for_every_page_of_a_mentor_thread(login, newcomer, me
     assert login(mentor).get(path).status_code in {200, 301, 302}
 
 
-@pytest.mark.parametrize("address", [
-    "/forum/p/{post}/react/", "/forum/p/{post}/accept/", "/forum/p/{post}/delete/",
-    "/forum/t/{thread}/subscription/", "/forum/t/{thread}/unaccept/",
-])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/forum/p/{post}/react/",
+        "/forum/p/{post}/accept/",
+        "/forum/p/{post}/delete/",
+        "/forum/t/{thread}/subscription/",
+        "/forum/t/{thread}/unaccept/",
+    ],
+)
 def test_newcomer_cannot_act_on_a_mentor_thread(login, newcomer, lounge_thread, address):
     post = lounge_thread.posts.get(number=1)
     path = address.format(thread=lounge_thread.pk, post=post.pk)
@@ -45,8 +60,7 @@ def test_newcomer_cannot_act_on_a_mentor_thread(login, newcomer, lounge_thread, 
     assert not post.is_deleted
 
 
-def test_newcomer_does_not_see_mentor_threads_in_any_list(login, newcomer, question,
-                                                          lounge_thread):
+def test_newcomer_does_not_see_mentor_threads_in_any_list(login, newcomer, question, lounge_thread):
     client = login(newcomer)
     for order in ["latest", "newest", "top", "unanswered"]:
         response = client.get("/forum/", {"order": order})
@@ -62,11 +76,13 @@ def test_mentor_sees_both_places(login, mentor, question, lounge_thread):
     assert set(listed) == {question, lounge_thread}
 
 
-def test_similar_questions_leave_out_mentor_only_threads(login, newcomer, mentor, mentor2,
-                                                         mentor_lounge, newcomers_corner):
+def test_similar_questions_leave_out_mentor_only_threads(
+    login, newcomer, mentor, mentor2, mentor_lounge, newcomers_corner
+):
     def solved(category, title):
-        thread = services.thread_create(author=mentor, category=category, kind="question",
-                                        title=title, body="Вопрос")
+        thread = services.thread_create(
+            author=mentor, category=category, kind="question", title=title, body="Вопрос"
+        )
         services.answer_accept(actor=mentor, post=reply(mentor2, thread))
         return thread
 
@@ -79,15 +95,17 @@ def test_similar_questions_leave_out_mentor_only_threads(login, newcomer, mentor
     assert set(found_by_mentor.context["threads"]) == {public, lounge}
 
 
-def test_newcomer_is_not_offered_a_new_thread_in_announcements(login, newcomer, coordinator,
-                                                               announcements):
+def test_newcomer_is_not_offered_a_new_thread_in_announcements(
+    login, newcomer, coordinator, announcements
+):
     new_thread = f'href="/forum/new/?category={announcements.slug}"'
     assert new_thread not in login(newcomer).get(announcements.get_absolute_url()).content.decode()
     assert new_thread in login(coordinator).get(announcements.get_absolute_url()).content.decode()
 
 
-def test_replying_to_a_locked_thread_is_403_but_moderators_still_can(login, question, answer,
-                                                                     mentor, coordinator):
+def test_replying_to_a_locked_thread_is_403_but_moderators_still_can(
+    login, question, answer, mentor, coordinator
+):
     moderation.thread_set_flags(moderator=coordinator, thread=question, locked=True)
     client = login(mentor)
     assert client.get(f"/forum/p/{answer.pk}/reply/").status_code == 403
@@ -108,8 +126,9 @@ def test_a_locked_thread_offers_no_composer(login, question, mentor, coordinator
     assert composer in login(coordinator).get(question.get_absolute_url()).content.decode()
 
 
-def test_a_hidden_thread_is_404_for_members_and_open_to_moderators(login, question, newcomer,
-                                                                   mentor, coordinator):
+def test_a_hidden_thread_is_404_for_members_and_open_to_moderators(
+    login, question, newcomer, mentor, coordinator
+):
     moderation.thread_set_flags(moderator=coordinator, thread=question, hidden=True)
     for member in [newcomer, mentor]:
         client = login(member)
@@ -122,8 +141,9 @@ def test_the_stranger_may_read_and_reply_to_public_threads(login, question, stra
     client = login(stranger)
     assert client.get(question.get_absolute_url()).status_code == 200
     opening = question.posts.get(number=1)
-    assert client.post(f"/forum/p/{opening.pk}/reply/", {"body": "И мне интересно"}
-                       ).status_code == 302
+    assert (
+        client.post(f"/forum/p/{opening.pk}/reply/", {"body": "И мне интересно"}).status_code == 302
+    )
 
 
 def test_an_inactive_member_may_not_start_or_reply(question, newcomer, newcomers_corner):
@@ -132,8 +152,9 @@ def test_an_inactive_member_may_not_start_or_reply(question, newcomer, newcomers
     with pytest.raises(PermissionDenied):
         reply(newcomer, question)
     with pytest.raises(PermissionDenied):
-        services.thread_create(author=newcomer, category=newcomers_corner, kind="question",
-                               title="Тема", body="Текст")
+        services.thread_create(
+            author=newcomer, category=newcomers_corner, kind="question", title="Тема", body="Текст"
+        )
 
 
 def forum_addresses(thread: Thread) -> list[str]:
@@ -164,8 +185,9 @@ def test_anonymous_visitors_are_sent_to_log_in_from_every_forum_page(client, que
             assert response["Location"].startswith(reverse("account_login") + "?next="), address
 
 
-def test_profile_pages_list_only_threads_the_viewer_may_read(login, mentor, newcomer, mentor2,
-                                                             question, answer, lounge_thread):
+def test_profile_pages_list_only_threads_the_viewer_may_read(
+    login, mentor, newcomer, mentor2, question, answer, lounge_thread
+):
     services.answer_accept(actor=newcomer, post=answer)
     own_profile = mentor.get_absolute_url()
     seen_by_newcomer = login(newcomer).get(own_profile).content.decode()

@@ -36,7 +36,8 @@ def test_counts_add_up_over_members_and_kinds(answer, newcomer, mentor2, strange
     assert answer.reaction_counts == {"like": 3, "thanks": 1}
     assert answer.reaction_counts == {
         kind: Reaction.objects.filter(post=answer, kind=kind).count()
-        for kind in Reaction.objects.values_list("kind", flat=True).distinct()}
+        for kind in Reaction.objects.values_list("kind", flat=True).distinct()
+    }
 
 
 def test_one_reaction_per_member_and_kind(answer, newcomer):
@@ -71,8 +72,9 @@ def test_reactions_on_the_opening_post_score_the_thread(question, mentor, mentor
 
 
 def test_htmx_reaction_gets_the_reactions_partial(login, answer, newcomer):
-    response = login(newcomer).post(f"/forum/p/{answer.pk}/react/", {"kind": "like"},
-                                    HTTP_HX_REQUEST="true")
+    response = login(newcomer).post(
+        f"/forum/p/{answer.pk}/react/", {"kind": "like"}, HTTP_HX_REQUEST="true"
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert html.lstrip().startswith('<form class="reactions"')
@@ -106,8 +108,9 @@ def test_the_thread_page_marks_my_reactions(login, answer, newcomer, mentor2):
 
 
 @pytest.mark.parametrize("who", ["newcomer", "mentor2", "coordinator"])
-def test_the_asker_a_mentor_or_a_moderator_may_accept_an_answer(login, question, answer,
-                                                                request, who):
+def test_the_asker_a_mentor_or_a_moderator_may_accept_an_answer(
+    login, question, answer, request, who
+):
     response = login(request.getfixturevalue(who)).post(f"/forum/p/{answer.pk}/accept/")
     question.refresh_from_db()
     assert response.status_code == 302
@@ -128,9 +131,13 @@ def test_the_opening_post_is_never_the_answer(question, newcomer):
 
 
 def test_a_discussion_has_no_accepted_answer(mentor, mentor2, newcomers_corner):
-    thread = services.thread_create(author=mentor, category=newcomers_corner,
-                                    kind=Thread.Kind.DISCUSSION, title="Обсуждение",
-                                    body="Текст")
+    thread = services.thread_create(
+        author=mentor,
+        category=newcomers_corner,
+        kind=Thread.Kind.DISCUSSION,
+        title="Обсуждение",
+        body="Текст",
+    )
     with pytest.raises(PermissionDenied):
         services.answer_accept(actor=mentor, post=reply(mentor2, thread))
 
@@ -140,17 +147,16 @@ def test_the_accepted_answer_is_shown_at_the_top(login, discussion, newcomer, me
     services.answer_accept(actor=newcomer, post=second)
     response = login(mentor).get(discussion.get_absolute_url())
     html = response.content.decode()
-    accepted = html[html.index('<section class="accepted-answer"'):]
+    accepted = html[html.index('<section class="accepted-answer"') :]
     assert response.context["page"].accepted == second
     assert html.index('<section class="accepted-answer"') < html.index('id="replies"')
-    assert second.body_html in accepted[:accepted.index("</section>")]
+    assert second.body_html in accepted[: accepted.index("</section>")]
     assert f'href="#post-{second.number}"' in accepted
     assert "post-accepted" in post_article(html, second.number).split(">", 1)[0]
     assert "post-accepted" not in post_article(html, 2).split(">", 1)[0]
 
 
-def test_a_solved_question_is_marked_solved_in_the_lists(login, question, answer, newcomer,
-                                                        mentor):
+def test_a_solved_question_is_marked_solved_in_the_lists(login, question, answer, newcomer, mentor):
     client = login(mentor)
     row = thread_row(client.get("/forum/").content.decode(), question)
     assert "badge-approved" not in row and "badge-pending" in row
@@ -163,7 +169,7 @@ def test_a_solved_question_is_marked_solved_in_the_lists(login, question, answer
 
 def thread_row(html: str, thread: Thread) -> str:
     link = html.index(f'href="{thread.get_absolute_url()}"')
-    return html[html.rindex("<li", 0, link): html.index("</li>", link)]
+    return html[html.rindex("<li", 0, link) : html.index("</li>", link)]
 
 
 def test_unaccepting_takes_the_answer_back(login, question, answer, newcomer):
@@ -172,8 +178,10 @@ def test_unaccepting_takes_the_answer_back(login, question, answer, newcomer):
     question.refresh_from_db()
     assert response.status_code == 302
     assert question.accepted_answer is None
-    assert '<section class="accepted-answer"' not in login(newcomer).get(
-        question.get_absolute_url()).content.decode()
+    assert (
+        '<section class="accepted-answer"'
+        not in login(newcomer).get(question.get_absolute_url()).content.decode()
+    )
 
 
 def test_another_newcomer_may_not_unaccept(login, question, answer, newcomer, stranger):
@@ -183,14 +191,23 @@ def test_another_newcomer_may_not_unaccept(login, question, answer, newcomer, st
     assert question.accepted_answer == answer
 
 
-def test_the_unanswered_order_lists_only_unsolved_questions(login, question, answer, mentor,
-                                                            mentor2, newcomer,
-                                                            newcomers_corner):
-    open_question = services.thread_create(author=newcomer, category=newcomers_corner,
-                                           kind="question", title="Где взять пропуск?",
-                                           body="Текст")
-    services.thread_create(author=mentor2, category=newcomers_corner, kind="discussion",
-                           title="Обсуждение", body="Текст")
+def test_the_unanswered_order_lists_only_unsolved_questions(
+    login, question, answer, mentor, mentor2, newcomer, newcomers_corner
+):
+    open_question = services.thread_create(
+        author=newcomer,
+        category=newcomers_corner,
+        kind="question",
+        title="Где взять пропуск?",
+        body="Текст",
+    )
+    services.thread_create(
+        author=mentor2,
+        category=newcomers_corner,
+        kind="discussion",
+        title="Обсуждение",
+        body="Текст",
+    )
     services.answer_accept(actor=newcomer, post=answer)
     for address in ["/forum/", newcomers_corner.get_absolute_url()]:
         listed = login(mentor).get(address, {"order": "unanswered"}).context["page"].object_list
@@ -205,8 +222,9 @@ def test_accepting_notifies_the_answers_author(question, answer, newcomer, mento
     assert question.title in notification.text
 
 
-def test_the_accept_button_is_offered_only_to_those_who_may_accept(login, question, answer,
-                                                                   newcomer, stranger):
+def test_the_accept_button_is_offered_only_to_those_who_may_accept(
+    login, question, answer, newcomer, stranger
+):
     accept = f'action="/forum/p/{answer.pk}/accept/"'
     assert accept in login(newcomer).get(question.get_absolute_url()).content.decode()
     assert accept not in login(stranger).get(question.get_absolute_url()).content.decode()

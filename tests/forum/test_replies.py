@@ -30,8 +30,9 @@ def test_a_reply_to_a_reply_nests_under_it(question, answer, newcomer):
     assert list(question.posts.values_list("number", flat=True)) == [1, 2, 3]
 
 
-def test_numbers_follow_posting_order_while_paths_follow_the_tree(question, answer, newcomer,
-                                                                  mentor2):
+def test_numbers_follow_posting_order_while_paths_follow_the_tree(
+    question, answer, newcomer, mentor2
+):
     second = reply(mentor2, question, body="Второй ответ")
     nested = reply(newcomer, question, parent=answer, body="Вопрос к первому ответу")
     assert [answer.number, second.number, nested.number] == [2, 3, 4]
@@ -50,8 +51,11 @@ def test_replying_updates_the_counters(question, newcomers_corner, mentor, mento
     assert question.last_poster == mentor2
     assert (opening.reply_count, first.reply_count) == (1, 1)
     assert (newcomers_corner.thread_count, newcomers_corner.post_count) == (1, 3)
-    assert question.last_activity_at == newcomers_corner.last_activity_at == \
-        question.posts.get(number=3).created_at
+    assert (
+        question.last_activity_at
+        == newcomers_corner.last_activity_at
+        == question.posts.get(number=3).created_at
+    )
 
 
 def test_the_author_has_read_up_to_their_own_reply(question, mentor):
@@ -59,8 +63,9 @@ def test_the_author_has_read_up_to_their_own_reply(question, mentor):
     assert ReadState.objects.get(user=mentor, thread=question).last_read_number == post.number
 
 
-def test_at_the_deepest_level_a_reply_goes_alongside_its_parent(question, mentor, mentor2,
-                                                               no_rate_limit):
+def test_at_the_deepest_level_a_reply_goes_alongside_its_parent(
+    question, mentor, mentor2, no_rate_limit
+):
     with mock.patch("forum.services.MAX_TREE_DEPTH", 3):
         chain = reply_chain([mentor, mentor2], question, 3)
         alongside = reply(mentor, question, parent=chain[-1])
@@ -95,8 +100,7 @@ def test_the_reply_page_quotes_the_parent(login, question, answer, newcomer):
 def test_submitting_the_same_reply_twice_creates_one_post(login, question, mentor):
     opening = question.posts.get(number=1)
     client = login(mentor)
-    token = client.get(f"/forum/p/{opening.pk}/reply/").context["form"][
-        "submission_token"].value()
+    token = client.get(f"/forum/p/{opening.pk}/reply/").context["form"]["submission_token"].value()
     data = {"body": "Ответ", "submission_token": str(token)}
     first = client.post(f"/forum/p/{opening.pk}/reply/", data)
     second = client.post(f"/forum/p/{opening.pk}/reply/", data)
@@ -118,8 +122,7 @@ def test_an_empty_reply_is_a_form_error_and_nothing_is_written(login, question, 
 
 
 @pytest.mark.parametrize("length", [services.MAX_BODY_LENGTH + 1, 50_001])
-def test_an_over_long_reply_is_a_form_error_and_nothing_is_written(login, question, mentor,
-                                                                   length):
+def test_an_over_long_reply_is_a_form_error_and_nothing_is_written(login, question, mentor, length):
     opening = question.posts.get(number=1)
     response = login(mentor).post(f"/forum/p/{opening.pk}/reply/", {"body": "я" * length})
     assert response.status_code == 400
@@ -160,7 +163,9 @@ def test_a_resubmitted_reply_is_not_counted_against_the_limit(login, question, m
     opening = question.posts.get(number=1)
     client = login(mentor)
     data = {"body": "Ответ", "submission_token": "0b6e4f00-0000-4000-8000-000000000002"}
-    responses = [client.post(f"/forum/p/{opening.pk}/reply/", data)
-                 for _ in range(services.POSTS_PER_MINUTE + 2)]
+    responses = [
+        client.post(f"/forum/p/{opening.pk}/reply/", data)
+        for _ in range(services.POSTS_PER_MINUTE + 2)
+    ]
     assert {response.status_code for response in responses} == {302}
     assert question.posts.count() == 2

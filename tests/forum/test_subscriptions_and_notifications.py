@@ -13,13 +13,17 @@ pytestmark = pytest.mark.django_db
 
 
 def notified(member) -> list[tuple[str, str]]:
-    return list(Notification.objects.filter(recipient=member).order_by("pk")
-                .values_list("kind", "url"))
+    return list(
+        Notification.objects.filter(recipient=member).order_by("pk").values_list("kind", "url")
+    )
 
 
 def level(member, thread) -> str | None:
-    return Subscription.objects.filter(user=member, thread=thread).values_list(
-        "level", flat=True).first()
+    return (
+        Subscription.objects.filter(user=member, thread=thread)
+        .values_list("level", flat=True)
+        .first()
+    )
 
 
 # --- Subscriptions -------------------------------------------------------------------
@@ -58,16 +62,16 @@ def test_replying_to_someone_notifies_them_once(question, newcomer, mentor):
     assert notified(newcomer) == [("forum.reply", post.get_absolute_url())]
 
 
-def test_a_reply_to_a_reply_notifies_its_author_and_the_watchers(question, answer, newcomer,
-                                                                mentor, mentor2):
+def test_a_reply_to_a_reply_notifies_its_author_and_the_watchers(
+    question, answer, newcomer, mentor, mentor2
+):
     post = reply(mentor2, question, parent=answer)
     assert notified(mentor) == [("forum.reply", post.get_absolute_url())]
     assert notified(newcomer)[-1] == ("forum.watched_reply", post.get_absolute_url())
     assert notified(mentor2) == []
 
 
-def test_watching_a_thread_brings_news_of_every_reply(login, question, answer, mentor2,
-                                                      stranger):
+def test_watching_a_thread_brings_news_of_every_reply(login, question, answer, mentor2, stranger):
     login(mentor2).post(f"/forum/t/{question.pk}/subscription/", {"level": "watching"})
     first = reply(stranger, question, parent=answer)
     reply(stranger, question, parent=answer)
@@ -77,8 +81,9 @@ def test_watching_a_thread_brings_news_of_every_reply(login, question, answer, m
     assert notification.url != first.get_absolute_url()  # it points at the latest reply
 
 
-def test_tracking_or_no_subscription_brings_no_reply_news(question, answer, mentor2,
-                                                          coordinator, stranger):
+def test_tracking_or_no_subscription_brings_no_reply_news(
+    question, answer, mentor2, coordinator, stranger
+):
     services.subscription_set(user=mentor2, thread=question, level=Subscription.Level.TRACKING)
     reply(stranger, question, parent=answer)
     assert notified(mentor2) == []
@@ -91,28 +96,35 @@ def test_a_muted_thread_stays_silent_even_for_direct_replies(question, newcomer,
     assert notified(newcomer) == []
 
 
-def test_members_who_can_no_longer_read_hear_nothing(question, newcomer, mentor2, coordinator,
-                                                     mentor_lounge):
+def test_members_who_can_no_longer_read_hear_nothing(
+    question, newcomer, mentor2, coordinator, mentor_lounge
+):
     moderation.thread_move(moderator=coordinator, thread=question, category=mentor_lounge)
     question.refresh_from_db()
     reply(mentor2, question, parent=question.posts.get(number=1))
     assert notified(newcomer) == []
 
 
-def test_a_new_thread_in_a_watched_category_notifies(login, mentor, newcomer,
-                                                     newcomers_corner):
-    response = login(mentor).post(f"/forum/c/{newcomers_corner.slug}/subscription/",
-                                  {"level": "watching"})
+def test_a_new_thread_in_a_watched_category_notifies(login, mentor, newcomer, newcomers_corner):
+    response = login(mentor).post(
+        f"/forum/c/{newcomers_corner.slug}/subscription/", {"level": "watching"}
+    )
     assert response["Location"] == newcomers_corner.get_absolute_url()
-    thread = services.thread_create(author=newcomer, category=newcomers_corner,
-                                    kind="question", title="Как взять отпуск?", body="Текст")
+    thread = services.thread_create(
+        author=newcomer,
+        category=newcomers_corner,
+        kind="question",
+        title="Как взять отпуск?",
+        body="Текст",
+    )
     assert notified(mentor) == [("forum.new_thread", thread.get_absolute_url())]
     assert notified(newcomer) == []
 
 
 def test_a_member_cannot_watch_a_category_they_cannot_read(login, newcomer, mentor_lounge):
-    response = login(newcomer).post(f"/forum/c/{mentor_lounge.slug}/subscription/",
-                                    {"level": "watching"})
+    response = login(newcomer).post(
+        f"/forum/c/{mentor_lounge.slug}/subscription/", {"level": "watching"}
+    )
     assert response.status_code == 404
     assert not Subscription.objects.filter(user=newcomer).exists()
 
@@ -146,8 +158,9 @@ def test_viewing_a_thread_marks_it_read(login, question, answer, newcomer):
     assert state.last_read_number == question.post_sequence
 
 
-def test_new_replies_show_as_unread_in_the_list_and_on_the_thread(login, question, answer,
-                                                                  newcomer, mentor2, stranger):
+def test_new_replies_show_as_unread_in_the_list_and_on_the_thread(
+    login, question, answer, newcomer, mentor2, stranger
+):
     client = login(newcomer)
     client.get(question.get_absolute_url())
     first_new = reply(mentor2, question)
@@ -156,22 +169,27 @@ def test_new_replies_show_as_unread_in_the_list_and_on_the_thread(login, questio
     listed = client.get("/forum/")
     row = next(t for t in listed.context["page"].object_list if t.pk == question.pk)
     assert row.unread_count == 2
-    assert f'<a class="badge badge-new" href="{question.get_absolute_url()}">' in \
-        listed.content.decode()
+    assert (
+        f'<a class="badge badge-new" href="{question.get_absolute_url()}">'
+        in listed.content.decode()
+    )
 
     page = client.get(question.get_absolute_url())
     html = page.content.decode()
     assert (page.context["page"].new_count, page.context["page"].first_unread_number) == (
-        2, first_new.number)
+        2,
+        first_new.number,
+    )
     assert f'<p class="unread-link"><a href="#post-{first_new.number}">' in html
     assert {item.post.number for item in page.context["page"].replies if item.is_new} == {
-        first_new.number, first_new.number + 1}
+        first_new.number,
+        first_new.number + 1,
+    }
 
     again = client.get(question.get_absolute_url())
     assert again.context["page"].new_count == 0
     assert 'class="unread-link"' not in again.content.decode()
-    row = next(t for t in client.get("/forum/").context["page"].object_list
-               if t.pk == question.pk)
+    row = next(t for t in client.get("/forum/").context["page"].object_list if t.pk == question.pk)
     assert row.unread_count == 0
 
 
@@ -184,8 +202,9 @@ def test_a_thread_never_opened_is_new_not_unread(login, question, mentor):
     assert page.first_unread_number is None
 
 
-def test_muted_threads_and_categories_leave_the_forum_wide_list(login, mentor, question,
-                                                                newcomers_corner):
+def test_muted_threads_and_categories_leave_the_forum_wide_list(
+    login, mentor, question, newcomers_corner
+):
     client = login(mentor)
     assert question in client.get("/forum/").context["page"].object_list
     services.subscription_set(user=mentor, thread=question, level="muted")

@@ -34,11 +34,12 @@ def test_flat_view_orders_replies_by_number(login, discussion, newcomer):
 
 
 def test_replies_deeper_than_the_display_depth_wait_behind_a_continue_link(
-        login, question, mentor, mentor2, newcomer, no_rate_limit):
+    login, question, mentor, mentor2, newcomer, no_rate_limit
+):
     chain = reply_chain([mentor, mentor2], question, selectors.DISPLAY_DEPTH + 3)
     response = login(newcomer).get(question.get_absolute_url())
     html = response.content.decode()
-    shown, hidden = chain[:selectors.DISPLAY_DEPTH], chain[selectors.DISPLAY_DEPTH:]
+    shown, hidden = chain[: selectors.DISPLAY_DEPTH], chain[selectors.DISPLAY_DEPTH :]
     deepest = shown[-1]
     assert post_numbers(html) == [1, *(post.number for post in shown)]
     assert not set(post_numbers(html)) & {post.number for post in hidden}
@@ -48,22 +49,21 @@ def test_replies_deeper_than_the_display_depth_wait_behind_a_continue_link(
     assert 'class="continue-thread"' not in post_article(html, shown[-2].number)
 
 
-def test_the_focus_page_shows_the_rest_of_a_deep_branch(login, question, mentor, mentor2,
-                                                        newcomer, no_rate_limit):
+def test_the_focus_page_shows_the_rest_of_a_deep_branch(
+    login, question, mentor, mentor2, newcomer, no_rate_limit
+):
     chain = reply_chain([mentor, mentor2], question, selectors.DISPLAY_DEPTH + 3)
     deepest_shown = chain[selectors.DISPLAY_DEPTH - 1]
-    response = login(newcomer).get(question.get_absolute_url(),
-                                   {"focus": deepest_shown.number})
+    response = login(newcomer).get(question.get_absolute_url(), {"focus": deepest_shown.number})
     html = response.content.decode()
-    branch = chain[selectors.DISPLAY_DEPTH - 1:]
+    branch = chain[selectors.DISPLAY_DEPTH - 1 :]
     assert response.context["page"].focus == deepest_shown
     assert post_numbers(html) == [1, *(post.number for post in branch)]
     assert indents(response) == {post.number: n for n, post in enumerate(branch)}
     assert 'class="notice"' in html
 
 
-def test_a_focus_on_a_missing_or_opening_post_shows_the_whole_thread(login, discussion,
-                                                                     newcomer):
+def test_a_focus_on_a_missing_or_opening_post_shows_the_whole_thread(login, discussion, newcomer):
     client = login(newcomer)
     whole = post_numbers(client.get(discussion.get_absolute_url()).content.decode())
     for focus in ["999", "1", "abc"]:
@@ -79,14 +79,16 @@ def test_post_permalink_redirects_to_its_place_in_the_thread(login, discussion, 
     assert response["Location"] == f"{discussion.get_absolute_url()}#post-{nested.number}"
 
 
-def test_permalink_of_a_deep_post_opens_its_branch(login, question, mentor, mentor2, newcomer,
-                                                  no_rate_limit):
+def test_permalink_of_a_deep_post_opens_its_branch(
+    login, question, mentor, mentor2, newcomer, no_rate_limit
+):
     chain = reply_chain([mentor, mentor2], question, selectors.DISPLAY_DEPTH + 2)
     deep = chain[selectors.DISPLAY_DEPTH]
     client = login(newcomer)
     response = client.get(f"/forum/p/{deep.pk}/")
-    assert response["Location"] == (f"{question.get_absolute_url()}?focus={deep.number}"
-                                    f"#post-{deep.number}")
+    assert response["Location"] == (
+        f"{question.get_absolute_url()}?focus={deep.number}#post-{deep.number}"
+    )
     shown = post_numbers(client.get(response["Location"]).content.decode())
     assert deep.number in shown
     inline = login(newcomer).get(f"/forum/p/{chain[selectors.DISPLAY_DEPTH - 1].pk}/")
@@ -127,7 +129,8 @@ def test_reply_buttons_and_the_composer_point_at_the_posts(login, discussion, me
 
 
 def test_a_reply_posted_after_a_deep_branch_still_shows_at_the_top_level(
-        login, question, mentor, mentor2, newcomer, no_rate_limit):
+    login, question, mentor, mentor2, newcomer, no_rate_limit
+):
     reply_chain([mentor, mentor2], question, selectors.DISPLAY_DEPTH + 2)
     late = reply(newcomer, question, body="Поздний ответ на вопрос")
     response = login(mentor).get(question.get_absolute_url())

@@ -14,17 +14,27 @@ from tests.forum.conftest import reply
 pytestmark = pytest.mark.django_db
 
 TITLE = '<script>alert("title")</script><img src=x onerror=alert(1)>'
-BODY = "\n\n".join([
-    '<script>alert("body")</script>',
-    "[клик](javascript:alert(2))",
-    "<img src=x onerror=alert(3)>",
-    '<a href="javascript:alert(4)" onclick="alert(5)">ссылка</a>',
-    '<svg onload=alert(6)></svg><iframe src="https://evil.example"></iframe>',
-    "[data](data:text/html;base64,PHNjcmlwdD5hbGVydCg3KTwvc2NyaXB0Pg==)",
-])
+BODY = "\n\n".join(
+    [
+        '<script>alert("body")</script>',
+        "[клик](javascript:alert(2))",
+        "<img src=x onerror=alert(3)>",
+        '<a href="javascript:alert(4)" onclick="alert(5)">ссылка</a>',
+        '<svg onload=alert(6)></svg><iframe src="https://evil.example"></iframe>',
+        "[data](data:text/html;base64,PHNjcmlwdD5hbGVydCg3KTwvc2NyaXB0Pg==)",
+    ]
+)
 TAG = '<svg onload=alert("tag")>'
-LIVE_MARKUP = ["<script>alert(", "<img src=x", "onerror=", "<svg onload", "<iframe",
-               "javascript:", "onclick=", "data:text/html"]
+LIVE_MARKUP = [
+    "<script>alert(",
+    "<img src=x",
+    "onerror=",
+    "<svg onload",
+    "<iframe",
+    "javascript:",
+    "onclick=",
+    "data:text/html",
+]
 
 
 class _LiveMarkup(HTMLParser):
@@ -44,7 +54,8 @@ class _LiveMarkup(HTMLParser):
             if name.startswith("on"):
                 self.found.append(f"{tag} {name}={value}")
             if name in {"href", "src", "action", "formaction"} and value.startswith(
-                    ("javascript:", "data:", "vbscript:")):
+                ("javascript:", "data:", "vbscript:")
+            ):
                 self.found.append(f"{tag} {name}={value}")
 
     def handle_endtag(self, tag: str) -> None:
@@ -71,8 +82,14 @@ def test_the_inertness_check_catches_live_markup(payload):
 @pytest.fixture
 def hostile_thread(newcomer, newcomers_corner, mentor):
     tag = ExpertiseTag.objects.create(name=TAG, slug="xss")
-    thread = services.thread_create(author=newcomer, category=newcomers_corner,
-                                    kind="question", title=TITLE, body=BODY, tags=[tag])
+    thread = services.thread_create(
+        author=newcomer,
+        category=newcomers_corner,
+        kind="question",
+        title=TITLE,
+        body=BODY,
+        tags=[tag],
+    )
     services.answer_accept(actor=newcomer, post=reply(mentor, thread, body=BODY))
     return thread
 
@@ -83,8 +100,10 @@ def test_stored_html_has_no_live_markup(hostile_thread):
             assert needle not in post.body_html
 
 
-@pytest.mark.parametrize("address", ["/forum/", "/forum/c/voprosy-novichkov/",
-                                     "/forum/?order=newest", "/forum/?order=top"])
+@pytest.mark.parametrize(
+    "address",
+    ["/forum/", "/forum/c/voprosy-novichkov/", "/forum/?order=newest", "/forum/?order=top"],
+)
 def test_lists_show_hostile_titles_and_tags_as_text(login, mentor2, hostile_thread, address):
     html = login(mentor2).get(address).content.decode()
     assert "&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt;" in html
@@ -110,14 +129,12 @@ def test_notifications_show_hostile_titles_as_text(login, hostile_thread, newcom
 
 
 def test_similar_suggestions_show_hostile_titles_as_text(login, mentor2, hostile_thread):
-    html = login(mentor2).get("/forum/similar/", {"title": "script alert title"}
-                              ).content.decode()
+    html = login(mentor2).get("/forum/similar/", {"title": "script alert title"}).content.decode()
     assert hostile_thread.get_absolute_url() in html
     assert_inert(html)
 
 
-def test_moderation_pages_show_hostile_input_as_text(login, hostile_thread, coordinator,
-                                                     stranger):
+def test_moderation_pages_show_hostile_input_as_text(login, hostile_thread, coordinator, stranger):
     answer = hostile_thread.posts.get(number=2)
     moderation.flag_create(user=stranger, post=answer, reason="spam", comment=TITLE)
     moderation.thread_set_flags(moderator=coordinator, thread=hostile_thread, pinned=True)
@@ -126,8 +143,7 @@ def test_moderation_pages_show_hostile_input_as_text(login, hostile_thread, coor
     assert_inert(client.get("/forum/moderation/log/").content.decode())
 
 
-def test_revisions_and_fragments_show_hostile_input_as_text(login, hostile_thread, mentor,
-                                                            mentor2):
+def test_revisions_and_fragments_show_hostile_input_as_text(login, hostile_thread, mentor, mentor2):
     answer = hostile_thread.posts.get(number=2)
     services.post_edit(editor=mentor, post=answer, body=f"{BODY}\n\nИсправлено")
     client = login(mentor2)

@@ -33,26 +33,35 @@ def test_newcomers_read_but_do_not_write(newcomer):
         services.article_create(author=newcomer, kind="article", content=Content(title="Я"))
 
 
-@pytest.mark.parametrize(("title", "body", "field"), [
-    ("   ", "текст", "title"), ("я" * 201, "текст", "title"), ("Тема", "я" * 32001, "body")])
+@pytest.mark.parametrize(
+    ("title", "body", "field"),
+    [("   ", "текст", "title"), ("я" * 201, "текст", "title"), ("Тема", "я" * 32001, "body")],
+)
 def test_bad_content_is_refused_and_nothing_is_written(mentor, title, body, field):
     with pytest.raises(ValidationError) as error:
-        services.article_create(author=mentor, kind="article",
-                                content=Content(title=title, body=body))
+        services.article_create(
+            author=mentor, kind="article", content=Content(title=title, body=body)
+        )
     assert field in error.value.message_dict
     assert not Article.objects.exists()
 
 
 def test_same_titles_get_distinct_addresses(mentor):
-    first, second = (services.article_create(author=mentor, kind="article",
-                                             content=Content(title="Памятка")) for _ in "12")
+    first, second = (
+        services.article_create(author=mentor, kind="article", content=Content(title="Памятка"))
+        for _ in "12"
+    )
     assert (first.slug, second.slug) == ("памятка", "памятка-2")
 
 
 def test_every_save_is_a_revision_and_the_editor_is_credited(practice, mentor2):
-    services.article_revise(editor=mentor2, article=practice, base_revision=1,
-                            content=Content(title=practice.title, sections={"goal": "Новое"}),
-                            note="Уточнил")
+    services.article_revise(
+        editor=mentor2,
+        article=practice,
+        base_revision=1,
+        content=Content(title=practice.title, sections={"goal": "Новое"}),
+        note="Уточнил",
+    )
     practice.refresh_from_db()
     assert practice.revision == 2 and practice.sections["goal"] == "Новое"
     assert list(practice.revisions.values_list("number", flat=True)) == [2, 1]
@@ -62,19 +71,25 @@ def test_every_save_is_a_revision_and_the_editor_is_credited(practice, mentor2):
 
 def test_only_the_people_of_a_draft_edit_it(draft, mentor2):
     with pytest.raises(PermissionDenied):
-        services.article_revise(editor=mentor2, article=draft, base_revision=1,
-                                content=Content(title="Чужое"))
+        services.article_revise(
+            editor=mentor2, article=draft, base_revision=1, content=Content(title="Чужое")
+        )
 
 
-def test_a_save_over_a_newer_revision_is_refused_and_nothing_is_lost(practice, mentor,
-                                                                     mentor2):
-    services.article_revise(editor=mentor2, article=practice, base_revision=1,
-                            content=Content(title=practice.title,
-                                            sections={"goal": "Версия Рустема"}))
+def test_a_save_over_a_newer_revision_is_refused_and_nothing_is_lost(practice, mentor, mentor2):
+    services.article_revise(
+        editor=mentor2,
+        article=practice,
+        base_revision=1,
+        content=Content(title=practice.title, sections={"goal": "Версия Рустема"}),
+    )
     with pytest.raises(EditConflict) as conflict:
-        services.article_revise(editor=mentor, article=practice, base_revision=1,
-                                content=Content(title=practice.title,
-                                                sections={"goal": "Версия Алии"}))
+        services.article_revise(
+            editor=mentor,
+            article=practice,
+            base_revision=1,
+            content=Content(title=practice.title, sections={"goal": "Версия Алии"}),
+        )
     assert conflict.value.current.number == 2
     assert conflict.value.current.author == mentor2
     practice.refresh_from_db()
@@ -83,8 +98,12 @@ def test_a_save_over_a_newer_revision_is_refused_and_nothing_is_lost(practice, m
 
 
 def test_restoring_an_old_revision_adds_a_new_one(draft, mentor):
-    services.article_revise(editor=mentor, article=draft, base_revision=1,
-                            content=Content(title="Другое", body="Другое"))
+    services.article_revise(
+        editor=mentor,
+        article=draft,
+        base_revision=1,
+        content=Content(title="Другое", body="Другое"),
+    )
     draft.refresh_from_db()
     services.article_restore(editor=mentor, article=draft, number=1)
     draft.refresh_from_db()
@@ -99,13 +118,15 @@ def test_verification_shows_who_and_when_and_expires_after_its_interval(practice
     assert practice.verified_by == mentor2 and not practice.needs_review
     assert list(selectors.review_queue()) == []
     Article.objects.filter(pk=practice.pk).update(
-        review_due_at=timezone.now() - timedelta(minutes=1))
+        review_due_at=timezone.now() - timedelta(minutes=1)
+    )
     practice.refresh_from_db()
     assert practice.needs_review and list(selectors.review_queue()) == [practice]
 
 
-def test_drafts_are_verified_by_nobody_and_newcomers_verify_nothing(draft, practice, mentor,
-                                                                    newcomer):
+def test_drafts_are_verified_by_nobody_and_newcomers_verify_nothing(
+    draft, practice, mentor, newcomer
+):
     with pytest.raises(PermissionDenied):
         services.article_verify(verifier=mentor, article=draft)
     with pytest.raises(PermissionDenied):
@@ -114,10 +135,15 @@ def test_drafts_are_verified_by_nobody_and_newcomers_verify_nothing(draft, pract
         services.article_verify(verifier=mentor, article=practice, review_interval_days=0)
 
 
-def test_a_draft_is_seen_by_its_people_and_coordinators_only(draft, mentor, mentor2,
-                                                             newcomer, coordinator):
+def test_a_draft_is_seen_by_its_people_and_coordinators_only(
+    draft, mentor, mentor2, newcomer, coordinator
+):
     assert [rules.can_read(u, draft) for u in (mentor, mentor2, newcomer, coordinator)] == [
-        True, False, False, True]
+        True,
+        False,
+        False,
+        True,
+    ]
     assert list(selectors.articles_visible_to(mentor2)) == []
     assert list(selectors.articles_visible_to(coordinator)) == [draft]
     services.article_publish(actor=mentor, article=draft)
@@ -127,13 +153,20 @@ def test_a_draft_is_seen_by_its_people_and_coordinators_only(draft, mentor, ment
 def test_the_diff_marks_added_and_removed_lines():
     diff = selectors.text_diff("один\nдва\nтри", "один\nдва с половиной\nтри")
     assert [(line.op, line.text) for line in diff] == [
-        ("equal", "один"), ("delete", "два"), ("insert", "два с половиной"), ("equal", "три")]
+        ("equal", "один"),
+        ("delete", "два"),
+        ("insert", "два с половиной"),
+        ("equal", "три"),
+    ]
 
 
-def test_profiles_list_what_a_member_wrote_contributed_to_and_verified(practice, mentor,
-                                                                       mentor2):
-    services.article_revise(editor=mentor2, article=practice, base_revision=1,
-                            content=Content(title=practice.title, sections={"goal": "Цель"}))
+def test_profiles_list_what_a_member_wrote_contributed_to_and_verified(practice, mentor, mentor2):
+    services.article_revise(
+        editor=mentor2,
+        article=practice,
+        base_revision=1,
+        content=Content(title=practice.title, sections={"goal": "Цель"}),
+    )
     services.article_verify(verifier=mentor2, article=practice)
     assert selectors.profile_articles(mentor)["author"] == [practice]
     work = selectors.profile_articles(mentor2)

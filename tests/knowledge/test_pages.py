@@ -7,8 +7,9 @@ from knowledge.models import Article
 from knowledge.services import Content
 
 
-def test_members_read_published_articles_and_only_writers_see_drafts(login, practice, draft,
-                                                                     newcomer, mentor2):
+def test_members_read_published_articles_and_only_writers_see_drafts(
+    login, practice, draft, newcomer, mentor2
+):
     reader = login(newcomer)
     page = reader.get(practice.get_absolute_url())
     assert page.status_code == 200 and "<h2>Цель</h2>" in page.content.decode()
@@ -26,9 +27,16 @@ def test_anonymous_visitors_are_sent_to_log_in(client, practice):
 def test_a_mentor_writes_a_practice_in_sections(login, mentor):
     client = login(mentor)
     assert "section_goal" in client.get("/kb/new/?kind=practice").content.decode()
-    response = client.post("/kb/new/", {"kind": "practice", "title": "Наставник на час",
-                                        "section_goal": "Помочь быстро",
-                                        "section_steps": "Позвонить", "note": ""})
+    response = client.post(
+        "/kb/new/",
+        {
+            "kind": "practice",
+            "title": "Наставник на час",
+            "section_goal": "Помочь быстро",
+            "section_steps": "Позвонить",
+            "note": "",
+        },
+    )
     article = Article.objects.get()
     assert response.status_code == 302 and response.url == article.get_absolute_url()
     assert article.kind == "practice" and article.sections["steps"] == "Позвонить"
@@ -41,12 +49,21 @@ def test_newcomers_cannot_open_the_editor(login, newcomer, practice):
 
 
 def test_an_edit_over_a_newer_revision_shows_both_versions_and_keeps_the_text(
-        login, practice, mentor, mentor2):
-    form = {"kind": "practice", "title": practice.title, "base_revision": 1,
-            "section_goal": "Моя правка", "note": ""}
-    services.article_revise(editor=mentor2, article=practice, base_revision=1,
-                            content=Content(title=practice.title,
-                                            sections={"goal": "Их правка"}))
+    login, practice, mentor, mentor2
+):
+    form = {
+        "kind": "practice",
+        "title": practice.title,
+        "base_revision": 1,
+        "section_goal": "Моя правка",
+        "note": "",
+    }
+    services.article_revise(
+        editor=mentor2,
+        article=practice,
+        base_revision=1,
+        content=Content(title=practice.title, sections={"goal": "Их правка"}),
+    )
     response = login(mentor).post(f"/kb/a/{practice.slug}/edit/", form)
     page = response.content.decode()
     assert response.status_code == 409 and 'id="edit-conflict"' in page
@@ -63,8 +80,12 @@ def test_an_edit_over_a_newer_revision_shows_both_versions_and_keeps_the_text(
 
 
 def test_history_compares_two_revisions_and_escapes_the_text(login, draft, mentor):
-    services.article_revise(editor=mentor, article=draft, base_revision=1,
-                            content=Content(title=draft.title, body="<script>x</script>"))
+    services.article_revise(
+        editor=mentor,
+        article=draft,
+        base_revision=1,
+        content=Content(title=draft.title, body="<script>x</script>"),
+    )
     page = login(mentor).get(f"/kb/a/{draft.slug}/history/?from=1&to=2").content.decode()
     assert 'class="diff-insert"' in page and "&lt;script&gt;x&lt;/script&gt;" in page
     assert "<script>x</script>" not in page
@@ -72,8 +93,9 @@ def test_history_compares_two_revisions_and_escapes_the_text(login, draft, mento
 
 def test_a_restore_needs_post_and_makes_a_new_revision(login, draft, mentor):
     client = login(mentor)
-    services.article_revise(editor=mentor, article=draft, base_revision=1,
-                            content=Content(title="Новое", body="Новое"))
+    services.article_revise(
+        editor=mentor, article=draft, base_revision=1, content=Content(title="Новое", body="Новое")
+    )
     assert client.get(f"/kb/a/{draft.slug}/restore/1/").status_code == 405
     client.post(f"/kb/a/{draft.slug}/restore/1/")
     draft.refresh_from_db()
@@ -81,8 +103,9 @@ def test_a_restore_needs_post_and_makes_a_new_revision(login, draft, mentor):
     assert client.post(f"/kb/a/{draft.slug}/restore/99/").status_code == 404
 
 
-def test_verifying_shows_who_and_when_and_the_review_queue_empties(login, practice, mentor2,
-                                                                   newcomer):
+def test_verifying_shows_who_and_when_and_the_review_queue_empties(
+    login, practice, mentor2, newcomer
+):
     client = login(mentor2)
     assert practice.title in client.get("/kb/review/").content.decode()
     client.post(f"/kb/a/{practice.slug}/verify/", {"review_interval_days": 90})

@@ -21,7 +21,8 @@ def solved(question, answer, newcomer):
 
 
 def test_a_solved_thread_becomes_a_draft_practice_crediting_both_authors(
-        login, solved, answer, mentor, mentor2, newcomer):
+    login, solved, answer, mentor, mentor2, newcomer
+):
     response = login(mentor2).post(f"/kb/from-thread/{solved.pk}/", {"kind": "practice"})
     draft = Article.objects.get()
     assert response.status_code == 302 and unquote(response.url) == f"/kb/a/{draft.slug}/edit/"
@@ -40,7 +41,8 @@ def test_a_solved_thread_becomes_a_draft_practice_crediting_both_authors(
 
 
 def test_newcomers_cannot_promote_and_strangers_cannot_reach_a_hidden_thread(
-        login, solved, lounge_thread, newcomer, stranger):
+    login, solved, lounge_thread, newcomer, stranger
+):
     assert login(newcomer).post(f"/kb/from-thread/{solved.pk}/").status_code == 403
     assert login(stranger).post(f"/kb/from-thread/{lounge_thread.pk}/").status_code == 404
     assert not Article.objects.exists()
@@ -55,10 +57,12 @@ def test_an_unknown_kind_is_refused_with_a_message_not_an_error_page(login, solv
 def test_chat_messages_become_a_draft_in_their_order(login, mentor, mentor2):
     room = chat.channel_create(creator=mentor, name="Практики")
     chat.room_join(user=mentor2, room=room)
-    first, _ = chat.message_send(author=mentor, room=room, body="Как встречать новичка?",
-                                 client_id=uuid.uuid4().hex)
-    second, _ = chat.message_send(author=mentor2, room=room, body="С экскурсии по зданию",
-                                  client_id=uuid.uuid4().hex)
+    first, _ = chat.message_send(
+        author=mentor, room=room, body="Как встречать новичка?", client_id=uuid.uuid4().hex
+    )
+    second, _ = chat.message_send(
+        author=mentor2, room=room, body="С экскурсии по зданию", client_id=uuid.uuid4().hex
+    )
     response = login(mentor).post("/kb/from-chat/", {"message": [second.pk, first.pk]})
     draft = Article.objects.get()
     assert response.status_code == 302
@@ -69,8 +73,9 @@ def test_chat_messages_become_a_draft_in_their_order(login, mentor, mentor2):
 
 def test_messages_of_a_room_one_is_not_in_are_not_found(login, mentor, stranger):
     room = chat.group_create(creator=stranger, name="Личное", members=[])
-    secret, _ = chat.message_send(author=stranger, room=room, body="секрет",
-                                  client_id=uuid.uuid4().hex)
+    secret, _ = chat.message_send(
+        author=stranger, room=room, body="секрет", client_id=uuid.uuid4().hex
+    )
     assert login(mentor).post("/kb/from-chat/", {"message": [secret.pk]}).status_code == 404
     assert not Article.objects.exists()
 
@@ -80,12 +85,12 @@ def test_an_empty_or_malformed_selection_makes_nothing(login, mentor):
     assert response.status_code == 302 and not Article.objects.exists()
 
 
-def test_the_room_offers_writers_to_select_messages_for_the_knowledge_base(login, mentor,
-                                                                          newcomer):
+def test_the_room_offers_writers_to_select_messages_for_the_knowledge_base(login, mentor, newcomer):
     room = chat.channel_create(creator=mentor, name="Выбор")
     chat.room_join(user=newcomer, room=room)
-    message, _ = chat.message_send(author=mentor, room=room, body="Полезный совет",
-                                   client_id=uuid.uuid4().hex)
+    message, _ = chat.message_send(
+        author=mentor, room=room, body="Полезный совет", client_id=uuid.uuid4().hex
+    )
     page = login(mentor).get(f"/chat/r/{room.pk}/").content.decode()
     assert 'id="message-selection"' in page and 'action="/kb/from-chat/"' in page
     assert f'name="message" value="{message.pk}" form="message-selection"' in page

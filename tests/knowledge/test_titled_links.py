@@ -48,15 +48,25 @@ def test_articles_are_named_once_published_and_profiles_by_name(draft, mentor):
     assert f">{mentor.full_name}</a>" in link_text(f"{SITE}/people/{mentor.slug}/")
 
 
-@pytest.mark.parametrize("url", ["https://evil.example/people/{slug}/",
-                                 "ftp://nastavnik.example.ru/people/{slug}/",
-                                 "https://nastavnik.example.ru/people/nobody-here/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://evil.example/people/{slug}/",
+        "ftp://nastavnik.example.ru/people/{slug}/",
+        "https://nastavnik.example.ru/people/nobody-here/",
+    ],
+)
 def test_other_sites_and_unknown_pages_are_left_alone(mentor, url):
     assert mentor.full_name not in link_text(url.format(slug=mentor.slug))
 
 
 def test_titles_are_escaped(mentor, newcomers_corner):
-    thread = forum.thread_create(author=mentor, category=newcomers_corner, kind="discussion",
-                                 title="<img src=x onerror=alert(1)>", body="текст")
+    thread = forum.thread_create(
+        author=mentor,
+        category=newcomers_corner,
+        kind="discussion",
+        title="<img src=x onerror=alert(1)>",
+        body="текст",
+    )
     html = link_text(f"{SITE}/forum/t/{thread.pk}/x/")
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html

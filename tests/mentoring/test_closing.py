@@ -14,8 +14,10 @@ from mentoring.models import Feedback, Meeting, Mentorship
 
 @pytest.fixture
 def pair(coordinator, mentor, newcomer) -> Mentorship:
-    return services.mentorship_accept(mentor=mentor, pair=services.mentorship_propose(
-        coordinator=coordinator, mentor=mentor, newcomer=newcomer))
+    return services.mentorship_accept(
+        mentor=mentor,
+        pair=services.mentorship_propose(coordinator=coordinator, mentor=mentor, newcomer=newcomer),
+    )
 
 
 def test_the_mentor_logs_meetings_within_the_period(pair, mentor, newcomer):
@@ -29,15 +31,13 @@ def test_the_mentor_logs_meetings_within_the_period(pair, mentor, newcomer):
     assert Meeting.objects.count() == 1
 
 
-def test_feedback_and_report_wait_for_the_end_and_come_once(pair, mentor, newcomer,
-                                                            coordinator):
+def test_feedback_and_report_wait_for_the_end_and_come_once(pair, mentor, newcomer, coordinator):
     with pytest.raises(PermissionDenied):
         services.feedback_give(newcomer=newcomer, pair=pair, rating=5, helpful=True)
     pair = services.mentorship_complete(actor=mentor, pair=pair)
     with pytest.raises(ValidationError):
         services.feedback_give(newcomer=newcomer, pair=pair, rating=6, helpful=True)
-    services.feedback_give(newcomer=newcomer, pair=pair, rating=4, helpful=True,
-                           comment="Спасибо!")
+    services.feedback_give(newcomer=newcomer, pair=pair, rating=4, helpful=True, comment="Спасибо!")
     with pytest.raises(ValidationError):
         services.feedback_give(newcomer=newcomer, pair=pair, rating=5, helpful=True)
     with pytest.raises(PermissionDenied):
@@ -48,16 +48,18 @@ def test_feedback_and_report_wait_for_the_end_and_come_once(pair, mentor, newcom
 
 def test_a_period_that_ran_out_opens_the_forms_too(pair, newcomer):
     today = timezone.localdate()
-    Mentorship.objects.filter(pk=pair.pk).update(starts_on=today - datetime.timedelta(days=91),
-                                                 ends_on=today)
+    Mentorship.objects.filter(pk=pair.pk).update(
+        starts_on=today - datetime.timedelta(days=91), ends_on=today
+    )
     pair.refresh_from_db()
     services.feedback_give(newcomer=newcomer, pair=pair, rating=3, helpful=False)
 
 
 def test_who_reads_the_feedback_and_the_report(login, pair, mentor, newcomer, coordinator):
     pair = services.mentorship_complete(actor=mentor, pair=pair)
-    services.feedback_give(newcomer=newcomer, pair=pair, rating=2, helpful=False,
-                           comment="Редко отвечал")
+    services.feedback_give(
+        newcomer=newcomer, pair=pair, rating=2, helpful=False, comment="Редко отвечал"
+    )
     services.report_write(mentor=mentor, pair=pair, text="Отчёт наставника")
     coordinator_page = login(coordinator).get(pair.get_absolute_url()).content.decode()
     assert "Редко отвечал" in coordinator_page and "Отчёт наставника" in coordinator_page
@@ -70,11 +72,14 @@ def test_who_reads_the_feedback_and_the_report(login, pair, mentor, newcomer, co
 def test_the_forms_work_without_javascript(login, pair, mentor, newcomer, mentor2):
     client = login(mentor)
     today = timezone.localdate().isoformat()
-    response = client.post(f"/mentoring/{pair.pk}/meetings/", {"held_on": today,
-                                                               "notes": "Первая встреча"})
+    response = client.post(
+        f"/mentoring/{pair.pk}/meetings/", {"held_on": today, "notes": "Первая встреча"}
+    )
     assert response.status_code == 302 and Meeting.objects.get().notes == "Первая встреча"
-    assert login(mentor2).post(f"/mentoring/{pair.pk}/meetings/",
-                               {"held_on": today}).status_code == 404
+    assert (
+        login(mentor2).post(f"/mentoring/{pair.pk}/meetings/", {"held_on": today}).status_code
+        == 404
+    )
     services.mentorship_complete(actor=mentor, pair=pair)
     page = login(newcomer).get(pair.get_absolute_url()).content.decode()
     assert 'id="feedback-form"' in page

@@ -10,13 +10,17 @@ from mentoring.models import PlanTemplate, PlanTemplateStep
 
 
 def test_a_newcomers_home_shows_the_mentor_next_steps_questions_and_reading(
-        login, coordinator, mentor, newcomer, question):
+    login, coordinator, mentor, newcomer, question
+):
     template = PlanTemplate.objects.create(name="Общий")
     PlanTemplateStep.objects.create(template=template, title="Экскурсия", due_after_days=1)
-    pair = services.mentorship_accept(mentor=mentor, pair=services.mentorship_propose(
-        coordinator=coordinator, mentor=mentor, newcomer=newcomer))
-    article = knowledge.article_create(author=mentor, kind="article",
-                                       content=Content(title="Памятка", body="Текст"))
+    pair = services.mentorship_accept(
+        mentor=mentor,
+        pair=services.mentorship_propose(coordinator=coordinator, mentor=mentor, newcomer=newcomer),
+    )
+    article = knowledge.article_create(
+        author=mentor, kind="article", content=Content(title="Памятка", body="Текст")
+    )
     knowledge.article_publish(actor=mentor, article=article)
     page = login(newcomer).get("/").content.decode()
     assert 'id="home-my-mentor"' in page and mentor.full_name in page
@@ -32,7 +36,8 @@ def test_a_newcomer_without_a_mentor_is_shown_where_to_find_one(login, newcomer)
 
 
 def test_a_mentors_home_shows_mentees_questions_to_answer_and_mentor_discussions(
-        login, coordinator, mentor, newcomer, question, lounge_thread, expertise):
+    login, coordinator, mentor, newcomer, question, lounge_thread, expertise
+):
     services.mentorship_propose(coordinator=coordinator, mentor=mentor, newcomer=newcomer)
     page = login(mentor).get("/").content.decode()
     assert 'id="home-my-mentees"' in page and newcomer.full_name in page

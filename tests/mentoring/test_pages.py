@@ -10,12 +10,12 @@ from mentoring.models import Mentorship
 
 @pytest.fixture
 def proposal(coordinator, mentor, newcomer) -> Mentorship:
-    return services.mentorship_propose(coordinator=coordinator, mentor=mentor,
-                                       newcomer=newcomer)
+    return services.mentorship_propose(coordinator=coordinator, mentor=mentor, newcomer=newcomer)
 
 
-def test_the_pair_and_coordinators_see_it_and_nobody_else(login, proposal, mentor, newcomer,
-                                                          coordinator, mentor2, stranger):
+def test_the_pair_and_coordinators_see_it_and_nobody_else(
+    login, proposal, mentor, newcomer, coordinator, mentor2, stranger
+):
     url = proposal.get_absolute_url()
     for person in (mentor, newcomer, coordinator):
         assert login(person).get(url).status_code == 200
@@ -25,12 +25,15 @@ def test_the_pair_and_coordinators_see_it_and_nobody_else(login, proposal, mento
     assert proposal.mentor.full_name not in login(mentor2).get("/mentoring/").content.decode()
 
 
-def test_a_coordinator_proposes_and_the_mentor_accepts_on_the_page(login, coordinator,
-                                                                   mentor, newcomer):
+def test_a_coordinator_proposes_and_the_mentor_accepts_on_the_page(
+    login, coordinator, mentor, newcomer
+):
     page = login(coordinator).get("/mentoring/propose/").content.decode()
     assert f"{mentor.full_name} (0/{mentor.mentor_capacity})" in page
-    response = login(coordinator).post("/mentoring/propose/", {
-        "mentor": mentor.pk, "newcomer": newcomer.pk, "message": "Коллега из вашего отдела"})
+    response = login(coordinator).post(
+        "/mentoring/propose/",
+        {"mentor": mentor.pk, "newcomer": newcomer.pk, "message": "Коллега из вашего отдела"},
+    )
     pair = Mentorship.objects.get()
     assert response.status_code == 302 and response.url == pair.get_absolute_url()
     login(mentor).post(f"/mentoring/{pair.pk}/accept/")
@@ -41,8 +44,9 @@ def test_a_coordinator_proposes_and_the_mentor_accepts_on_the_page(login, coordi
 
 
 def test_refusals_are_shown_on_the_form(login, coordinator, mentor):
-    response = login(coordinator).post("/mentoring/propose/",
-                                       {"mentor": mentor.pk, "newcomer": mentor.pk})
+    response = login(coordinator).post(
+        "/mentoring/propose/", {"mentor": mentor.pk, "newcomer": mentor.pk}
+    )
     assert response.status_code == 400 and not Mentorship.objects.exists()
 
 

@@ -14,9 +14,12 @@ from mentoring.models import PlanTemplate, PlanTemplateStep
 
 def template(name: str, steps: list[tuple[str, int]], **where) -> PlanTemplate:
     made = PlanTemplate.objects.create(name=name, **where)
-    PlanTemplateStep.objects.bulk_create([
-        PlanTemplateStep(template=made, order=n, title=title, due_after_days=days)
-        for n, (title, days) in enumerate(steps)])
+    PlanTemplateStep.objects.bulk_create(
+        [
+            PlanTemplateStep(template=made, order=n, title=title, due_after_days=days)
+            for n, (title, days) in enumerate(steps)
+        ]
+    )
     return made
 
 
@@ -24,23 +27,26 @@ def template(name: str, steps: list[tuple[str, int]], **where) -> PlanTemplate:
 def templates(division, administration):
     return {
         "everyone": template("Общий план", [("Экскурсия", 1)]),
-        "administration": template("План управления", [("Знакомство с управлением", 2)],
-                                   department=administration),
-        "division": template("План отдела", [("Доступ в СЭД", 1), ("Первая задача", 5)],
-                             department=division),
-        "lawyer": template("План юриста", [("Договоры", 3)], department=division,
-                           position="Юрист"),
+        "administration": template(
+            "План управления", [("Знакомство с управлением", 2)], department=administration
+        ),
+        "division": template(
+            "План отдела", [("Доступ в СЭД", 1), ("Первая задача", 5)], department=division
+        ),
+        "lawyer": template("План юриста", [("Договоры", 3)], department=division, position="Юрист"),
     }
 
 
 def start(coordinator, mentor, newcomer):
-    proposal = services.mentorship_propose(coordinator=coordinator, mentor=mentor,
-                                           newcomer=newcomer)
+    proposal = services.mentorship_propose(
+        coordinator=coordinator, mentor=mentor, newcomer=newcomer
+    )
     return services.mentorship_accept(mentor=mentor, pair=proposal)
 
 
-def test_the_newcomers_department_plan_is_copied_with_due_dates(templates, coordinator,
-                                                                mentor, newcomer):
+def test_the_newcomers_department_plan_is_copied_with_due_dates(
+    templates, coordinator, mentor, newcomer
+):
     pair = start(coordinator, mentor, newcomer)
     steps, progress = selectors.plan_for(pair)
     assert [s.title for s in steps] == ["Доступ в СЭД", "Первая задача"]
@@ -49,7 +55,8 @@ def test_the_newcomers_department_plan_is_copied_with_due_dates(templates, coord
 
 
 def test_a_position_template_beats_the_department_and_a_parent_department_beats_none(
-        templates, coordinator, mentor, newcomer, other_division):
+    templates, coordinator, mentor, newcomer, other_division
+):
     newcomer.position = "юрист"
     assert services.template_for(newcomer) == templates["lawyer"]
     newcomer.position = "Экономист"
@@ -66,8 +73,9 @@ def test_without_templates_a_pair_has_no_plan(coordinator, mentor, newcomer):
     assert selectors.plan_for(pair)[1].total == 0
 
 
-def test_both_sides_tick_steps_and_coordinators_only_watch(templates, coordinator, mentor,
-                                                           newcomer, mentor2):
+def test_both_sides_tick_steps_and_coordinators_only_watch(
+    templates, coordinator, mentor, newcomer, mentor2
+):
     pair = start(coordinator, mentor, newcomer)
     first, second = pair.steps.all()
     services.step_set_done(user=newcomer, step=first, done=True)
@@ -83,14 +91,15 @@ def test_both_sides_tick_steps_and_coordinators_only_watch(templates, coordinato
 def test_overdue_steps_are_marked(templates, coordinator, mentor, newcomer):
     pair = start(coordinator, mentor, newcomer)
     pair.steps.filter(title="Доступ в СЭД").update(
-        due_on=timezone.localdate() - datetime.timedelta(days=1))
+        due_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
     steps, progress = selectors.plan_for(pair)
     assert progress.overdue == 1 and steps[0].is_overdue and not steps[1].is_overdue
 
 
-def test_the_pair_page_shows_the_plan_and_ticks_without_javascript(login, templates,
-                                                                   coordinator, mentor,
-                                                                   newcomer, mentor2):
+def test_the_pair_page_shows_the_plan_and_ticks_without_javascript(
+    login, templates, coordinator, mentor, newcomer, mentor2
+):
     pair = start(coordinator, mentor, newcomer)
     step = pair.steps.first()
     client = login(newcomer)

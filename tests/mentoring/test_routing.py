@@ -28,13 +28,19 @@ def opted_in(mentor, mentor2):
 
 
 def ask(newcomer, category, tags=(), title="Как оформить отпуск?") -> Thread:
-    return forum.thread_create(author=newcomer, category=category, kind="question",
-                               title=title, body="Подскажите, пожалуйста.", tags=tags)
+    return forum.thread_create(
+        author=newcomer,
+        category=category,
+        kind="question",
+        title=title,
+        body="Подскажите, пожалуйста.",
+        tags=tags,
+    )
 
 
-def test_mentors_with_the_expertise_or_the_department_are_told(opted_in, newcomer, mentor,
-                                                               mentor2, newcomers_corner,
-                                                               expertise):
+def test_mentors_with_the_expertise_or_the_department_are_told(
+    opted_in, newcomer, mentor, mentor2, newcomers_corner, expertise
+):
     # Алия works in Тимур's division; Рустем knows the tag.
     mentor2.expertise.set([expertise["budget"]])
     ask(newcomer, newcomers_corner)
@@ -43,29 +49,38 @@ def test_mentors_with_the_expertise_or_the_department_are_told(opted_in, newcome
     assert told("mentoring.question") == {mentor.pk, mentor2.pk}
 
 
-def test_only_opted_in_mentors_and_only_newcomers_questions(newcomer, mentor, mentor2,
-                                                            newcomers_corner, expertise):
+def test_only_opted_in_mentors_and_only_newcomers_questions(
+    newcomer, mentor, mentor2, newcomers_corner, expertise
+):
     routing.routing_set(user=mentor, enabled=True)
     routing.routing_set(user=mentor, enabled=False)
     ask(newcomer, newcomers_corner)
     assert told("mentoring.question") == set()
     routing.routing_set(user=mentor, enabled=True)
-    forum.thread_create(author=mentor2, category=newcomers_corner, kind="question",
-                        title="Вопрос наставника", body="…")
-    forum.thread_create(author=newcomer, category=newcomers_corner, kind="discussion",
-                        title="Обсуждение", body="…")
+    forum.thread_create(
+        author=mentor2,
+        category=newcomers_corner,
+        kind="question",
+        title="Вопрос наставника",
+        body="…",
+    )
+    forum.thread_create(
+        author=newcomer, category=newcomers_corner, kind="discussion", title="Обсуждение", body="…"
+    )
     assert told("mentoring.question") == set()
 
 
 def test_unanswered_questions_are_escalated_once_and_answered_ones_never(
-        newcomer, mentor, coordinator, newcomers_corner, settings):
+    newcomer, mentor, coordinator, newcomers_corner, settings
+):
     settings.QUESTION_ESCALATION_HOURS = 24
     waiting = ask(newcomer, newcomers_corner)
     answered = ask(newcomer, newcomers_corner, title="Где столовая?")
     reply(mentor, answered, body="На первом этаже.")
     fresh = ask(newcomer, newcomers_corner, title="Свежий вопрос")
     Thread.objects.filter(pk__in=[waiting.pk, answered.pk]).update(
-        created_at=timezone.now() - datetime.timedelta(hours=25))
+        created_at=timezone.now() - datetime.timedelta(hours=25)
+    )
     output = io.StringIO()
     call_command("escalate_questions", stdout=output)
     assert "1" in output.getvalue()

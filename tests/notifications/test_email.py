@@ -24,7 +24,8 @@ def notify(kind, recipient, actor, **fields):
 
 
 def test_an_immediate_email_goes_out_once_the_write_commits(
-        kind, mentor, newcomer, django_capture_on_commit_callbacks):
+    kind, mentor, newcomer, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         notification = notify(kind, mentor, newcomer)
     assert mail.outbox == []  # nothing before the commit
@@ -32,8 +33,10 @@ def test_an_immediate_email_goes_out_once_the_write_commits(
         callback()
     [email] = mail.outbox
     assert email.to == [mentor.email]
-    assert email.subject == f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Test reply: " \
-                            "ответил в теме «Приказы»"
+    assert (
+        email.subject == f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Test reply: "
+        "ответил в теме «Приказы»"
+    )
     assert f"{settings.SITE_URL}/forum/t/1/" in email.body
     assert "\nответил в теме «Приказы»\n" in email.body
     assert "&laquo;" not in email.body and "&#" not in email.body  # plain text, not escaped
@@ -41,8 +44,9 @@ def test_an_immediate_email_goes_out_once_the_write_commits(
     assert notification.emailed_at is not None
 
 
-def test_members_who_turned_email_off_get_none(kind, mentor, newcomer,
-                                                django_capture_on_commit_callbacks):
+def test_members_who_turned_email_off_get_none(
+    kind, mentor, newcomer, django_capture_on_commit_callbacks
+):
     services.preference_set(user=mentor, email_mode="off")
     with django_capture_on_commit_callbacks(execute=True):
         notify(kind, mentor, newcomer)
@@ -50,19 +54,25 @@ def test_members_who_turned_email_off_get_none(kind, mentor, newcomer,
     assert Notification.objects.get().emailed_at is None
 
 
-def test_digest_members_get_no_immediate_email(kind, mentor, newcomer,
-                                               django_capture_on_commit_callbacks):
+def test_digest_members_get_no_immediate_email(
+    kind, mentor, newcomer, django_capture_on_commit_callbacks
+):
     services.preference_set(user=mentor, email_mode="daily")
     with django_capture_on_commit_callbacks(execute=True):
         notify(kind, mentor, newcomer)
     assert mail.outbox == []
 
 
-def test_a_broken_mail_server_never_breaks_the_caller(kind, mentor, newcomer,
-                                                      django_capture_on_commit_callbacks):
-    with mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages",
-                    side_effect=ConnectionRefusedError("SMTP is down")), \
-            django_capture_on_commit_callbacks(execute=True):
+def test_a_broken_mail_server_never_breaks_the_caller(
+    kind, mentor, newcomer, django_capture_on_commit_callbacks
+):
+    with (
+        mock.patch(
+            "django.core.mail.backends.locmem.EmailBackend.send_messages",
+            side_effect=ConnectionRefusedError("SMTP is down"),
+        ),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         notification = notify(kind, mentor, newcomer)
     assert notification is not None
     notification.refresh_from_db()
@@ -70,7 +80,8 @@ def test_a_broken_mail_server_never_breaks_the_caller(kind, mentor, newcomer,
 
 
 def test_the_email_is_in_russian_whatever_language_the_actor_uses(
-        kind, mentor, newcomer, django_capture_on_commit_callbacks):
+    kind, mentor, newcomer, django_capture_on_commit_callbacks
+):
     from django.utils import translation
 
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
@@ -108,7 +119,8 @@ def test_the_digest_skips_read_old_and_already_emailed_notifications(kind, daily
     services.notifications_mark_read(user=daily, ids=[read.pk])
     old = notify(kind, daily, newcomer, text="давнее", group_key="old")
     Notification.objects.filter(pk=old.pk).update(
-        created_at=timezone.now() - datetime.timedelta(hours=25))
+        created_at=timezone.now() - datetime.timedelta(hours=25)
+    )
     assert services.digest_send() == 0
     assert mail.outbox == []
 
@@ -123,8 +135,10 @@ def test_new_activity_in_a_group_comes_back_in_the_next_digest(kind, daily, newc
 
 def test_a_failed_digest_is_retried_on_the_next_run(kind, daily, newcomer):
     notify(kind, daily, newcomer)
-    with mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages",
-                    side_effect=ConnectionRefusedError("SMTP is down")):
+    with mock.patch(
+        "django.core.mail.backends.locmem.EmailBackend.send_messages",
+        side_effect=ConnectionRefusedError("SMTP is down"),
+    ):
         assert services.digest_send() == 0
     assert Notification.objects.get().emailed_at is None
     assert services.digest_send() == 1

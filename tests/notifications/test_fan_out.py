@@ -11,24 +11,33 @@ from tests.conftest import make_member
 
 
 def members(start: int, stop: int) -> list[User]:
-    return [make_member(f"w{n}@example.com", f"Наблюдатель {n}", User.Role.MENTOR)
-            for n in range(start, stop)]
+    return [
+        make_member(f"w{n}@example.com", f"Наблюдатель {n}", User.Role.MENTOR)
+        for n in range(start, stop)
+    ]
 
 
 def send(kind, recipients, actor):
-    return services.notifications_send(recipients=recipients, kind=kind, text="Новый ответ",
-                                       url="/forum/t/1/x/", actor=actor, group_key="thread:1")
+    return services.notifications_send(
+        recipients=recipients,
+        kind=kind,
+        text="Новый ответ",
+        url="/forum/t/1/x/",
+        actor=actor,
+        group_key="thread:1",
+    )
 
 
-def test_sending_to_many_uses_a_fixed_number_of_queries(kind, newcomer,
-                                                        django_assert_num_queries,
-                                                        django_capture_on_commit_callbacks):
+def test_sending_to_many_uses_a_fixed_number_of_queries(
+    kind, newcomer, django_assert_num_queries, django_capture_on_commit_callbacks
+):
     few, many = members(0, 3), members(3, 40)
-    with django_capture_on_commit_callbacks(execute=True), \
-            django_assert_num_queries(8) as first:
+    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(8) as first:
         send(kind, few, newcomer)
-    with django_capture_on_commit_callbacks(execute=True), \
-            django_assert_num_queries(len(first.captured_queries)):
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        django_assert_num_queries(len(first.captured_queries)),
+    ):
         send(kind, many, newcomer)
     assert Notification.objects.count() == 40
     assert len(mail.outbox) == 40

@@ -13,14 +13,17 @@ pytestmark = pytest.mark.django_db
 
 def notify(kind, recipient, actor, n=1, **fields):
     for i in range(n):
-        services.notification_create(recipient=recipient, kind=kind, actor=actor,
-                                     text=fields.get("text", f"ответ номер {i}"),
-                                     url=fields.get("url", f"/forum/t/{i}/"))
+        services.notification_create(
+            recipient=recipient,
+            kind=kind,
+            actor=actor,
+            text=fields.get("text", f"ответ номер {i}"),
+            url=fields.get("url", f"/forum/t/{i}/"),
+        )
     return Notification.objects.filter(recipient=recipient).first()
 
 
-def test_the_list_shows_only_the_members_own_notifications(kind, login, mentor, mentor2,
-                                                            newcomer):
+def test_the_list_shows_only_the_members_own_notifications(kind, login, mentor, mentor2, newcomer):
     notify(kind, mentor, newcomer, text="для Алии")
     notify(kind, mentor2, newcomer, text="для Рустема")
     page = login(mentor).get("/notifications/").content.decode()
@@ -48,8 +51,7 @@ def test_the_list_is_paginated_by_thirty(kind, login, mentor, newcomer):
     assert 'rel="next"' in response.content.decode()
 
 
-def test_opening_a_notification_marks_it_read_and_goes_to_its_page(kind, login, mentor,
-                                                                   newcomer):
+def test_opening_a_notification_marks_it_read_and_goes_to_its_page(kind, login, mentor, newcomer):
     notification = notify(kind, mentor, newcomer, url="/forum/t/7/#post-3")
     response = login(mentor).get(reverse("notifications:open", args=[notification.pk]))
     assert response.status_code == 302
@@ -66,8 +68,9 @@ def test_opening_another_members_notification_is_404(kind, login, mentor, strang
     assert notification.read_at is None
 
 
-def test_a_bad_link_that_slipped_into_the_table_never_redirects_off_site(kind, login, mentor,
-                                                                         newcomer):
+def test_a_bad_link_that_slipped_into_the_table_never_redirects_off_site(
+    kind, login, mentor, newcomer
+):
     notification = notify(kind, mentor, newcomer)
     Notification.objects.filter(pk=notification.pk).update(url="/\\evil.example/")
     response = login(mentor).get(reverse("notifications:open", args=[notification.pk]))
@@ -77,8 +80,9 @@ def test_a_bad_link_that_slipped_into_the_table_never_redirects_off_site(kind, l
 def test_read_all_marks_everything_read_and_goes_back(kind, login, mentor, newcomer, mentor2):
     notify(kind, mentor, newcomer, n=3)
     notify(kind, mentor2, newcomer)
-    response = login(mentor).post(reverse("notifications:read-all"),
-                                  {"next": "/notifications/?page=1"})
+    response = login(mentor).post(
+        reverse("notifications:read-all"), {"next": "/notifications/?page=1"}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/notifications/?page=1"
     assert selectors.unread_count(mentor) == 0
@@ -86,8 +90,9 @@ def test_read_all_marks_everything_read_and_goes_back(kind, login, mentor, newco
 
 
 def test_read_all_never_redirects_to_another_site(kind, login, mentor):
-    response = login(mentor).post(reverse("notifications:read-all"),
-                                  {"next": "https://evil.example/"})
+    response = login(mentor).post(
+        reverse("notifications:read-all"), {"next": "https://evil.example/"}
+    )
     assert response["Location"] == reverse("notifications:list")
 
 
@@ -122,8 +127,9 @@ def test_settings_list_the_registered_kinds(kind, login, mentor):
     assert "Test reply" in login(mentor).get(reverse("notifications:settings")).content.decode()
 
 
-@pytest.mark.parametrize("url", ["/notifications/", "/notifications/1/",
-                                 "/notifications/settings/"])
+@pytest.mark.parametrize(
+    "url", ["/notifications/", "/notifications/1/", "/notifications/settings/"]
+)
 def test_anonymous_visitors_are_sent_to_log_in(client, url):
     response = client.get(url)
     assert response.status_code == 302
@@ -149,8 +155,9 @@ def test_the_badge_has_no_count_when_all_is_read(login, mentor):
     assert "notification-count" not in page
 
 
-def test_anonymous_pages_have_no_badge_and_make_no_count_query(client,
-                                                               django_assert_max_num_queries):
+def test_anonymous_pages_have_no_badge_and_make_no_count_query(
+    client, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(10) as queries:
         page = client.get("/").content.decode()
     assert "notification-badge" not in page
@@ -166,10 +173,16 @@ def test_notification_text_is_escaped(kind, login, mentor, newcomer):
 
 @pytest.mark.parametrize("count", [3, 30])
 def test_the_list_costs_the_same_queries_for_3_or_30_notifications(
-        kind, login, mentor, newcomer, stranger, count, django_assert_num_queries):
+    kind, login, mentor, newcomer, stranger, count, django_assert_num_queries
+):
     for i in range(count):
-        services.notification_create(recipient=mentor, kind=kind, text=f"#{i}", url="/",
-                                     actor=newcomer if i % 2 else stranger)
+        services.notification_create(
+            recipient=mentor,
+            kind=kind,
+            text=f"#{i}",
+            url="/",
+            actor=newcomer if i % 2 else stranger,
+        )
     client = login(mentor)
     # session, user, unread count for the badge, paginator count, the page with actors
     with django_assert_num_queries(5):

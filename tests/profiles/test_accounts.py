@@ -52,8 +52,9 @@ def test_mandatory_verification_keeps_the_new_member_out_until_they_confirm(clie
     assert len(mail.outbox) == 1
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", mail.outbox[0].body)
     assert link, mail.outbox[0].body
-    assert client.post(LOGIN, {"login": "lilia@example.com", "password": PASSWORD}).status_code \
-        == 302
+    assert (
+        client.post(LOGIN, {"login": "lilia@example.com", "password": PASSWORD}).status_code == 302
+    )
     assert "_auth_user_id" not in client.session
 
     client.post(link.group(1))
@@ -117,8 +118,11 @@ def test_failed_logins_are_rate_limited_with_429(client, mentor):
 def test_rotating_x_forwarded_for_does_not_escape_the_per_address_limit(client, mentor):
     # A different account each time, so only the per-IP limit (10 a minute) can trip.
     statuses = [
-        client.post(LOGIN, {"login": f"guess{n}@example.com", "password": "bad"},
-                    HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code
+        client.post(
+            LOGIN,
+            {"login": f"guess{n}@example.com", "password": "bad"},
+            HTTP_X_FORWARDED_FOR=f"10.0.0.{n}",
+        ).status_code
         for n in range(12)
     ]
     assert statuses[:10] == [200] * 10
@@ -150,10 +154,14 @@ def test_password_reset_for_an_unknown_email_looks_the_same(client, mentor):
 
 def test_member_changes_their_password(login, mentor):
     client = login(mentor)
-    response = client.post("/accounts/password/change/", {
-        "oldpassword": PASSWORD, "password1": "another-long-secret-7", "password2":
-        "another-long-secret-7",
-    })
+    response = client.post(
+        "/accounts/password/change/",
+        {
+            "oldpassword": PASSWORD,
+            "password1": "another-long-secret-7",
+            "password2": "another-long-secret-7",
+        },
+    )
     assert response.status_code == 302
     mentor.refresh_from_db()
     assert mentor.check_password("another-long-secret-7")
@@ -177,8 +185,12 @@ def test_verification_email_names_nastavnik_not_example_com(client):
 def test_createsuperuser_makes_a_full_member_who_can_use_the_site(client, mentor):
     from django.core.management import call_command
 
-    call_command("createsuperuser", interactive=False, email="Root@Example.com",
-                 full_name="Главный  Администратор")
+    call_command(
+        "createsuperuser",
+        interactive=False,
+        email="Root@Example.com",
+        full_name="Главный  Администратор",
+    )
     root = User.objects.get(email="root@example.com")
     assert (root.slug, root.search_name) == ("glavnyi-administrator", "главный администратор")
     assert root.is_coordinator and root.is_superuser
@@ -187,16 +199,17 @@ def test_createsuperuser_makes_a_full_member_who_can_use_the_site(client, mentor
     assert client.get(f"/people/{root.pk}/").status_code == 301
 
 
-def test_a_newline_in_a_name_never_reaches_an_email_header(client, division, expertise,
-                                                           coordinator,
-                                                           django_capture_on_commit_callbacks):
+def test_a_newline_in_a_name_never_reaches_an_email_header(
+    client, division, expertise, coordinator, django_capture_on_commit_callbacks
+):
     signup(client, division, full_name="Тимур\nBcc: spy@example.com")
     user = User.objects.get(email="lilia@example.com")
     assert user.full_name == "Тимур Bcc: spy@example.com"
     client.force_login(user)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/mentors/apply/", {"motivation": "хочу",
-                                                   "expertise": [expertise["docs"].pk]})
+        response = client.post(
+            "/mentors/apply/", {"motivation": "хочу", "expertise": [expertise["docs"].pk]}
+        )
     assert response.status_code == 302
     assert "\n" not in mail.outbox[-1].subject
     assert mail.outbox[-1].to == [coordinator.email]
@@ -208,9 +221,12 @@ def test_a_failing_mail_server_does_not_undo_or_break_a_saved_application(
     from unittest import mock
 
     client.force_login(newcomer)
-    with mock.patch("profiles.services.send_mail", side_effect=OSError("smtp down")), \
-            django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/mentors/apply/", {"motivation": "хочу",
-                                                   "expertise": [expertise["docs"].pk]})
+    with (
+        mock.patch("profiles.services.send_mail", side_effect=OSError("smtp down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(
+            "/mentors/apply/", {"motivation": "хочу", "expertise": [expertise["docs"].pk]}
+        )
     assert response.status_code == 302
     assert newcomer.mentor_applications.count() == 1

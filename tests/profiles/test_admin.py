@@ -7,9 +7,16 @@ from profiles.models import User
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("path", ["/admin/", "/admin/profiles/user/", "/admin/profiles/department/",
-                                  "/admin/profiles/expertisetag/",
-                                  "/admin/profiles/mentorapplication/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/",
+        "/admin/profiles/user/",
+        "/admin/profiles/department/",
+        "/admin/profiles/expertisetag/",
+        "/admin/profiles/mentorapplication/",
+    ],
+)
 def test_coordinators_use_the_admin(login, coordinator, path):
     assert login(coordinator).get(path).status_code == 200
 
@@ -28,25 +35,35 @@ def test_coordinator_cannot_grant_superuser_rights(login, coordinator, newcomer)
 
 
 def test_coordinator_adds_a_department_through_the_admin(login, coordinator, city_hall):
-    response = login(coordinator).post("/admin/profiles/department/add/", {
-        "name": "Управление культуры", "short_name": "Культура", "kind": "administration",
-        "parent": city_hall.pk,
-    })
+    response = login(coordinator).post(
+        "/admin/profiles/department/add/",
+        {
+            "name": "Управление культуры",
+            "short_name": "Культура",
+            "kind": "administration",
+            "parent": city_hall.pk,
+        },
+    )
     assert response.status_code == 302
     assert city_hall.children.filter(name="Управление культуры").exists()
 
 
 @pytest.fixture
 def superuser(db):
-    return User.objects.create_superuser("root@example.com", "s3cret-pass-word",
-                                         full_name="Суперпользователь")
+    return User.objects.create_superuser(
+        "root@example.com", "s3cret-pass-word", full_name="Суперпользователь"
+    )
 
 
 def test_coordinator_cannot_take_over_a_superuser(login, coordinator, superuser):
     client = login(coordinator)
     base = f"/admin/profiles/user/{superuser.pk}"
-    assert client.post(f"{base}/password/", {"password1": "taken-over-1", "password2":
-                                             "taken-over-1"}).status_code == 403
+    assert (
+        client.post(
+            f"{base}/password/", {"password1": "taken-over-1", "password2": "taken-over-1"}
+        ).status_code
+        == 403
+    )
     client.post(f"{base}/change/", {"email": "mine@example.com", "full_name": "x"})
     client.post(f"{base}/delete/", {"post": "yes"})
     superuser.refresh_from_db()
@@ -55,10 +72,16 @@ def test_coordinator_cannot_take_over_a_superuser(login, coordinator, superuser)
 
 
 def test_emails_differing_only_in_case_are_one_account(login, coordinator, mentor):
-    response = login(coordinator).post("/admin/profiles/user/add/", {
-        "email": "ALIYA@example.com", "full_name": "Двойник", "role": "newcomer",
-        "password1": "Kj3-long-password", "password2": "Kj3-long-password",
-    })
+    response = login(coordinator).post(
+        "/admin/profiles/user/add/",
+        {
+            "email": "ALIYA@example.com",
+            "full_name": "Двойник",
+            "role": "newcomer",
+            "password1": "Kj3-long-password",
+            "password2": "Kj3-long-password",
+        },
+    )
     assert response.status_code == 200
     assert User.objects.filter(email__iexact="aliya@example.com").count() == 1
 

@@ -37,8 +37,9 @@ def test_filter_by_role(login, mentor, mentor2, newcomer):
     assert set(names(response)) == {"Алия Хасанова", "Рустем Гарипов"}
 
 
-def test_filter_by_administration_includes_its_divisions(login, mentor, mentor2, newcomer,
-                                                         administration):
+def test_filter_by_administration_includes_its_divisions(
+    login, mentor, mentor2, newcomer, administration
+):
     response = login(newcomer).get("/people/", {"department": administration.pk})
     assert set(names(response)) == {"Алия Хасанова", "Тимур Сабиров"}
 
@@ -60,21 +61,22 @@ def test_name_search_treats_yo_as_ye(login, mentor, division):
 
 
 def test_unknown_filter_values_are_ignored_not_errors(login, mentor, newcomer):
-    response = login(newcomer).get("/people/", {"department": "999999", "role": "pirate",
-                                                "expertise": "<script>", "page": "x"})
+    response = login(newcomer).get(
+        "/people/", {"department": "999999", "role": "pirate", "expertise": "<script>", "page": "x"}
+    )
     assert response.status_code == 200
     assert set(names(response)) == {"Алия Хасанова", "Тимур Сабиров"}
 
 
-def test_a_bad_filter_is_dropped_while_the_good_ones_still_apply(login, mentor, mentor2,
-                                                               newcomer):
+def test_a_bad_filter_is_dropped_while_the_good_ones_still_apply(login, mentor, mentor2, newcomer):
     response = login(newcomer).get("/people/", {"q": "алия", "department": "abc"})
     assert names(response) == ["Алия Хасанова"]
 
 
 def test_htmx_history_restore_gets_the_whole_page(login, mentor, newcomer):
-    response = login(newcomer).get("/people/", HTTP_HX_REQUEST="true",
-                                   HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    response = login(newcomer).get(
+        "/people/", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
     assert 'class="site-header"' in response.content.decode()
     assert "HX-Request" in response["Vary"]
 
@@ -87,19 +89,22 @@ def test_htmx_request_gets_only_the_results_fragment(login, mentor, newcomer):
     assert 'class="site-header"' not in html
 
 
-def test_directory_uses_a_fixed_number_of_queries(login, newcomer, division, expertise,
-                                                  django_assert_num_queries):
+def test_directory_uses_a_fixed_number_of_queries(
+    login, newcomer, division, expertise, django_assert_num_queries
+):
     client = login(newcomer)
     for n in range(3):
-        member = make_member(f"m{n}@example.com", f"Наставник {n}", User.Role.MENTOR,
-                             department=division)
+        member = make_member(
+            f"m{n}@example.com", f"Наставник {n}", User.Role.MENTOR, department=division
+        )
         member.expertise.add(*expertise.values())
     client.get("/people/")  # warm the session and any caches
     with django_assert_num_queries(8) as few:
         client.get("/people/")
     for n in range(3, 20):
-        member = make_member(f"m{n}@example.com", f"Наставник {n}", User.Role.MENTOR,
-                             department=division)
+        member = make_member(
+            f"m{n}@example.com", f"Наставник {n}", User.Role.MENTOR, department=division
+        )
         member.expertise.add(*expertise.values())
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get("/people/")
@@ -108,8 +113,9 @@ def test_directory_uses_a_fixed_number_of_queries(login, newcomer, division, exp
 
 def test_directory_paginates(login, newcomer, division):
     for n in range(30):
-        make_member(f"p{n}@example.com", f"Участник {n:02d}", User.Role.NEWCOMER,
-                    department=division)
+        make_member(
+            f"p{n}@example.com", f"Участник {n:02d}", User.Role.NEWCOMER, department=division
+        )
     client = login(newcomer)
     first = client.get("/people/")
     second = client.get("/people/", {"page": 2})

@@ -19,50 +19,64 @@ def csv(*rows: str) -> bytes:
 
 
 def test_good_rows_create_and_update_members(division, mentor):
-    report = import_employees(csv(
-        f"new@example.com,Новый Сотрудник,{division.name},Специалист,2026-10-01,,",
-        f"{mentor.email.upper()},{mentor.full_name},{division.name},Главный специалист,"
-        "01.02.2019,,mentor"))
+    report = import_employees(
+        csv(
+            f"new@example.com,Новый Сотрудник,{division.name},Специалист,2026-10-01,,",
+            f"{mentor.email.upper()},{mentor.full_name},{division.name},Главный специалист,"
+            "01.02.2019,,mentor",
+        )
+    )
     assert (report.created, report.updated, report.errors, report.written) == (1, 1, [], True)
     new = User.objects.get(email="new@example.com")
     assert (new.department, new.role, new.service_start) == (
-        division, "newcomer", datetime.date(2026, 10, 1))
+        division,
+        "newcomer",
+        datetime.date(2026, 10, 1),
+    )
     mentor.refresh_from_db()
     assert mentor.position == "Главный специалист"
 
 
-@pytest.mark.parametrize(("row", "column"), [
-    ("bad-email,Имя,{d},,,,", "email"),
-    ("a@example.com,Имя,Нет такого отдела,,,,", "department"),
-    ("a@example.com,Имя,{d},,32.13.2020,,", "service_start"),
-    ("a@example.com,Имя,{d},,2024-01-02,2023-01-01,", "service_end"),
-    ("a@example.com,Имя,{d},,,,boss", "role"),
-    ("a@example.com,,{d},,,,", "full_name"),
-])
+@pytest.mark.parametrize(
+    ("row", "column"),
+    [
+        ("bad-email,Имя,{d},,,,", "email"),
+        ("a@example.com,Имя,Нет такого отдела,,,,", "department"),
+        ("a@example.com,Имя,{d},,32.13.2020,,", "service_start"),
+        ("a@example.com,Имя,{d},,2024-01-02,2023-01-01,", "service_end"),
+        ("a@example.com,Имя,{d},,,,boss", "role"),
+        ("a@example.com,,{d},,,,", "full_name"),
+    ],
+)
 def test_one_bad_row_stops_the_whole_file_and_is_reported(division, row, column):
-    report = import_employees(csv(f"ok@example.com,Хороший,{division.name},,,,",
-                                  row.format(d=division.name)))
+    report = import_employees(
+        csv(f"ok@example.com,Хороший,{division.name},,,,", row.format(d=division.name))
+    )
     assert [(e.line, e.column) for e in report.errors] == [(3, column)]
     assert not report.written and not User.objects.filter(email="ok@example.com").exists()
 
 
 def test_duplicate_emails_in_the_file_are_reported_with_both_lines(division):
-    report = import_employees(csv(f"same@example.com,Один,{division.name},,,,",
-                                  f"SAME@example.com,Два,{division.name},,,,"))
+    report = import_employees(
+        csv(
+            f"same@example.com,Один,{division.name},,,,",
+            f"SAME@example.com,Два,{division.name},,,,",
+        )
+    )
     assert [(e.line, e.column) for e in report.errors] == [(3, "email")]
     assert "2" in report.errors[0].message
 
 
 def test_partial_writes_only_the_good_rows(division):
-    report = import_employees(csv(f"ok@example.com,Хороший,{division.name},,,,",
-                                  "bad,Плохой,Нет,,,,"), partial=True)
+    report = import_employees(
+        csv(f"ok@example.com,Хороший,{division.name},,,,", "bad,Плохой,Нет,,,,"), partial=True
+    )
     assert report.written and report.created == 1 and len(report.errors) == 2
     assert User.objects.filter(email="ok@example.com").exists()
 
 
 def test_a_dry_run_reports_and_writes_nothing(division):
-    report = import_employees(csv(f"ok@example.com,Хороший,{division.name},,,,"),
-                              dry_run=True)
+    report = import_employees(csv(f"ok@example.com,Хороший,{division.name},,,,"), dry_run=True)
     assert report.created == 1 and not report.written
     assert not User.objects.filter(email="ok@example.com").exists()
 
@@ -74,8 +88,11 @@ def test_malformed_files_are_refused_whole(data):
 
 
 def test_semicolons_and_a_bom_are_understood(division):
-    data = ("\ufeff" + HEADER.replace(",", ";") +
-            f"semi@example.com;Точка Запятая;{division.name};;;;\n").encode()
+    data = (
+        "\ufeff"
+        + HEADER.replace(",", ";")
+        + f"semi@example.com;Точка Запятая;{division.name};;;;\n"
+    ).encode()
     assert import_employees(data).created == 1
 
 
@@ -87,8 +104,9 @@ def test_an_import_never_demotes_a_coordinator(division, coordinator):
 
 def test_the_command_shows_progress_errors_and_refuses_without_partial(division, tmp_path):
     good = tmp_path / "good.csv"
-    good.write_bytes(csv(*(f"p{n}@example.com,Сотрудник {n},{division.name},,,,"
-                           for n in range(3))))
+    good.write_bytes(
+        csv(*(f"p{n}@example.com,Сотрудник {n},{division.name},,,," for n in range(3)))
+    )
     output = io.StringIO()
     call_command("import_employees", str(good), "--dry-run", stdout=output)
     assert "3/3" in output.getvalue() and "3 created" in output.getvalue()
@@ -111,12 +129,12 @@ def test_coordinators_check_then_import_on_the_page(login, coordinator, division
 
     data = csv(f"page@example.com,Со Страницы,{division.name},,,,", "broken,Имя,Нет,,,,")
     client = login(coordinator)
-    checked = client.post("/people/import/", {"file": SimpleUploadedFile("hr.csv", data),
-                                              "dry_run": "on"})
+    checked = client.post(
+        "/people/import/", {"file": SimpleUploadedFile("hr.csv", data), "dry_run": "on"}
+    )
     page = checked.content.decode()
     assert checked.status_code == 200 and 'id="import-report"' in page
     assert "Нет" in page and not User.objects.filter(email="page@example.com").exists()
-    client.post("/people/import/", {"file": SimpleUploadedFile("hr.csv", data),
-                                    "partial": "on"})
+    client.post("/people/import/", {"file": SimpleUploadedFile("hr.csv", data), "partial": "on"})
     assert User.objects.filter(email="page@example.com").exists()
     assert login(mentor).get("/people/import/").status_code == 403

@@ -15,10 +15,15 @@ MOTIVATION = "Десять лет веду **делопроизводство** 
 
 
 def apply(client, tags, **overrides):
-    return client.post("/mentors/apply/", {
-        "motivation": MOTIVATION, "video_url": "https://video.example.org/intro",
-        "expertise": [tags["docs"].pk], **overrides,
-    })
+    return client.post(
+        "/mentors/apply/",
+        {
+            "motivation": MOTIVATION,
+            "video_url": "https://video.example.org/intro",
+            "expertise": [tags["docs"].pk],
+            **overrides,
+        },
+    )
 
 
 @pytest.fixture
@@ -28,9 +33,9 @@ def application(newcomer, expertise, coordinator) -> MentorApplication:
     )
 
 
-def test_newcomer_applies_and_sees_the_application_under_review(login, newcomer, expertise,
-                                                                 coordinator,
-                                                                 django_capture_on_commit_callbacks):
+def test_newcomer_applies_and_sees_the_application_under_review(
+    login, newcomer, expertise, coordinator, django_capture_on_commit_callbacks
+):
     client = login(newcomer)
     with django_capture_on_commit_callbacks(execute=True):
         response = apply(client, expertise)
@@ -53,8 +58,9 @@ def test_a_pending_application_cannot_be_submitted_twice(login, newcomer, expert
 
 def test_service_refuses_a_second_pending_application(newcomer, expertise, application):
     with pytest.raises(ValidationError) as error:
-        services.mentor_application_submit(applicant=newcomer, motivation="Ещё раз",
-                                           expertise=[expertise["hr"]])
+        services.mentor_application_submit(
+            applicant=newcomer, motivation="Ещё раз", expertise=[expertise["hr"]]
+        )
     assert error.value.code == "duplicate"
 
 
@@ -85,8 +91,10 @@ def test_coordinator_approves_and_the_newcomer_becomes_a_mentor(
     client = login(coordinator)
     assert "Тимур Сабиров" in client.get("/mentors/applications/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/mentors/applications/{application.pk}/",
-                               {"decision": "approve", "comment": "Добро пожаловать!"})
+        response = client.post(
+            f"/mentors/applications/{application.pk}/",
+            {"decision": "approve", "comment": "Добро пожаловать!"},
+        )
     assert response.status_code == 302
     newcomer.refresh_from_db()
     application.refresh_from_db()
@@ -105,8 +113,10 @@ def test_rejection_needs_a_comment_and_keeps_the_role(login, coordinator, newcom
     assert response.status_code == 400
     application.refresh_from_db()
     assert application.is_pending
-    client.post(f"/mentors/applications/{application.pk}/",
-                {"decision": "reject", "comment": "Пока мало опыта, вернитесь через полгода."})
+    client.post(
+        f"/mentors/applications/{application.pk}/",
+        {"decision": "reject", "comment": "Пока мало опыта, вернитесь через полгода."},
+    )
     newcomer.refresh_from_db()
     application.refresh_from_db()
     assert application.status == "rejected"
@@ -114,22 +124,26 @@ def test_rejection_needs_a_comment_and_keeps_the_role(login, coordinator, newcom
 
 
 def test_a_decided_application_cannot_be_decided_again(coordinator, application):
-    services.mentor_application_decide(application=application, coordinator=coordinator,
-                                       approve=True)
+    services.mentor_application_decide(
+        application=application, coordinator=coordinator, approve=True
+    )
     with pytest.raises(ValidationError):
-        services.mentor_application_decide(application=application, coordinator=coordinator,
-                                           approve=False, comment="передумали")
+        services.mentor_application_decide(
+            application=application, coordinator=coordinator, approve=False, comment="передумали"
+        )
 
 
 def test_only_coordinators_decide(newcomer, mentor, application):
     with pytest.raises(PermissionDenied):
-        services.mentor_application_decide(application=application, coordinator=mentor,
-                                           approve=True)
+        services.mentor_application_decide(
+            application=application, coordinator=mentor, approve=True
+        )
 
 
 def test_applicant_cannot_approve_their_own_application(login, newcomer, application):
-    response = login(newcomer).post(f"/mentors/applications/{application.pk}/",
-                                    {"decision": "approve"})
+    response = login(newcomer).post(
+        f"/mentors/applications/{application.pk}/", {"decision": "approve"}
+    )
     assert response.status_code == 403
     application.refresh_from_db()
     assert application.is_pending
@@ -161,32 +175,36 @@ def test_applicant_withdraws_and_may_apply_again(login, newcomer, expertise, app
 
 
 def test_others_cannot_withdraw_an_application(login, stranger, application):
-    assert login(stranger).post(f"/mentors/applications/{application.pk}/withdraw/").status_code \
-        == 404
+    assert (
+        login(stranger).post(f"/mentors/applications/{application.pk}/withdraw/").status_code == 404
+    )
     application.refresh_from_db()
     assert application.is_pending
 
 
 def test_motivation_markup_is_sanitized(login, coordinator, newcomer, expertise):
-    apply(login(newcomer), expertise, motivation='<img src=x onerror=alert(1)> **да**')
+    apply(login(newcomer), expertise, motivation="<img src=x onerror=alert(1)> **да**")
     application = MentorApplication.objects.get(applicant=newcomer)
     page = login(coordinator).get(f"/mentors/applications/{application.pk}/").content.decode()
     assert "onerror" not in page
     assert "<strong>да</strong>" in page
 
 
-def test_queue_uses_a_fixed_number_of_queries(login, coordinator, expertise, division,
-                                              django_assert_num_queries):
+def test_queue_uses_a_fixed_number_of_queries(
+    login, coordinator, expertise, division, django_assert_num_queries
+):
     from tests.conftest import make_member
 
     client = login(coordinator)
 
     def add_applicants(start: int, stop: int) -> None:
         for n in range(start, stop):
-            member = make_member(f"a{n}@example.com", f"Заявитель {n}", User.Role.NEWCOMER,
-                                 department=division)
-            services.mentor_application_submit(applicant=member, motivation="хочу",
-                                               expertise=[expertise["docs"]])
+            member = make_member(
+                f"a{n}@example.com", f"Заявитель {n}", User.Role.NEWCOMER, department=division
+            )
+            services.mentor_application_submit(
+                applicant=member, motivation="хочу", expertise=[expertise["docs"]]
+            )
 
     add_applicants(0, 2)
     client.get("/mentors/applications/")

@@ -55,10 +55,15 @@ def test_profiles_need_a_login(client, mentor):
 
 def test_bio_is_sanitized_at_write_time(login, newcomer):
     client = login(newcomer)
-    response = client.post("/accounts/profile/", {
-        "full_name": "Тимур Сабиров", "position": "", "department": "",
-        "bio": "Привет <script>alert(1)</script> [x](javascript:alert(2))",
-    })
+    response = client.post(
+        "/accounts/profile/",
+        {
+            "full_name": "Тимур Сабиров",
+            "position": "",
+            "department": "",
+            "bio": "Привет <script>alert(1)</script> [x](javascript:alert(2))",
+        },
+    )
     assert response.status_code == 302
     newcomer.refresh_from_db()
     assert "<script" not in newcomer.bio_html
@@ -67,11 +72,17 @@ def test_bio_is_sanitized_at_write_time(login, newcomer):
 
 
 def test_member_edits_their_profile(login, newcomer, other_division, expertise):
-    response = login(newcomer).post("/accounts/profile/", {
-        "full_name": "Тимур Айратович Сабиров", "position": "Ведущий специалист",
-        "department": other_division.pk, "service_start": "2026-09-01", "bio": "Учусь",
-        "expertise": [expertise["hr"].pk],
-    })
+    response = login(newcomer).post(
+        "/accounts/profile/",
+        {
+            "full_name": "Тимур Айратович Сабиров",
+            "position": "Ведущий специалист",
+            "department": other_division.pk,
+            "service_start": "2026-09-01",
+            "bio": "Учусь",
+            "expertise": [expertise["hr"].pk],
+        },
+    )
     assert response.status_code == 302
     newcomer.refresh_from_db()
     assert newcomer.full_name == "Тимур Айратович Сабиров"
@@ -82,9 +93,14 @@ def test_member_edits_their_profile(login, newcomer, other_division, expertise):
 
 
 def test_service_end_before_start_is_refused(login, newcomer):
-    response = login(newcomer).post("/accounts/profile/", {
-        "full_name": "Тимур Сабиров", "service_start": "2026-09-01", "service_end": "2026-01-01",
-    })
+    response = login(newcomer).post(
+        "/accounts/profile/",
+        {
+            "full_name": "Тимур Сабиров",
+            "service_start": "2026-09-01",
+            "service_end": "2026-01-01",
+        },
+    )
     assert response.status_code == 200
     assert "service_end" in response.context["form"].errors
     newcomer.refresh_from_db()
@@ -93,18 +109,27 @@ def test_service_end_before_start_is_refused(login, newcomer):
 
 def test_only_mentors_set_capacity(login, newcomer, mentor):
     assert "mentor_capacity" not in login(newcomer).get("/accounts/profile/").context["form"].fields
-    response = login(mentor).post("/accounts/profile/", {
-        "full_name": mentor.full_name, "mentor_capacity": 4, "accepting_mentees": "",
-    })
+    response = login(mentor).post(
+        "/accounts/profile/",
+        {
+            "full_name": mentor.full_name,
+            "mentor_capacity": 4,
+            "accepting_mentees": "",
+        },
+    )
     assert response.status_code == 302
     mentor.refresh_from_db()
     assert (mentor.mentor_capacity, mentor.accepting_mentees) == (4, False)
 
 
 def test_capacity_above_twenty_is_refused(login, mentor):
-    response = login(mentor).post("/accounts/profile/", {
-        "full_name": mentor.full_name, "mentor_capacity": 500,
-    })
+    response = login(mentor).post(
+        "/accounts/profile/",
+        {
+            "full_name": mentor.full_name,
+            "mentor_capacity": 500,
+        },
+    )
     assert response.status_code == 200
     assert "mentor_capacity" in response.context["form"].errors
 
@@ -114,8 +139,10 @@ def test_photo_is_reencoded_square_without_metadata(login, newcomer, tmp_path, s
     exif = Image.Exif()
     exif[0x010F] = "SpyCam"  # Make
     client = login(newcomer)
-    response = client.post("/accounts/profile/photo/",
-                           {"avatar": image_upload("JPEG", name="me.jpg", exif=exif.tobytes())})
+    response = client.post(
+        "/accounts/profile/photo/",
+        {"avatar": image_upload("JPEG", name="me.jpg", exif=exif.tobytes())},
+    )
     assert response.status_code == 302
     newcomer.refresh_from_db()
     with Image.open(newcomer.avatar.path) as stored:
@@ -147,8 +174,9 @@ def test_non_image_upload_gets_a_clear_error(login, newcomer, tmp_path, settings
 def test_oversize_photo_gets_a_clear_error(login, newcomer, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
     settings.AVATAR_MAX_BYTES = 2048
-    response = login(newcomer).post("/accounts/profile/photo/",
-                                    {"avatar": image_upload(size=(900, 900))})
+    response = login(newcomer).post(
+        "/accounts/profile/photo/", {"avatar": image_upload(size=(900, 900))}
+    )
     assert response.status_code == 400
     assert response.context["avatar_form"].errors.as_data()["avatar"][0].code == "too_large"
     newcomer.refresh_from_db()
@@ -170,7 +198,8 @@ def test_multi_picture_jpeg_from_a_phone_is_accepted(login, newcomer, tmp_path, 
 def test_svg_photo_is_refused(login, newcomer, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
     svg = SimpleUploadedFile(
-        "x.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+        "x.svg",
+        b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
         content_type="image/svg+xml",
     )
     assert login(newcomer).post("/accounts/profile/photo/", {"avatar": svg}).status_code == 400
@@ -192,10 +221,14 @@ def test_registered_activity_panels_appear_on_profiles(login, mentor, newcomer, 
     engine = dict(settings.TEMPLATES[0])
     engine["DIRS"] = [*engine["DIRS"], Path(__file__).parents[1] / "templates"]
     settings.TEMPLATES = [engine]
-    activity.PANELS.fill(activity.ActivityPanel(
-        key="test-threads", title="Темы", template="tests/activity_panel.html",
-        context=lambda member, viewer: {"count": 3} if member.is_mentor else None,
-    ))
+    activity.PANELS.fill(
+        activity.ActivityPanel(
+            key="test-threads",
+            title="Темы",
+            template="tests/activity_panel.html",
+            context=lambda member, viewer: {"count": 3} if member.is_mentor else None,
+        )
+    )
     try:
         mentor_page = login(newcomer).get(f"/people/{mentor.slug}/").content.decode()
         newcomer_page = login(mentor).get(f"/people/{newcomer.slug}/").content.decode()

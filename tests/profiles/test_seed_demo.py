@@ -44,8 +44,9 @@ def test_seed_demo_brings_three_years_of_hires_for_the_retention_figures():
     assert finished and all(c.mentored.hired and c.others.hired for c in finished)
     mentored, others = selectors.retention_totals(cohorts)
     assert 0 < mentored.left < mentored.hired and 0 < others.left < others.hired
-    assert not User.objects.filter(email__startswith="history.", service_end__isnull=False,
-                                   is_active=True).exists()
+    assert not User.objects.filter(
+        email__startswith="history.", service_end__isnull=False, is_active=True
+    ).exists()
 
 
 def test_seed_demo_is_idempotent():
@@ -62,8 +63,9 @@ def test_if_empty_leaves_an_existing_community_alone(mentor):
     assert User.objects.count() == 1
 
 
-@pytest.mark.parametrize("email", ["coordinator@example.com", "mentor@example.com",
-                                   "newcomer@example.com"])
+@pytest.mark.parametrize(
+    "email", ["coordinator@example.com", "mentor@example.com", "newcomer@example.com"]
+)
 def test_demo_logins_work_with_the_demo_password(email):
     seed()
     client = Client()

@@ -22,14 +22,18 @@ from tests.forum.conftest import (  # noqa: F401  (fixtures)
 @pytest.fixture
 def mentoring_thread(mentor, newcomers_corner, no_rate_limit) -> Thread:  # noqa: F811
     return forum.thread_create(
-        author=mentor, category=newcomers_corner, kind=Thread.Kind.DISCUSSION,
+        author=mentor,
+        category=newcomers_corner,
+        kind=Thread.Kind.DISCUSSION,
         title="Роль наставник в первый месяц",
-        body="Хороший наставник встречает новичка в первый день. Угощаем медом и чаем.")
+        body="Хороший наставник встречает новичка в первый день. Угощаем медом и чаем.",
+    )
 
 
 @pytest.fixture
 def private_room(mentor, mentor2):
     room = chat.group_create(creator=mentor, name="Кураторы", members=[mentor2])
-    chat.message_send(author=mentor, room=room, body="Секретный план адаптации отдела",
-                      client_id=uuid.uuid4().hex)
+    chat.message_send(
+        author=mentor, room=room, body="Секретный план адаптации отдела", client_id=uuid.uuid4().hex
+    )
     return room

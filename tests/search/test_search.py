@@ -24,12 +24,15 @@ from tests.forum.conftest import reply
 
 
 def titles(user, query: str, **filters) -> dict[str, list[str]]:
-    return {group.kind.key: [hit.title for hit in group.hits]
-            for group in search.search(user, query, search.Filters(**filters))}
+    return {
+        group.kind.key: [hit.title for hit in group.hits]
+        for group in search.search(user, query, search.Filters(**filters))
+    }
 
 
-@pytest.mark.parametrize("query", ["наставник", "наставника", "наставнику", "наставники",
-                                   "НАСТАВНИКАМИ"])
+@pytest.mark.parametrize(
+    "query", ["наставник", "наставника", "наставнику", "наставники", "НАСТАВНИКАМИ"]
+)
 def test_every_form_of_a_word_finds_it(newcomer, mentoring_thread, query):
     assert titles(newcomer, query)["forum.thread"] == [mentoring_thread.title]
 
@@ -39,8 +42,7 @@ def test_yo_and_ye_are_the_same_letter(newcomer, mentoring_thread):
     assert titles(newcomer, "мед")["forum.thread"] == [mentoring_thread.title]
 
 
-def test_every_word_must_match_and_minus_leaves_words_out(newcomer, mentoring_thread,
-                                                          question):
+def test_every_word_must_match_and_minus_leaves_words_out(newcomer, mentoring_thread, question):
     assert "forum.thread" not in titles(newcomer, "наставник записка")
     assert titles(newcomer, "новичка")["forum.thread"] == [mentoring_thread.title]
     assert titles(newcomer, "новичок -медом") == {}
@@ -52,23 +54,28 @@ def test_a_quoted_phrase_must_appear_as_a_phrase(newcomer, mentoring_thread):
 
 
 def test_a_newcomer_never_sees_a_hit_snippet_or_count_from_the_mentors_lounge(
-        newcomer, mentor, lounge_thread):
+    newcomer, mentor, lounge_thread
+):
     assert titles(newcomer, "новичок пропускает встречи") == {}
     assert titles(mentor, "новичок пропускает встречи")["forum.thread"] == [lounge_thread.title]
     assert not search.visible_documents(newcomer).filter(title=lounge_thread.title).exists()
 
 
-def test_chat_messages_are_found_only_by_members_of_their_room(private_room, mentor2,
-                                                               stranger):
+def test_chat_messages_are_found_only_by_members_of_their_room(private_room, mentor2, stranger):
     assert titles(mentor2, "адаптации")["chat.message"] == ["Кураторы"]
     assert "chat.message" not in titles(stranger, "адаптации")
 
 
-def test_snippets_mark_the_words_and_stay_escaped(newcomer, mentor, newcomers_corner,
-                                                  no_rate_limit):
-    forum.thread_create(author=mentor, category=newcomers_corner, kind="discussion",
-                        title="Про скрипты", body="Не вставляйте <script>alert(1)</script> "
-                                                  "в письма наставнику")
+def test_snippets_mark_the_words_and_stay_escaped(
+    newcomer, mentor, newcomers_corner, no_rate_limit
+):
+    forum.thread_create(
+        author=mentor,
+        category=newcomers_corner,
+        kind="discussion",
+        title="Про скрипты",
+        body="Не вставляйте <script>alert(1)</script> в письма наставнику",
+    )
     [group] = search.search(newcomer, "наставник")
     snippet = group.hits[0].snippet
     # Escaped (SQLite) or dropped as markup by ts_headline (PostgreSQL); never live.
@@ -76,18 +83,40 @@ def test_snippets_mark_the_words_and_stay_escaped(newcomer, mentor, newcomers_co
     assert "<mark>наставнику</mark>" in snippet
 
 
-@pytest.mark.parametrize("query", [
-    '"', '"незакрытая кавычка', "-", "-наставник", ":*", "!", "!!!", "(((", ")",
-    "AND OR NOT", "*", '"" ""', "NEAR(", '-"', "наставник:*", "'; DROP TABLE x; --",
-    "a" * 10000, "\x00", "<b>наставник</b>", "наставник OR", "&|!", "\\", "^",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        '"незакрытая кавычка',
+        "-",
+        "-наставник",
+        ":*",
+        "!",
+        "!!!",
+        "(((",
+        ")",
+        "AND OR NOT",
+        "*",
+        '"" ""',
+        "NEAR(",
+        '-"',
+        "наставник:*",
+        "'; DROP TABLE x; --",
+        "a" * 10000,
+        "\x00",
+        "<b>наставник</b>",
+        "наставник OR",
+        "&|!",
+        "\\",
+        "^",
+    ],
+)
 def test_malformed_queries_never_raise(newcomer, mentoring_thread, query):
     groups = search.search(newcomer, query)
     assert isinstance(groups, list)
 
 
-def test_changes_reach_the_index(newcomer, mentor, coordinator, mentoring_thread, question,
-                                 answer):
+def test_changes_reach_the_index(newcomer, mentor, coordinator, mentoring_thread, question, answer):
     assert titles(newcomer, "СЭД")["forum.post"] == [question.title]
     forum.post_edit(editor=mentor, post=answer, body="Шаблон на портале")
     assert "forum.post" not in titles(newcomer, "СЭД")
@@ -105,8 +134,11 @@ def test_deleted_chat_messages_are_gone_from_search(private_room, mentor):
 
 
 def test_drafts_are_not_found_and_published_articles_are(mentor, newcomer):
-    article = knowledge.article_create(author=mentor, kind="article", content=Content(
-        title="Памятка наставнику", body="Как провести первую встречу"))
+    article = knowledge.article_create(
+        author=mentor,
+        kind="article",
+        content=Content(title="Памятка наставнику", body="Как провести первую встречу"),
+    )
     assert titles(newcomer, "встреча") == {}
     knowledge.article_publish(actor=mentor, article=article)
     assert titles(newcomer, "встречи")["knowledge.article"] == ["Памятка наставнику"]
@@ -117,8 +149,8 @@ def test_people_are_found_by_name_and_expertise(newcomer, mentor):
 
 
 def test_filters_narrow_by_type_category_tag_author_and_date(
-        newcomer, mentor, mentoring_thread, question, answer, newcomers_corner,
-        mentor_lounge, expertise):
+    newcomer, mentor, mentoring_thread, question, answer, newcomers_corner, mentor_lounge, expertise
+):
     mentoring_thread.tags.set([expertise["docs"]])
     from forum import search_index
 
@@ -136,8 +168,13 @@ def test_filters_narrow_by_type_category_tag_author_and_date(
 
 def test_results_are_grouped_with_counts(newcomer, mentor, newcomers_corner, no_rate_limit):
     for n in range(12):
-        forum.thread_create(author=mentor, category=newcomers_corner, kind="discussion",
-                            title=f"Отпуск {n}", body="Как оформить отпуск новичку")
+        forum.thread_create(
+            author=mentor,
+            category=newcomers_corner,
+            kind="discussion",
+            title=f"Отпуск {n}",
+            body="Как оформить отпуск новичку",
+        )
     [group] = [g for g in search.search(newcomer, "отпуск") if g.kind.key == "forum.thread"]
     assert group.count == 12 and len(group.hits) == 10
 
@@ -175,6 +212,7 @@ def test_a_reply_is_found_under_its_thread_title(newcomer, mentor2, question):
 def test_new_chat_messages_are_found(mentor, mentor2):
     room = chat.channel_create(creator=mentor, name="Общий")
     chat.room_join(user=mentor2, room=room)
-    chat.message_send(author=mentor, room=room, body="Завтра субботник у мэрии",
-                      client_id=uuid.uuid4().hex)
+    chat.message_send(
+        author=mentor, room=room, body="Завтра субботник у мэрии", client_id=uuid.uuid4().hex
+    )
     assert titles(mentor2, "субботника")["chat.message"] == ["Общий"]

@@ -30,7 +30,8 @@ class Resource:
 
 RESOURCES = {
     "mentors' category thread": Resource(
-        frozenset({"mentor", "other_mentor", "coordinator"}), (
+        frozenset({"mentor", "other_mentor", "coordinator"}),
+        (
             lambda w: w.lounge.category.get_absolute_url(),
             lambda w: f"/forum/t/{w.lounge.pk}/",
             lambda w: w.lounge.get_absolute_url(),
@@ -38,28 +39,42 @@ RESOURCES = {
             lambda w: f"/forum/p/{w.lounge.posts.get(number=1).pk}/fragment/",
             lambda w: f"/forum/p/{w.lounge.posts.get(number=1).pk}/revisions/",
             lambda w: f"/forum/p/{w.lounge.posts.get(number=1).pk}/reply/",
-        )),
-    "private group": Resource(frozenset({"mentor", "newcomer"}), (
-        lambda w: f"/chat/r/{w.group.pk}/",)),
-    "direct messages": Resource(frozenset({"mentor", "other_mentor"}), (
-        lambda w: f"/chat/r/{w.direct.pk}/",)),
+        ),
+    ),
+    "private group": Resource(
+        frozenset({"mentor", "newcomer"}), (lambda w: f"/chat/r/{w.group.pk}/",)
+    ),
+    "direct messages": Resource(
+        frozenset({"mentor", "other_mentor"}), (lambda w: f"/chat/r/{w.direct.pk}/",)
+    ),
     "pair's page, plan, notes and feedback": Resource(
-        frozenset({"mentor", "newcomer", "coordinator"}), (
-            lambda w: w.pair.get_absolute_url(),)),
-    "draft article": Resource(frozenset({"mentor", "coordinator"}), (
-        lambda w: w.draft.get_absolute_url(),
-        lambda w: f"/kb/a/{w.draft.slug}/history/",
-        lambda w: f"/kb/a/{w.draft.slug}/edit/",
-    )),
-    "coordinators' dashboard": Resource(frozenset({"coordinator"}), (
-        lambda w: "/dashboard/",
-        lambda w: "/dashboard/retention.csv",
-        lambda w: "/dashboard/unanswered.csv",
-    ), refusal=403),
-    "moderation queue": Resource(frozenset({"coordinator"}), (
-        lambda w: "/forum/moderation/",
-        lambda w: "/forum/moderation/log/",
-    ), refusal=403),
+        frozenset({"mentor", "newcomer", "coordinator"}), (lambda w: w.pair.get_absolute_url(),)
+    ),
+    "draft article": Resource(
+        frozenset({"mentor", "coordinator"}),
+        (
+            lambda w: w.draft.get_absolute_url(),
+            lambda w: f"/kb/a/{w.draft.slug}/history/",
+            lambda w: f"/kb/a/{w.draft.slug}/edit/",
+        ),
+    ),
+    "coordinators' dashboard": Resource(
+        frozenset({"coordinator"}),
+        (
+            lambda w: "/dashboard/",
+            lambda w: "/dashboard/retention.csv",
+            lambda w: "/dashboard/unanswered.csv",
+        ),
+        refusal=403,
+    ),
+    "moderation queue": Resource(
+        frozenset({"coordinator"}),
+        (
+            lambda w: "/forum/moderation/",
+            lambda w: "/forum/moderation/log/",
+        ),
+        refusal=403,
+    ),
 }
 
 # Writes through forms: a non-reader is refused and nothing changes.
@@ -67,22 +82,31 @@ WRITES = {
     "reply in the mentors' category": (
         "mentors' category thread",
         lambda w: f"/forum/p/{w.lounge.posts.get(number=1).pk}/reply/",
-        {"body": "Чужой ответ"}),
+        {"body": "Чужой ответ"},
+    ),
     "message to the private group": (
-        "private group", lambda w: f"/chat/r/{w.group.pk}/send/",
-        {"body": "Чужое сообщение", "client_id": "intruder"}),
+        "private group",
+        lambda w: f"/chat/r/{w.group.pk}/send/",
+        {"body": "Чужое сообщение", "client_id": "intruder"},
+    ),
     "log a meeting for the pair": (
         "pair's page, plan, notes and feedback",
         lambda w: f"/mentoring/{w.pair.pk}/meetings/",
-        {"held_on": "2026-01-01", "notes": "Чужая заметка"}),
+        {"held_on": "2026-01-01", "notes": "Чужая заметка"},
+    ),
     "edit the draft": (
-        "draft article", lambda w: f"/kb/a/{w.draft.slug}/edit/",
-        {"title": "Захвачено", "body": "Чужой текст", "base_revision": 1}),
+        "draft article",
+        lambda w: f"/kb/a/{w.draft.slug}/edit/",
+        {"title": "Захвачено", "body": "Чужой текст", "base_revision": 1},
+    ),
 }
 
 # Where each resource's words can be found by search, for those who may read it.
-SEARCHABLE = {"mentors' category thread": "lounge", "private group": "group",
-              "direct messages": "direct"}
+SEARCHABLE = {
+    "mentors' category thread": "lounge",
+    "private group": "group",
+    "direct messages": "direct",
+}
 
 
 @pytest.fixture
@@ -162,9 +186,11 @@ def test_search_finds_private_words_only_for_readers(world, name, role):
 
 
 # Where an @mention in each resource sends notifications: readers only, never outsiders.
-MENTIONED = {"mentors' category thread": lambda w: f"/forum/p/{w.lounge.posts.get(number=1).pk}/",
-             "private group": lambda w: f"/chat/r/{w.group.pk}/",
-             "direct messages": lambda w: f"/chat/r/{w.direct.pk}/"}
+MENTIONED = {
+    "mentors' category thread": lambda w: f"/forum/p/{w.lounge.posts.get(number=1).pk}/",
+    "private group": lambda w: f"/chat/r/{w.group.pk}/",
+    "direct messages": lambda w: f"/chat/r/{w.direct.pk}/",
+}
 
 
 @pytest.mark.parametrize("name", list(MENTIONED))
@@ -172,14 +198,22 @@ def test_mentions_notify_readers_only(world, name):
     from community.notifications.models import Notification
 
     path = MENTIONED[name](world)
-    told = {role for role, member in world.people.items()
-            if Notification.objects.filter(recipient=member, url__startswith=path).exists()}
+    told = {
+        role
+        for role, member in world.people.items()
+        if Notification.objects.filter(recipient=member, url__startswith=path).exists()
+    }
     expected = RESOURCES[name].readers - {"mentor"}  # the author is not told of their own
     assert told == expected, (name, told)
 
 
 def test_every_resource_of_the_issue_is_in_the_matrix():
     assert set(RESOURCES) == {
-        "mentors' category thread", "private group", "direct messages",
-        "pair's page, plan, notes and feedback", "draft article",
-        "coordinators' dashboard", "moderation queue"}
+        "mentors' category thread",
+        "private group",
+        "direct messages",
+        "pair's page, plan, notes and feedback",
+        "draft article",
+        "coordinators' dashboard",
+        "moderation queue",
+    }

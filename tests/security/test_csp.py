@@ -7,15 +7,27 @@ import re
 import pytest
 from django.urls import reverse
 
-PAGES = ["/", "/forum/", "/chat/channels/", "/kb/", "/mentoring/", "/search/?q=записка", "/people/",
-         "/notifications/", "/accounts/profile/", "/dashboard/"]
+PAGES = [
+    "/",
+    "/forum/",
+    "/chat/channels/",
+    "/kb/",
+    "/mentoring/",
+    "/search/?q=записка",
+    "/people/",
+    "/notifications/",
+    "/accounts/profile/",
+    "/dashboard/",
+]
 PUBLIC_PAGES = ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
 
 
 def _policy(response) -> dict[str, list[str]]:
     header = response["Content-Security-Policy"]
-    return {name: values for name, *values in
-            (part.split() for part in header.split(";") if part.strip())}
+    return {
+        name: values
+        for name, *values in (part.split() for part in header.split(";") if part.strip())
+    }
 
 
 def _check(response) -> None:
@@ -50,8 +62,7 @@ def test_public_pages_carry_the_policy_too(client, db, path):
 
 def test_each_response_gets_its_own_nonce(login, mentor):
     client = login(mentor)
-    first, second = (_policy(client.get(reverse("forum:index")))["script-src"]
-                     for _ in range(2))
+    first, second = (_policy(client.get(reverse("forum:index")))["script-src"] for _ in range(2))
     assert first != second
 
 
@@ -60,7 +71,8 @@ def test_a_downloaded_file_keeps_its_own_stricter_policy(login, mentor, settings
 
     settings.MEDIA_ROOT = tmp_path
     client = login(mentor)
-    answer = client.post(reverse("attachments:upload"),
-                         {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n")}).json()
+    answer = client.post(
+        reverse("attachments:upload"), {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n")}
+    ).json()
     response = client.get(answer["url"])
     assert response["Content-Security-Policy"] == "default-src 'none'; img-src 'self'; sandbox"

@@ -43,7 +43,10 @@ def test_an_injected_inline_script_and_style_are_refused_and_reported(watched_pa
     watched_page.wait_for_function("window.__violations.length >= 3")
     assert watched_page.evaluate("window.__ran") is None
     assert set(watched_page.evaluate("window.__violations")) >= {
-        "script-src-elem", "style-src-elem", "img-src"}
+        "script-src-elem",
+        "style-src-elem",
+        "img-src",
+    }
     assert watched_page.locator("body").is_visible()
 
 

@@ -10,8 +10,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 PRODUCTION = {
-    "DEBUG": "0", "SECRET_KEY": "deploy-check-" + "x" * 60,
-    "ALLOWED_HOSTS": "nastavnik.example.org", "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "DEBUG": "0",
+    "SECRET_KEY": "deploy-check-" + "x" * 60,
+    "ALLOWED_HOSTS": "nastavnik.example.org",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
     "DJANGO_SETTINGS_MODULE": "community.settings",
 }
 
@@ -36,9 +38,17 @@ print("cookies: " + " | ".join(f"{k} secure={v['secure']} httponly={v['httponly'
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items()
-           if key not in {"SITE_URL", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
-                          "ACCOUNT_EMAIL_VERIFICATION"}}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in {
+            "SITE_URL",
+            "SECURE_SSL_REDIRECT",
+            "SECURE_HSTS_SECONDS",
+            "ACCOUNT_EMAIL_VERIFICATION",
+        }
+    }
     # A database of its own, migrated by the probe: nothing here needs any rows.
     return {**env, **PRODUCTION, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"}
 
@@ -46,15 +56,27 @@ def _env(tmp_path: Path) -> dict[str, str]:
 def test_check_deploy_is_clean_at_warning_level(tmp_path):
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=REPO, env=_env(tmp_path), capture_output=True, text=True, timeout=120,
-        check=False)
+        cwd=REPO,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_a_production_page_carries_the_security_headers(tmp_path):
-    result = subprocess.run([sys.executable, "-c", PROBE], cwd=REPO, env=_env(tmp_path),
-                            capture_output=True, text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=REPO,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "200"

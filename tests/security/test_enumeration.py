@@ -21,9 +21,16 @@ def _verification_required(settings):
 
 
 def _signup(email: str):
-    return Client().post("/accounts/signup/", {
-        "email": email, "full_name": "Проверка Адреса", "password1": "x-Very-long-pass-42",
-        "password2": "x-Very-long-pass-42"}, follow=True)
+    return Client().post(
+        "/accounts/signup/",
+        {
+            "email": email,
+            "full_name": "Проверка Адреса",
+            "password1": "x-Very-long-pass-42",
+            "password2": "x-Very-long-pass-42",
+        },
+        follow=True,
+    )
 
 
 def _same_page(first, second) -> None:
@@ -41,24 +48,29 @@ def test_signup_with_a_taken_address_looks_like_any_signup(mentor):
 
 
 def test_password_reset_looks_the_same_for_any_address(mentor):
-    pages = [Client().post("/accounts/password/reset/", {"email": email}, follow=True)
-             for email in (mentor.email, UNKNOWN)]
+    pages = [
+        Client().post("/accounts/password/reset/", {"email": email}, follow=True)
+        for email in (mentor.email, UNKNOWN)
+    ]
     _same_page(*pages)
-    texts = [_without_tokens(page.content.decode()).replace(email, "@")
-             for page, email in zip(pages, (mentor.email, UNKNOWN), strict=True)]
+    texts = [
+        _without_tokens(page.content.decode()).replace(email, "@")
+        for page, email in zip(pages, (mentor.email, UNKNOWN), strict=True)
+    ]
     assert texts[0] == texts[1]
     assert {message.to[0] for message in mail.outbox} == {mentor.email, UNKNOWN}
 
 
 def _without_tokens(page: str) -> str:
     """The page without what differs on every response: CSRF tokens and CSP nonces."""
-    return re.sub(r'(csrfmiddlewaretoken" value="|X-CSRFToken": "|nonce=")[^"]+', r"\1",
-                  page)
+    return re.sub(r'(csrfmiddlewaretoken" value="|X-CSRFToken": "|nonce=")[^"]+', r"\1", page)
 
 
 def test_a_wrong_password_and_an_unknown_address_get_the_same_error(mentor):
-    answers = [Client().post("/accounts/login/", {"login": login, "password": "wrong-Pass-1"})
-               for login in (mentor.email, UNKNOWN)]
+    answers = [
+        Client().post("/accounts/login/", {"login": login, "password": "wrong-Pass-1"})
+        for login in (mentor.email, UNKNOWN)
+    ]
     errors = [response.context["form"].non_field_errors() for response in answers]
     assert answers[0].status_code == answers[1].status_code == 200
     assert errors[0] == errors[1] and errors[0]
@@ -66,5 +78,7 @@ def test_a_wrong_password_and_an_unknown_address_get_the_same_error(mentor):
 
 def test_the_right_password_still_logs_in(mentor):
     client = Client()
-    assert client.post("/accounts/login/", {"login": mentor.email,
-                                            "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/accounts/login/", {"login": mentor.email, "password": PASSWORD}).status_code
+        == 302
+    )

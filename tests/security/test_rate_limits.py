@@ -13,13 +13,16 @@ LOGIN = "/accounts/login/"
 
 
 def _guess(client: Client, n: int, **headers) -> int:
-    return client.post(LOGIN, {"login": f"guess{n}@example.com", "password": "bad"},
-                       **headers).status_code
+    return client.post(
+        LOGIN, {"login": f"guess{n}@example.com", "password": "bad"}, **headers
+    ).status_code
 
 
 def test_guessing_passwords_gets_429_and_then_even_the_right_one_waits(client, mentor):
-    statuses = [client.post(LOGIN, {"login": mentor.email, "password": f"wrong-{n}"})
-                .status_code for n in range(7)]
+    statuses = [
+        client.post(LOGIN, {"login": mentor.email, "password": f"wrong-{n}"}).status_code
+        for n in range(7)
+    ]
     assert statuses[:5] == [200] * 5 and 429 in statuses[5:]
     assert "_auth_user_id" not in client.session
 
@@ -33,20 +36,28 @@ def test_behind_one_proxy_only_the_address_it_saw_counts(db, settings):
     """The attacker controls the left of the header; the proxy appends what it saw."""
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
     client = Client(REMOTE_ADDR="127.0.0.1")
-    statuses = [_guess(client, n, HTTP_X_FORWARDED_FOR=f"6.6.{n}.6, 203.0.113.7")
-                for n in range(12)]
+    statuses = [
+        _guess(client, n, HTTP_X_FORWARDED_FOR=f"6.6.{n}.6, 203.0.113.7") for n in range(12)
+    ]
     assert statuses[10:] == [429, 429]
     # Someone else behind the same proxy is not punished for it.
     assert _guess(client, 99, HTTP_X_FORWARDED_FOR="198.51.100.4") == 200
 
 
 def test_a_reply_flood_gets_a_clear_429(login, mentor, newcomers_corner):
-    thread = forum.thread_create(author=mentor, category=newcomers_corner,
-                                 kind=Thread.Kind.DISCUSSION, title="Поток", body="Начало")
+    thread = forum.thread_create(
+        author=mentor,
+        category=newcomers_corner,
+        kind=Thread.Kind.DISCUSSION,
+        title="Поток",
+        body="Начало",
+    )
     client = login(mentor)
     opening = thread.posts.get(number=1)
-    statuses = [client.post(f"/forum/p/{opening.pk}/reply/", {"body": f"Ответ {n}"})
-                .status_code for n in range(forum.POSTS_PER_MINUTE + 1)]
+    statuses = [
+        client.post(f"/forum/p/{opening.pk}/reply/", {"body": f"Ответ {n}"}).status_code
+        for n in range(forum.POSTS_PER_MINUTE + 1)
+    ]
     assert statuses[-1] == 429
     assert Post.objects.filter(thread=thread).count() == forum.POSTS_PER_MINUTE
     assert "429" not in client.get("/").content.decode()  # the site itself stays usable
@@ -67,7 +78,9 @@ def test_an_upload_flood_is_refused_in_json(login, mentor, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     settings.ATTACHMENT_UPLOADS_PER_MINUTE = limit
     client = login(mentor)
-    answers = [client.post("/attachments/", {"file": SimpleUploadedFile(
-        f"{n}.txt", f"файл {n}".encode())}) for n in range(limit + 1)]
+    answers = [
+        client.post("/attachments/", {"file": SimpleUploadedFile(f"{n}.txt", f"файл {n}".encode())})
+        for n in range(limit + 1)
+    ]
     assert [a.status_code for a in answers] == [201] * limit + [429]
     assert answers[-1].json()["code"] == "rate_limited" and answers[-1].json()["error"]

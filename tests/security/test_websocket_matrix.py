@@ -12,8 +12,11 @@ from tests.chat.sockets import close, request
 from tests.helpers import joined_socket, open_socket
 from tests.security.world import build
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True),
-              pytest.mark.usefixtures("close_socket_db_connections")]
+pytestmark = [
+    pytest.mark.asyncio,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("close_socket_db_connections"),
+]
 
 MEMBERS = ["stranger", "newcomer", "mentor", "other_mentor", "coordinator"]
 ROOM_READERS = {"group": {"mentor", "newcomer"}, "direct": {"mentor", "other_mentor"}}
@@ -22,14 +25,19 @@ THREAD_READERS = {"mentor", "other_mentor", "coordinator"}
 
 @pytest_asyncio.fixture
 async def world(mentor, mentor2, newcomer, coordinator, stranger):
-    return await database_sync_to_async(build)(mentor, mentor2, newcomer, coordinator,
-                                               stranger)
+    return await database_sync_to_async(build)(mentor, mentor2, newcomer, coordinator, stranger)
 
 
-@pytest.mark.parametrize("origin", [(b"origin", b"https://evil.example"),
-                                    (b"origin", b"http://testserver.evil.example"),
-                                    (b"origin", b"null"), None],
-                         ids=["evil", "look-alike", "null", "none"])
+@pytest.mark.parametrize(
+    "origin",
+    [
+        (b"origin", b"https://evil.example"),
+        (b"origin", b"http://testserver.evil.example"),
+        (b"origin", b"null"),
+        None,
+    ],
+    ids=["evil", "look-alike", "null", "none"],
+)
 async def test_a_socket_from_elsewhere_is_refused_even_with_a_session(mentor, origin):
     socket, connected = await open_socket(mentor, origin=origin)
     assert connected is False
@@ -50,14 +58,23 @@ async def test_room_frames_follow_membership(world, room, role):
     readers = ROOM_READERS[room]
     before = await database_sync_to_async(Message.objects.count)()
     socket = await joined_socket(world.people[role])
-    subscribed = await request(socket, {"type": "subscribe", "id": 1,
-                                        "rooms": [{"room_id": target.pk, "cursor": 0}]})
+    subscribed = await request(
+        socket, {"type": "subscribe", "id": 1, "rooms": [{"room_id": target.pk, "cursor": 0}]}
+    )
     replayed = []
     while subscribed["type"] != "subscribed":  # a reader gets the history first
         replayed.append(subscribed)
         subscribed = await socket.receive_json_from()
-    sent = await request(socket, {"type": "send", "id": 2, "room_id": target.pk,
-                                  "body": "Тест доступа", "client_id": f"matrix-{role}"})
+    sent = await request(
+        socket,
+        {
+            "type": "send",
+            "id": 2,
+            "room_id": target.pk,
+            "body": "Тест доступа",
+            "client_id": f"matrix-{role}",
+        },
+    )
     read = await request(socket, {"type": "read", "id": 3, "room_id": target.pk, "seq": 1})
     if role in readers:
         assert [r["room_id"] for r in subscribed["rooms"]] == [target.pk]
@@ -76,8 +93,9 @@ async def test_room_frames_follow_membership(world, room, role):
 @pytest.mark.parametrize("role", MEMBERS)
 async def test_live_forum_updates_follow_the_category(world, role):
     socket = await joined_socket(world.people[role])
-    answer = await request(socket, {"type": "forum.subscribe", "id": 1,
-                                    "thread_id": world.lounge.pk})
+    answer = await request(
+        socket, {"type": "forum.subscribe", "id": 1, "thread_id": world.lounge.pk}
+    )
     if role in THREAD_READERS:
         assert answer["type"] == "forum.subscribed"
     else:

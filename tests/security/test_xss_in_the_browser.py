@@ -54,10 +54,20 @@ PROBE = """() => {
 def seeded(live_app) -> dict:
     port = urlsplit(live_app.url).port
     result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c",
-         "import json; from tests.security.xss_seed import seed; print(json.dumps(seed()))"],
-        cwd=REPO_ROOT, env=_server_env(live_app.root, port), capture_output=True, text=True,
-        timeout=COMMAND_TIMEOUT * 3, check=False)
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "import json; from tests.security.xss_seed import seed; print(json.dumps(seed()))",
+        ],
+        cwd=REPO_ROOT,
+        env=_server_env(live_app.root, port),
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT * 3,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -81,8 +91,17 @@ def _pages(seeded: dict) -> list[str]:
     notifications = [f"/notifications/?page={n}" for n in range(1, 9)]
     searches = [f"/search/?q={quote(query)}" for query in seeded["queries"]]
     searches += ["/search/?q=alert", "/search/?q=script", "/search/?q=javascript"]
-    return (seeded["threads"] + listed + seeded["rooms"] + seeded["articles"]
-            + seeded["profiles"] + people + notifications + searches + ["/", "/kb/"])
+    return (
+        seeded["threads"]
+        + listed
+        + seeded["rooms"]
+        + seeded["articles"]
+        + seeded["profiles"]
+        + people
+        + notifications
+        + searches
+        + ["/", "/kb/"]
+    )
 
 
 def test_no_vector_runs_on_any_page(seeded, reader: Page):

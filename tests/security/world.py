@@ -29,29 +29,52 @@ class World:
 
 
 def build(mentor, mentor2, newcomer, coordinator, stranger) -> World:
-    people = {"mentor": mentor, "other_mentor": mentor2, "newcomer": newcomer,
-              "coordinator": coordinator, "stranger": stranger}
+    people = {
+        "mentor": mentor,
+        "other_mentor": mentor2,
+        "newcomer": newcomer,
+        "coordinator": coordinator,
+        "stranger": stranger,
+    }
     lounge_category = Category.objects.create(
-        name="Только наставникам", slug="tolko-nastavnikam", read_access=Access.MENTORS,
-        start_access=Access.MENTORS)
-    lounge = forum.thread_create(author=mentor, category=lounge_category,
-                                 kind=Thread.Kind.DISCUSSION, title="Разбор трудного случая",
-                                 body=f"Обсудим {SECRET['lounge']} между наставниками. "
-                                      + _mentions(people))
+        name="Только наставникам",
+        slug="tolko-nastavnikam",
+        read_access=Access.MENTORS,
+        start_access=Access.MENTORS,
+    )
+    lounge = forum.thread_create(
+        author=mentor,
+        category=lounge_category,
+        kind=Thread.Kind.DISCUSSION,
+        title="Разбор трудного случая",
+        body=f"Обсудим {SECRET['lounge']} между наставниками. " + _mentions(people),
+    )
     group = chat.group_create(creator=mentor, name="Наставник и новичок", members=[newcomer])
-    chat.message_send(author=mentor, room=group,
-                      body=f"Группа: {SECRET['group']} " + _mentions(people),
-                      client_id="world-group")
+    chat.message_send(
+        author=mentor,
+        room=group,
+        body=f"Группа: {SECRET['group']} " + _mentions(people),
+        client_id="world-group",
+    )
     direct = chat.direct_open(user=mentor, others=[mentor2])
-    chat.message_send(author=mentor, room=direct,
-                      body=f"Лично: {SECRET['direct']} " + _mentions(people),
-                      client_id="world-direct")
-    pair = mentoring.mentorship_accept(mentor=mentor, pair=mentoring.mentorship_propose(
-        coordinator=coordinator, mentor=mentor, newcomer=newcomer))
-    mentoring.meeting_log(mentor=mentor, pair=pair, held_on=pair.starts_on,
-                          notes="Заметки встречи")
-    draft = knowledge.article_create(author=mentor, kind=Article.Kind.ARTICLE, content=Content(
-        title="Черновик памятки", body=f"Черновик: {SECRET['draft']}"))
+    chat.message_send(
+        author=mentor,
+        room=direct,
+        body=f"Лично: {SECRET['direct']} " + _mentions(people),
+        client_id="world-direct",
+    )
+    pair = mentoring.mentorship_accept(
+        mentor=mentor,
+        pair=mentoring.mentorship_propose(
+            coordinator=coordinator, mentor=mentor, newcomer=newcomer
+        ),
+    )
+    mentoring.meeting_log(mentor=mentor, pair=pair, held_on=pair.starts_on, notes="Заметки встречи")
+    draft = knowledge.article_create(
+        author=mentor,
+        kind=Article.Kind.ARTICLE,
+        content=Content(title="Черновик памятки", body=f"Черновик: {SECRET['draft']}"),
+    )
     return World(people, lounge, group, direct, pair, draft)
 
 

@@ -16,8 +16,12 @@ class Command(BaseCommand):
     help = "Rebuild the search index for every searchable kind, with a progress bar."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--kind", action="append", default=[],
-                            help="only this kind (repeatable), e.g. forum.thread")
+        parser.add_argument(
+            "--kind",
+            action="append",
+            default=[],
+            help="only this kind (repeatable), e.g. forum.thread",
+        )
 
     def handle(self, *args, kind: list[str], **options) -> None:
         chosen = [k for k in search.kinds() if not kind or k.key in kind]
@@ -30,13 +34,14 @@ class Command(BaseCommand):
             total, done = objects.count(), 0
             for start in range(0, total, BATCH):
                 with transaction.atomic():
-                    done += search.index_all(objects[start:start + BATCH])
+                    done += search.index_all(objects[start : start + BATCH])
                 self._progress(entry.key, done, total)
             self._progress(entry.key, done, total, end="\n")
         search.purge_orphans()
 
     def _progress(self, key: str, done: int, total: int, end: str = "") -> None:
         filled = BAR_WIDTH * done // total if total else BAR_WIDTH
-        self.stdout.write(f"\r{key:<20} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] "
-                          f"{done}/{total}", ending=end)
+        self.stdout.write(
+            f"\r{key:<20} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{total}", ending=end
+        )
         self.stdout.flush()

@@ -4,8 +4,10 @@ from community.attachments.services import attachments_purge
 
 
 class Command(BaseCommand):
-    help = ("Remove files never attached to anything after ATTACHMENT_ORPHAN_HOURS, and "
-            "files of deleted posts after ATTACHMENT_DELETED_DAYS. Run it hourly from cron.")
+    help = (
+        "Remove files never attached to anything after ATTACHMENT_ORPHAN_HOURS, and "
+        "files of deleted posts after ATTACHMENT_DELETED_DAYS. Run it hourly from cron."
+    )
 
     def handle(self, *args, **options) -> None:
         orphans, deleted = attachments_purge()
