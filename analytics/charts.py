@@ -58,7 +58,7 @@ def bar_chart(
     show_values = slot * 0.8 / len(series) >= VALUE_LABEL_MIN_WIDTH
     shapes = SafeString(
         "".join(
-            _bar(chart_id, bar, index, position, len(series), slot, top, show_values)
+            _bar(chart_id, bar, bar.value, index, position, len(series), slot, top, show_values)
             for index, s in enumerate(series)
             for position, bar in enumerate(s.bars)
             if bar.value is not None
@@ -89,6 +89,7 @@ def bar_chart(
 def _bar(
     chart_id: str,
     bar: Bar,
+    value: float,
     index: int,
     position: int,
     count: int,
@@ -99,7 +100,7 @@ def _bar(
     """The `position`th bar of the `index`th series, its value printed above when asked."""
     plot_height = HEIGHT - TOP - BOTTOM
     width = slot * 0.8 / count
-    height = plot_height * bar.value / top
+    height = plot_height * value / top
     x = LEFT + slot * position + slot * 0.1 + width * index
     y = TOP + plot_height - height
     rect = format_html(
@@ -148,7 +149,9 @@ def _hatch(chart_id: str) -> SafeString:
 def _axis(bars: list[Bar], width: int) -> SafeString:
     """The baseline and a gridline at the highest value, labelled the way the bars are."""
     highest = max(
-        (bar for bar in bars if bar.value is not None), key=lambda bar: bar.value, default=None
+        (bar for bar in bars if bar.value is not None),
+        key=lambda bar: bar.value or 0.0,
+        default=None,
     )
     base = HEIGHT - BOTTOM
     return format_html(

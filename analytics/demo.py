@@ -145,7 +145,8 @@ def _past_pair(
         ends_on=ends_on,
         end_reason="Сотрудник уволился" if status == Mentorship.Status.ENDED else "",
     )
-    closed = left if status == Mentorship.Status.ENDED else ends_on
+    # An early end is the day the newcomer left; otherwise the planned end.
+    closed = left if status == Mentorship.Status.ENDED and left is not None else ends_on
     for from_status, to_status, day in (
         (Mentorship.Status.PROPOSED, Mentorship.Status.ACTIVE, start),
         (Mentorship.Status.ACTIVE, status, closed),

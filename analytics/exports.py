@@ -7,6 +7,7 @@ import datetime
 from django.template.defaultfilters import date as format_date
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -29,20 +30,20 @@ def _csv_value(cell: Cell) -> str | int | float:
             return _("yes") if cell else _("no")
         case Link(text=text):
             return _defused(text)
-        case Percent(fraction=None) | Hours(duration=None):
-            return ""
-        case Percent(fraction=fraction):
+        case Percent(fraction=fraction) if fraction is not None:
             return round(100 * fraction, 1)
-        case Hours(duration=duration):
+        case Hours(duration=duration) if duration is not None:
             return round(duration.total_seconds() / 3600, 1)
+        case Percent() | Hours():  # nothing to measure
+            return ""
         case datetime.datetime():
             return timezone.localtime(cell).strftime("%Y-%m-%d %H:%M")
         case datetime.date():
             return cell.isoformat()
         case float():
             return round(cell, 2)
-        case str():
-            return _defused(cell)
+        case str() | Promise():
+            return _defused(str(cell))
     return cell
 
 
@@ -58,9 +59,9 @@ def html_value(cell: Cell) -> SafeString | str:
             return _("yes") if cell else _("no")
         case Link(text=text, url=url):
             return format_html('<a href="{}">{}</a>', url, text)
-        case Percent(fraction=fraction):
+        case Percent(fraction=fraction) if fraction is not None:
             return percent_text(100 * fraction, 1)
-        case Hours(duration=duration):
+        case Hours(duration=duration) if duration is not None:
             return duration_text(duration)
         case datetime.datetime():
             return format_date(timezone.localtime(cell), "SHORT_DATETIME_FORMAT")

@@ -55,7 +55,8 @@ class DashboardFilter(forms.Form):
         return cls(data)
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for first, last in (("start", "end"), ("hired_from", "hired_to")):
             if data.get(first) and data.get(last):
                 self._check_range(data, first, last)

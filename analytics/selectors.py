@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
     Avg,
@@ -39,6 +40,19 @@ from chat.models import Message
 from forum.models import Post, Thread
 from mentoring.models import Feedback, Mentorship, MentorshipEvent, PlanStep
 from profiles.models import User
+
+
+class _FirstAnswer(TypedDict):
+    # Any, not the datetime it holds: django-stubs checks `__isnull` against the field's type.
+    first_answer_at: Any
+    wait: datetime.timedelta | None
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # Questions with their first answer's time and the wait for it (questions_in).
+    Questions = QuerySet[WithAnnotations[Thread, _FirstAnswer]]
 
 ANSWER_WITHIN = datetime.timedelta(hours=24)
 # Beyond a year of weekly bars a chart stops being readable; months take over.
@@ -138,7 +152,7 @@ def _chat_messages() -> QuerySet[Message]:
     return Message.objects.filter(is_deleted=False)
 
 
-def questions_in(period: Period) -> QuerySet[Thread]:
+def questions_in(period: Period) -> Questions:
     """Questions asked in the period, with when someone other than the asker first replied."""
     start, end = period.bounds
     first_answer = (
@@ -161,7 +175,7 @@ def questions_in(period: Period) -> QuerySet[Thread]:
     )
 
 
-def _median_wait(answered: QuerySet[Thread], count: int) -> datetime.timedelta | None:
+def _median_wait(answered: Questions, count: int) -> datetime.timedelta | None:
     """The median in the database: sort the waits there and fetch the middle one or two."""
     if not count:
         return None
@@ -171,7 +185,7 @@ def _median_wait(answered: QuerySet[Thread], count: int) -> datetime.timedelta |
     return sum(middle, datetime.timedelta()) / len(middle)
 
 
-def unanswered_questions(period: Period) -> QuerySet[Thread]:
+def unanswered_questions(period: Period) -> Questions:
     return (
         questions_in(period)
         .filter(first_answer_at__isnull=True)
@@ -438,7 +452,8 @@ def retention(hired: Period) -> list[Cohort]:
 def retention_totals(cohorts: list[Cohort]) -> tuple[Group, Group]:
     """Mentored and others summed over the cohorts whose first year is over."""
     over = [c for c in cohorts if c.year_over]
-    return tuple(
+    mentored, others = (
         Group(sum(getattr(c, side).hired for c in over), sum(getattr(c, side).left for c in over))
         for side in ("mentored", "others")
     )
+    return mentored, others

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils.functional import Promise
@@ -18,6 +19,9 @@ from django.utils.translation import pgettext_lazy
 
 from analytics import selectors
 from analytics.periods import Period
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,7 @@ class Hours:
     duration: datetime.timedelta | None
 
 
-Cell = str | int | float | bool | datetime.date | Link | Percent | Hours | None
+Cell = str | Promise | int | float | bool | datetime.date | Link | Percent | Hours | None
 
 
 @dataclass(frozen=True)
@@ -48,10 +52,11 @@ class Periods:
 @dataclass(frozen=True)
 class Table:
     slug: str
-    title: str | Promise
-    columns: tuple[str | Promise, ...]
+    title: StrOrPromise
+    columns: tuple[StrOrPromise, ...]
     source: Callable[[Periods], QuerySet | list]
-    cells: Callable[[object], tuple[Cell, ...]]
+    # One row of the source (a model, an annotated row or a dataclass) -> its cells.
+    cells: Callable[[Any], tuple[Cell, ...]]
 
     def rows(self, source: Iterable) -> list[tuple[Cell, ...]]:
         return [self.cells(item) for item in source]
@@ -69,7 +74,7 @@ def _pair(pair) -> Link:
     return Link(f"{pair.mentor.full_name} → {pair.newcomer.full_name}", pair.get_absolute_url())
 
 
-def _summary(periods: Periods) -> list[tuple[str, Cell]]:
+def _summary(periods: Periods) -> list[tuple[StrOrPromise, Cell]]:
     health = selectors.health(periods.activity)
     figures = selectors.mentoring(periods.activity)
     return summary_rows(health, figures)
@@ -77,7 +82,7 @@ def _summary(periods: Periods) -> list[tuple[str, Cell]]:
 
 def summary_rows(
     health: selectors.Health, figures: selectors.MentoringFigures
-) -> list[tuple[str, Cell]]:
+) -> list[tuple[StrOrPromise, Cell]]:
     return [
         (_("Members in service"), health.members),
         (_("Active members"), health.active_members),
@@ -128,7 +133,7 @@ def cohort_label(quarter: datetime.date, separator: str = " ") -> str:
     }
 
 
-SUMMARY = Table("summary", _("Key figures"), (_("Figure"), _("Value")), _summary, lambda row: row)
+SUMMARY = Table("summary", _("Key figures"), (_("Figure"), _("Value")), _summary, tuple)
 ACTIVITY = Table(
     "activity",
     _("Activity"),

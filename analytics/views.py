@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -42,7 +43,7 @@ def dashboard(request: MemberRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def export(request: MemberRequest, slug: str) -> HttpResponse:
+def export(request: MemberRequest, slug: str) -> HttpResponseBase:
     """One table as CSV, every row of it, for the same date ranges as the page."""
     form = _filter_for(request)
     table = TABLES.get(slug)
@@ -50,7 +51,7 @@ def export(request: MemberRequest, slug: str) -> HttpResponse:
         raise Http404
     if not form.is_valid():
         return HttpResponseBadRequest(
-            " ".join(message for messages in form.errors.values() for message in messages),
+            " ".join(str(message) for messages in form.errors.values() for message in messages),
             content_type="text/plain; charset=utf-8",
         )
     periods = Periods(*form.periods())

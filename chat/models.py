@@ -52,6 +52,9 @@ class Room(models.Model):
     last_message_at = models.DateTimeField(null=True, blank=True, editable=False)
     is_archived = models.BooleanField(_("archived"), default=False)
 
+    # Not a column: the name as one reader sees it, set for the room list (chat.views).
+    title: str
+
     class Meta:
         ordering = ["name", "pk"]
         verbose_name = _("room")

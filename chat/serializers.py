@@ -25,7 +25,7 @@ def message_event(message: Message, event_type: str = "message") -> dict:
         "client_id": message.client_id,
         "author": {"id": message.author_id, "name": message.author.full_name},
         "html": "" if message.is_deleted else message.body_html,
-        "reply_to": quote(message.reply_to) if message.reply_to_id else None,
+        "reply_to": quote(message.reply_to) if message.reply_to else None,
         "created_at": message.created_at.isoformat(),
         "edited": message.edited_at is not None,
         "deleted": message.is_deleted,

@@ -193,7 +193,7 @@ def _lock_for_change(message: Message) -> int:
     return seq
 
 
-def _cook(body: str) -> tuple[dict, list]:
+def _cook(body: str) -> tuple[markup.Cooked, list]:
     """The stored HTML of a message, with @mentions linked, and the members it mentions."""
     if not body.strip():
         raise ValidationError(_("The message is empty."), code="empty")

@@ -118,8 +118,8 @@ def send(request: MemberRequest, room_id: int) -> HttpResponse:
             apply_validation_error(form, error)
         else:
             return redirect(f"{reverse('chat:room', args=[room.pk])}#message-{message.pk}")
-    for error in form.errors.values():
-        messages.error(request, " ".join(error))
+    for field_errors in form.errors.values():
+        messages.error(request, " ".join(str(error) for error in field_errors))
     return redirect("chat:room", room_id=room.pk)
 
 

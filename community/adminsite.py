@@ -9,6 +9,7 @@ the role directly.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.options import BaseModelAdmin
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
@@ -38,7 +39,7 @@ class CommunityAdminSite(admin.AdminSite):
         )
 
 
-class CoordinatorPermissions:
+class CoordinatorPermissions(BaseModelAdmin):
     """Full use for coordinators, whatever their model permissions say."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -46,9 +47,6 @@ class CoordinatorPermissions:
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         return is_coordinator(request.user) or super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return is_coordinator(request.user) or super().has_add_permission(request)
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return is_coordinator(request.user) or super().has_change_permission(request, obj)
@@ -60,6 +58,12 @@ class CoordinatorPermissions:
 class CoordinatorAdmin(CoordinatorPermissions, admin.ModelAdmin):
     """A ModelAdmin that coordinators may fully use."""
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_coordinator(request.user) or super().has_add_permission(request)
+
 
 class CoordinatorInline(CoordinatorPermissions, admin.TabularInline):
     """An inline that coordinators may fully use, inside a CoordinatorAdmin."""
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_coordinator(request.user) or super().has_add_permission(request, obj)

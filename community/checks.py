@@ -29,7 +29,7 @@ def rate_limits_need_a_real_cache(app_configs, **kwargs):
 @register(deploy=True)
 def channel_layer_is_shared(app_configs, **kwargs):
     """The in-memory layer cannot carry an event from one daphne process to another."""
-    backend = settings.CHANNEL_LAYERS["default"]["BACKEND"]
+    backend = str(settings.CHANNEL_LAYERS["default"]["BACKEND"])
     if backend.endswith("InMemoryChannelLayer") and not settings.DEBUG:
         return [
             Warning(

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 
-def apply_validation_error(form: forms.Form, error: ValidationError) -> None:
+def apply_validation_error(form: forms.BaseForm, error: ValidationError) -> None:
     """Show a service's ValidationError on the form it came from."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():

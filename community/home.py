@@ -9,19 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from forum import home_panels as forum_panels
 from knowledge import home_panels as knowledge_panels
 from mentoring import home_panels as mentoring_panels
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass(frozen=True)
 class HomePanel:
     key: str
-    title: str | Promise
+    title: StrOrPromise
     template: str
     # (member) -> template context, or None to leave the panel out for this member
     context: Callable[[object], dict | None]

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypedDict
 from urllib.parse import urlsplit
 
 import bleach
@@ -25,11 +25,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from markdown.inlinepatterns import LinkInlineProcessor
 from pygments.token import STANDARD_TYPES
 
 from community.slots import Slot
 
 if TYPE_CHECKING:
+    from bleach.callbacks import _HTMLAttrs
     from django.db.models import Model
 
 # Bump when the output of render() changes for the same input.
@@ -151,12 +153,12 @@ _LINKIFY_EMAIL = re.compile(
 )
 
 
-def _set_link_rel(attrs: dict, new: bool = False) -> dict:
+def _set_link_rel(attrs: _HTMLAttrs, new: bool = False, /) -> _HTMLAttrs:
     attrs[(None, "rel")] = LINK_REL
     return attrs
 
 
-_CLEANER_OPTIONS = dict(
+_CLEANER_OPTIONS: dict[str, Any] = dict(
     tags=ALLOWED_TAGS,
     attributes=_allow_attribute,
     protocols=ALLOWED_PROTOCOLS,
@@ -180,13 +182,14 @@ _CLEANER_OPTIONS = dict(
 LINK_SCAN_LIMIT = 4096
 
 
-class _BoundedLinkScan:
-    """Mixin for Python-Markdown's link processors: scan at most LINK_SCAN_LIMIT characters."""
+class _BoundedLinkScan(LinkInlineProcessor):
+    """Mixin for Python-Markdown's link processors (each a LinkInlineProcessor): scan at
+    most LINK_SCAN_LIMIT characters."""
 
-    def getText(self, data: str, index: int):
+    def getText(self, data: str, index: int) -> tuple[str, int, bool]:
         return super().getText(data[: index + LINK_SCAN_LIMIT], index)
 
-    def getLink(self, data: str, index: int):
+    def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
         return super().getLink(data[: index + LINK_SCAN_LIMIT], index)
 
 
@@ -210,7 +213,7 @@ class _BoundedLinksExtension(markdown.Extension):
             md.inlinePatterns.register(bounded(original.pattern, md), name, priority)
 
 
-_MARKDOWN_EXTENSIONS = [
+_MARKDOWN_EXTENSIONS: list[str | markdown.Extension] = [
     "fenced_code",
     "codehilite",
     "tables",
@@ -218,7 +221,7 @@ _MARKDOWN_EXTENSIONS = [
     "nl2br",
     _BoundedLinksExtension(),
 ]
-_MARKDOWN_CONFIG = {
+_MARKDOWN_CONFIG: dict[str, dict[str, Any]] = {
     "codehilite": {"css_class": "highlight", "guess_lang": False, "use_pygments": True},
     "tables": {"use_align_attribute": True},
 }
@@ -363,7 +366,12 @@ class CookedField:
 COOKED_FIELDS: Slot[CookedField] = Slot("cooked fields")
 
 
-def cook(source: str) -> dict[str, object]:
+class Cooked(TypedDict):
+    html: str
+    version: int
+
+
+def cook(source: str) -> Cooked:
     """The values to store for a source text: {"html": ..., "version": ...}."""
     return {"html": str(render(source)), "version": MARKUP_VERSION}
 

@@ -21,13 +21,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache, lru_cache, reduce
 from operator import or_
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Count, F, Model, Q, QuerySet, Value
-from django.utils.functional import Promise
 
 from community.slots import Slot
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 FTS_TABLE = "community_search_fts"
 MAX_QUERY_LENGTH = 300
@@ -71,20 +74,23 @@ class Document:
     tags: tuple[str, ...] = ()
 
 
+M = TypeVar("M", bound=Model)
+
+
 @dataclass(frozen=True)
-class SearchKind:
+class SearchKind(Generic[M]):
     key: str
-    label: str | Promise
-    model: type[Model]
+    label: StrOrPromise
+    model: type[M]
     # The object's document, or None when it must not be found (deleted, hidden, a draft).
-    document: Callable[[Model], Document | None]
+    document: Callable[[M], Document | None]
     # Which documents of this kind `user` may see: a Q over SearchDocument's fields.
-    visible_to: Callable[[object], Q]
-    url: Callable[[Model], str]
+    visible_to: Callable[[Any], Q]
+    url: Callable[[M], str]
     order: int = 100
 
 
-KINDS: Slot[SearchKind] = Slot("search kinds")
+KINDS: Slot[SearchKind[Any]] = Slot("search kinds")
 
 
 @dataclass(frozen=True)
@@ -92,7 +98,7 @@ class Facet:
     """A filter an app offers on the search page, such as the forum's categories."""
 
     key: str  # a Filters field: "category_id" or "tag"
-    label: str | Promise
+    label: StrOrPromise
     # (member) -> [(value, label)], only what the member may see
     choices: Callable[[object], list[tuple[str, str]]]
 
@@ -100,11 +106,11 @@ class Facet:
 FACETS: Slot[Facet] = Slot("search facets")
 
 
-def kinds() -> list[SearchKind]:
+def kinds() -> list[SearchKind[Any]]:
     return list(KINDS)
 
 
-def _kind_for(obj: Model) -> SearchKind:
+def _kind_for(obj: Model) -> SearchKind[Any]:
     for kind in KINDS:
         if isinstance(obj, kind.model):
             return kind
@@ -281,7 +287,7 @@ class Hit:
 
 @dataclass
 class Group:
-    kind: SearchKind
+    kind: SearchKind[Any]
     count: int
     hits: list[Hit] = field(default_factory=list)
 
@@ -386,7 +392,7 @@ def _ranked(matching: QuerySet, parsed: ParsedQuery) -> QuerySet:
     )
 
 
-def _hit(kind: SearchKind, row, parsed: ParsedQuery) -> Hit:
+def _hit(kind: SearchKind[Any], row, parsed: ParsedQuery) -> Hit:
     raw = getattr(row, "headline", None)
     snippet = _marked(raw) if raw is not None else snippet_for(row.body, parsed)
     return Hit(

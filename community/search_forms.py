@@ -36,7 +36,9 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["type"].choices = [
+        type_field = self.fields["type"]
+        assert isinstance(type_field, forms.ChoiceField)
+        type_field.choices = [
             ("", _("Everything")),
             *[(k.key, k.label) for k in search.kinds()],
         ]

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from typing import TYPE_CHECKING
+
 from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
 
 
 class AuthedRequest(HttpRequest):
-    """A request behind login_required, as the core sees it: `user` is an account, never
-    AnonymousUser. The core knows no app, so not the member model either; the apps use
-    `profiles.types.MemberRequest`, whose `user` is a member."""
+    """A request behind login_required, as the core sees it. The core knows no app, so not
+    the member model either: the apps use `profiles.types.MemberRequest`, whose `user` is
+    a member, never AnonymousUser."""
 
-    user: AbstractBaseUser
+    htmx: HtmxDetails  # set by django_htmx's middleware

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from typing import Any
 
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
@@ -31,7 +32,7 @@ HEALTH_TIMEOUT_SECONDS = 3.0
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    context = {"counts": profile_selectors.community_counts()}
+    context: dict[str, Any] = {"counts": profile_selectors.community_counts()}
     user = request.user
     if user.is_authenticated:
         if user.is_coordinator:

@@ -28,7 +28,7 @@ class ThreadAdmin(CoordinatorAdmin):
     search_fields = ["title"]
     # Read-only: pinning, locking, hiding and moving happen on the site, where they keep
     # counters and search keys true and land in the moderation log.
-    fields = [
+    fields = (
         "title",
         "category",
         "kind",
@@ -39,7 +39,7 @@ class ThreadAdmin(CoordinatorAdmin):
         "reply_count",
         "view_count",
         "created_at",
-    ]
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 
 from forum import services
-from forum.models import Access, Category, Subscription, Thread
+from forum.models import Access, Category, Post, Subscription, Thread
 from profiles.models import ExpertiseTag
 
 CATEGORIES = [
@@ -54,7 +54,8 @@ CATEGORIES = [
 
 # (category slug, kind, author email, title, body, tags, [replies]) where a reply is
 # (author email, body, index of the reply it answers or None for the thread, accepted?)
-THREADS = [
+Reply = tuple[str, str, int | None, bool]
+THREADS: list[tuple[str, str, str, str, str, list[str], list[Reply]]] = [
     (
         "voprosy-novichkov",
         "question",
@@ -240,7 +241,7 @@ def _threads(users: dict) -> None:
             body=body,
             tags=[tags[t] for t in tag_slugs if t in tags],
         )
-        posts = []
+        posts: list[Post] = []
         for reply_author, reply_body, parent_index, accepted in replies:
             parent = posts[parent_index] if parent_index is not None else None
             post = services.post_reply(

@@ -61,7 +61,10 @@ class ThreadForm(AttachmentsMixin, SubmissionTokenMixin):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         allowed = [c.pk for c in Category.objects.all() if rules.can_start_thread(user, c)]
-        self.fields["category"].queryset = Category.objects.filter(pk__in=allowed)
+        self.allowed_categories = Category.objects.filter(pk__in=allowed)
+        category = self.fields["category"]
+        assert isinstance(category, forms.ModelChoiceField)
+        category.queryset = self.allowed_categories
         self.fields["title"].widget.attrs.update(autocomplete="off")
 
     def clean_tags(self):

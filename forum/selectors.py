@@ -52,7 +52,9 @@ def category_by_slug(slug: str) -> Category | None:
 def subscription_level(
     user, *, thread: Thread | None = None, category: Category | None = None
 ) -> str | None:
-    target = {"thread": thread} if thread is not None else {"category": category}
+    target: dict[str, Thread | Category | None] = (
+        {"thread": thread} if thread is not None else {"category": category}
+    )
     return Subscription.objects.filter(user=user, **target).values_list("level", flat=True).first()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -47,7 +47,7 @@ def thread_group(thread_id: int) -> str:
     return f"forum.thread.{thread_id}"
 
 
-def _cook(body: str) -> tuple[dict, list]:
+def _cook(body: str) -> tuple[markup.Cooked, list]:
     if not body.strip():
         raise ValidationError({"body": _("Write something first.")}, code="empty")
     if len(body) > MAX_BODY_LENGTH:
@@ -173,7 +173,7 @@ def _insert_reply(
     thread: Thread,
     parent: Post | None,
     body: str,
-    cooked: dict,
+    cooked: markup.Cooked,
     mentioned: list,
     submission_token: uuid.UUID | None,
 ) -> Post:
@@ -184,7 +184,7 @@ def _insert_reply(
             raise ValidationError(_("You can only reply to posts in this thread."))
         number = thread.post_sequence + 1
         if parent.depth + 1 > MAX_TREE_DEPTH:  # the tree is as deep as it goes: answer alongside
-            parent = parent.parent
+            parent = parent.parent or parent
         post = Post.objects.create(
             thread=thread,
             number=number,
@@ -352,13 +352,15 @@ def subscription_set(
         raise ValueError("Subscribe to exactly one thread or category")
     if level is not None and level not in Subscription.Level.values:
         raise ValidationError(_("Unknown notification level."))
-    target = {"thread": thread} if thread else {"category": category}
+    target: dict[str, Thread | Category | None] = (
+        {"thread": thread} if thread else {"category": category}
+    )
     with transaction.atomic():
         if level is None:
             Subscription.objects.filter(user=user, **target).delete()
             return None
         subscription, _created = Subscription.objects.update_or_create(
-            user=user, **target, defaults={"level": level}
+            user=user, thread=thread, category=category, defaults={"level": level}
         )
     return subscription
 
@@ -389,7 +391,7 @@ def _notify_post(
     *,
     parent: Post | None = None,
     mentioned=(),
-    already: set[int] = frozenset(),
+    already: Collection[int] = frozenset(),
     watchers: bool = True,
 ) -> None:
     """Tell the parent's author, the members mentioned and the watchers: once each."""

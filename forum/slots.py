@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from django.utils.functional import Promise
+from typing import TYPE_CHECKING
 
 from community.slots import Slot
 from forum.models import Thread
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ class AskingHint:
     """While a question's title is typed: other places that may already answer it."""
 
     key: str
-    heading: str | Promise
+    heading: StrOrPromise
     # (member asking, title typed) -> links the member may open, best first
     links: Callable[[object, str], list[Link]]
     order: int = 100
@@ -65,7 +67,7 @@ class QuestionListener:
     route it to mentors."""
 
     key: str
-    heard: Callable[[Thread], None]
+    heard: Callable[[Thread], object]  # what it returns is not used
     order: int = 100
 
 

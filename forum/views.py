@@ -89,7 +89,7 @@ def thread_new(request: MemberRequest) -> HttpResponse:
     form = ThreadForm(
         request.POST or None, request.FILES or None, user=request.user, initial=initial
     )
-    if not form.fields["category"].queryset.exists():
+    if not form.allowed_categories.exists():
         raise PermissionDenied(_("You cannot start threads in any category."))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

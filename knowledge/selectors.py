@@ -68,7 +68,7 @@ def drafts_for(user) -> QuerySet[Article]:
 
 
 def credits(article: Article) -> dict[str, list]:
-    people = {role: [] for role in ArticleCredit.Role.values}
+    people: dict[str, list] = {role: [] for role in ArticleCredit.Role.values}
     for credit in article.credits.select_related("user"):
         people[credit.role].append(credit.user)
     return people

@@ -198,7 +198,7 @@ def _conflict(
             "conflict": current,
             "conflict_diff": selectors.text_diff(
                 current.body,
-                services.compose_practice(mine.sections)
+                services.compose_practice(mine.sections or {})
                 if shown.kind == Article.Kind.PRACTICE
                 else mine.body,
             ),

@@ -52,7 +52,8 @@ def load(write) -> None:
         message="Тимур в вашем отделе с этого месяца.",
     )
     pair = services.mentorship_accept(mentor=users["mentor@example.com"], pair=proposal)
-    services.step_set_done(user=users["newcomer@example.com"], step=pair.steps.first(), done=True)
+    if first_step := pair.steps.first():
+        services.step_set_done(user=users["newcomer@example.com"], step=first_step, done=True)
     waiting = [u for u in users.values() if u.is_newcomer and u.email != "newcomer@example.com"]
     if waiting and "r.garipov@example.com" in users:
         services.mentorship_propose(

@@ -8,8 +8,15 @@ from community.attachments.forms import AttachmentListMixin
 from mentoring import selectors
 
 
+class _MentorChoice(forms.ModelChoiceField):
+    """A mentor with their load, from selectors.mentor_load: «Алия Хасанова (2/3)»."""
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.full_name} ({obj.active_pairs}/{obj.mentor_capacity})"
+
+
 class ProposeForm(forms.Form):
-    mentor = forms.ModelChoiceField(label=_("Mentor"), queryset=get_user_model().objects.none())
+    mentor = _MentorChoice(label=_("Mentor"), queryset=get_user_model().objects.none())
     newcomer = forms.ModelChoiceField(label=_("Newcomer"), queryset=get_user_model().objects.none())
     starts_on = forms.DateField(
         label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -24,11 +31,11 @@ class ProposeForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         people = get_user_model().objects.filter(is_active=True).order_by("full_name")
-        self.fields["mentor"].queryset = selectors.mentor_load(people.filter(role="mentor"))
-        self.fields["mentor"].label_from_instance = lambda m: (
-            f"{m.full_name} ({m.active_pairs}/{m.mentor_capacity})"
-        )
-        self.fields["newcomer"].queryset = people.filter(role="newcomer")
+        mentor, newcomer = self.fields["mentor"], self.fields["newcomer"]
+        assert isinstance(mentor, forms.ModelChoiceField)
+        assert isinstance(newcomer, forms.ModelChoiceField)
+        mentor.queryset = selectors.mentor_load(people.filter(role="mentor"))
+        newcomer.queryset = people.filter(role="newcomer")
 
 
 class ReasonForm(forms.Form):

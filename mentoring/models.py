@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from community.attachments.models import Attachment
 
 
 class Mentorship(models.Model):
@@ -187,6 +192,9 @@ MEETING_FILES = "mentoring.meeting"
 
 class Meeting(models.Model):
     """A meeting the mentor logged; private to the pair and the coordinators."""
+
+    # Not a column: the meeting's attachments, set by selectors.meetings_for.
+    files: list[Attachment]
 
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="meetings")
     held_on = models.DateField(_("date"))

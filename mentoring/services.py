@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection, Sequence
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -168,7 +169,8 @@ def mentorship_accept(*, mentor, pair: Mentorship) -> Mentorship:
 
 def template_for(newcomer) -> PlanTemplate | None:
     """The most specific template: department and position, department (or above), anyone."""
-    departments, department = [], newcomer.department
+    departments: list[int] = []
+    department = newcomer.department
     while department is not None and len(departments) < 10:
         departments.append(department.pk)
         department = department.parent
@@ -309,8 +311,8 @@ def meeting_log(
     pair: Mentorship,
     held_on: datetime.date,
     notes: str,
-    attachments: list[UploadedFile] = (),
-    attachment_keys: set[str] = frozenset(),
+    attachments: Sequence[UploadedFile] = (),
+    attachment_keys: Collection[str] = frozenset(),
 ) -> Meeting:
     """The mentor's note of a meeting, with files (uploaded with it or just before)."""
     if not rules.can_log_meeting(mentor, pair):

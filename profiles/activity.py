@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from django.utils.functional import Promise
+from typing import TYPE_CHECKING
 
 from community.slots import Slot
 from profiles.models import User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
 class ActivityPanel:
     key: str
-    title: str | Promise
+    title: StrOrPromise
     template: str
     # (member shown, member looking) -> template context, or None to hide the panel
     context: Callable[[User, User], dict | None]
@@ -43,7 +45,7 @@ class ProfileButton:
     """A button on a profile that posts the member's slug (as `member`) to another app."""
 
     key: str
-    label: str | Promise
+    label: StrOrPromise
     url_name: str
     # (member shown, member looking) -> whether the button shows
     shown: Callable[[User, User], bool]

@@ -115,7 +115,7 @@ class MentorApplicationAdmin(CoordinatorAdmin):
         "decision_comment",
     ]
     # Decisions go through the review page, which changes the role and tells the applicant.
-    fields = readonly_fields
+    fields = tuple(readonly_fields)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -106,7 +106,8 @@ def _read(data: bytes, report: ImportReport) -> list[_Row]:
         return []
     reader.fieldnames = header
     departments = _departments()
-    rows, seen = [], {}
+    rows: list[_Row] = []
+    seen: dict[str, int] = {}
     for record in reader:
         line = reader.line_num
         if line > MAX_ROWS + 1:
@@ -178,11 +179,8 @@ def _check(line: int, record: dict, departments, report: ImportReport) -> _Row |
                     _("Not a date: %(value)s.") % {"value": record.get(column, "")[:40]},
                 )
             )
-    if (
-        dates.get("service_start")
-        and dates.get("service_end")
-        and dates["service_end"] < dates["service_start"]
-    ):
+    start, end = dates.get("service_start"), dates.get("service_end")
+    if start and end and end < start:
         errors.append(RowError(line, "service_end", _("Leaves before starting.")))
     role = ROLES.get(record.get("role", "").casefold())
     if role is None:

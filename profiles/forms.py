@@ -88,7 +88,8 @@ class ProfileForm(forms.ModelForm):
             self.fields["mentor_capacity"].widget.attrs.update(min=0, max=20)
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if error := services.service_dates_error(
             cleaned.get("service_start"), cleaned.get("service_end")
         ):
@@ -160,7 +161,9 @@ class DirectoryFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["expertise"].choices = [
+        expertise = self.fields["expertise"]
+        assert isinstance(expertise, forms.ChoiceField)
+        expertise.choices = [
             ("", _("Any expertise")),
             *((tag.slug, tag.name) for tag in selectors.expertise_in_use()),
         ]

@@ -7,6 +7,8 @@ admin, import, createsuperuser) and no extra join on every page.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -91,9 +93,11 @@ class User(AbstractUser):
         MENTOR = "mentor", _("Mentor")
         COORDINATOR = "coordinator", _("Coordinator")
 
-    username = None
-    first_name = None
-    last_name = None
+    # Members sign in by email and have one full name; Django's documented way to drop the
+    # fields, which django-stubs cannot express.
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150)
     # Casefolded, «ё»→«е»: SQLite's LIKE only folds ASCII, so Cyrillic search needs this.
@@ -127,7 +131,7 @@ class User(AbstractUser):
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["full_name"]

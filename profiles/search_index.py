@@ -15,7 +15,7 @@ def _document(user: User) -> search.Document | None:
     expertise = list(user.expertise.all()) if user.pk else []
     about = [
         user.position,
-        user.department.name if user.department_id else "",
+        user.department.name if user.department else "",
         " ".join(tag.name for tag in expertise),
         user.bio,
     ]

@@ -80,7 +80,7 @@ def expertise_in_use() -> QuerySet[ExpertiseTag]:
 
 def member_get(*, slug: str | None = None, pk: int | None = None) -> User:
     """An active member by profile address or id; 404 for anyone else."""
-    lookup = {"slug": slug} if slug is not None else {"pk": pk}
+    lookup: dict[str, str | int | None] = {"slug": slug} if slug is not None else {"pk": pk}
     try:
         return (
             User.objects.select_related("department", "department__parent")

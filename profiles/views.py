@@ -150,7 +150,9 @@ def avatar_upload(request: MemberRequest) -> HttpResponse:
     wants_json = not request.accepts("text/html")
     if form.errors:
         if wants_json:
-            return JsonResponse({"error": " ".join(form.errors["avatar"])}, status=400)
+            return JsonResponse(
+                {"error": " ".join(str(error) for error in form.errors["avatar"])}, status=400
+            )
         return render(
             request,
             "profiles/profile_edit.html",

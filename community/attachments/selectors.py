@@ -17,7 +17,9 @@ def attachment_get_for(user, key: str) -> Attachment:
     if attachment.attached_at is None:
         if attachment.owner_id != user.pk:
             raise Http404
-    elif not can_read_parent(user, attachment.parent_kind, attachment.parent_id):
+    elif attachment.parent_id is None or not can_read_parent(
+        user, attachment.parent_kind, attachment.parent_id
+    ):
         raise Http404
     return attachment
 
@@ -29,5 +31,6 @@ def attachments_of(parent_kind: str, parent_ids: list[int]) -> dict[int, list[At
     for attachment in Attachment.objects.filter(
         parent_kind=parent_kind, parent_id__in=parent_ids, deleted_at__isnull=True
     ):
-        files.setdefault(attachment.parent_id, []).append(attachment)
+        if attachment.parent_id is not None:  # always, by the filter
+            files.setdefault(attachment.parent_id, []).append(attachment)
     return files

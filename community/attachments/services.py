@@ -48,7 +48,7 @@ def attachment_upload(*, owner, upload: UploadedFile) -> Attachment:
     )
     attachment = Attachment(
         owner=owner,
-        name=filetypes.safe_name(upload.name, file_type),
+        name=filetypes.safe_name(upload.name or "", file_type),
         kind=file_type.kind,
         file_type=file_type.name,
         content_type=file_type.content_type,

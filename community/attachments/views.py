@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.template.defaultfilters import filesizeformat
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -23,13 +24,18 @@ from community.types import AuthedRequest
 FILE_CSP = "default-src 'none'; img-src 'self'; sandbox"
 
 
+# Set on the request by _SizeCap when it skipped a file.
+TOO_LARGE = "nastavnik.upload_too_large"
+
+
 class _SizeCap(FileUploadHandler):
     """Stop reading a file once it passes the largest allowed size, instead of spooling
     a gigabyte to disk first; the view then answers that it is too large."""
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         if start + len(raw_data) > _largest_allowed():
-            self.request.upload_too_large = True
+            if self.request is not None:  # always, for uploads that reach a view
+                self.request.META[TOO_LARGE] = True
             raise SkipFile
         return raw_data
 
@@ -46,14 +52,14 @@ def _largest_allowed() -> int:
 @require_POST
 def upload(request: AuthedRequest) -> HttpResponse:
     """Store one file (the `file` field) and describe it in JSON for the composer."""
-    request.upload_handlers.insert(0, _SizeCap(request))
+    request.upload_handlers = [_SizeCap(request), *request.upload_handlers]
     return _upload(request)
 
 
 @csrf_protect
 def _upload(request: AuthedRequest) -> HttpResponse:
     upload = request.FILES.get("file")
-    if getattr(request, "upload_too_large", False):
+    if request.META.get(TOO_LARGE):
         return _refused(
             _("The file is too large: the limit is %(limit)s.")
             % {"limit": filesizeformat(_largest_allowed())},
@@ -89,7 +95,7 @@ def describe(attachment: Attachment) -> dict:
 
 @login_required
 @require_GET
-def download(request: AuthedRequest, key: str, name: str = "") -> HttpResponse:
+def download(request: AuthedRequest, key: str, name: str = "") -> HttpResponseBase:
     attachment = selectors.attachment_get_for(request.user, key)
     return _serve(
         attachment.file, attachment.content_type, attachment.name, inline=attachment.is_image
@@ -98,7 +104,7 @@ def download(request: AuthedRequest, key: str, name: str = "") -> HttpResponse:
 
 @login_required
 @require_GET
-def thumbnail(request: AuthedRequest, key: str) -> HttpResponse:
+def thumbnail(request: AuthedRequest, key: str) -> HttpResponseBase:
     attachment = selectors.attachment_get_for(request.user, key)
     if not attachment.thumbnail:
         raise Http404
@@ -112,12 +118,13 @@ def thumbnail(request: AuthedRequest, key: str) -> HttpResponse:
     )
 
 
-def _serve(stored: FieldFile, content_type: str, name: str, *, inline: bool) -> HttpResponse:
+def _serve(stored: FieldFile, content_type: str, name: str, *, inline: bool) -> HttpResponseBase:
     """The file with headers that keep it a file: the type we checked, never sniffed, an
     attachment unless it is an image, and no power to run anything if opened."""
     response = _sendfile(stored)
     response["Content-Type"] = content_type
-    response["Content-Disposition"] = content_disposition_header(not inline, name)
+    # Never None: a name is always given.
+    response["Content-Disposition"] = content_disposition_header(not inline, name) or ""
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = FILE_CSP
     response["Cross-Origin-Resource-Policy"] = "same-origin"
@@ -125,12 +132,12 @@ def _serve(stored: FieldFile, content_type: str, name: str, *, inline: bool) -> 
     return response
 
 
-def _sendfile(stored: FieldFile) -> HttpResponse:
+def _sendfile(stored: FieldFile) -> HttpResponseBase:
     """Django checks; the web server sends, when it is set up to (docs/deployment.md)."""
     match settings.ATTACHMENT_SENDFILE:
         case "x-accel-redirect":
             response = HttpResponse()
-            response["X-Accel-Redirect"] = settings.ATTACHMENT_SENDFILE_PREFIX + stored.name
+            response["X-Accel-Redirect"] = f"{settings.ATTACHMENT_SENDFILE_PREFIX}{stored.name}"
             return response
         case "x-sendfile":
             response = HttpResponse()

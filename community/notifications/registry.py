@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from django.utils.functional import Promise
+from typing import TYPE_CHECKING
 
 from community.slots import Slot
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # `<app>.<event>`: the prefix names the owner, so two apps never collide.
 KIND_PATTERN = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_.]*$")
@@ -22,7 +24,7 @@ KIND_MAX_LENGTH = 60
 @dataclass(frozen=True)
 class NotificationKind:
     key: str
-    label: str | Promise  # a lazy translatable string
+    label: StrOrPromise  # a lazy translatable string
 
     def __post_init__(self) -> None:
         if len(self.key) > KIND_MAX_LENGTH or not KIND_PATTERN.match(self.key):
@@ -47,11 +49,11 @@ def is_registered(kind: str) -> bool:
     return kind in KINDS
 
 
-def kind_label(kind: str) -> str | Promise:
+def kind_label(kind: str) -> StrOrPromise:
     """The kind's label, or the raw kind for rows left by an app that was removed."""
     found = KINDS.get(kind)
     return found.label if found is not None else kind
 
 
-def registered_kinds() -> list[tuple[str, str | Promise]]:
+def registered_kinds() -> list[tuple[str, StrOrPromise]]:
     return [(kind.key, kind.label) for kind in sorted(KINDS, key=lambda kind: kind.key)]

@@ -29,8 +29,8 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}") from None
         report = import_employees(data, dry_run=dry_run, partial=partial, progress=self._progress)
-        for error in report.errors:
-            self.stderr.write(f"line {error.line} {error.column}: {error.message}")
+        for row_error in report.errors:
+            self.stderr.write(f"line {row_error.line} {row_error.column}: {row_error.message}")
         verb = "would be" if dry_run else ("were" if report.written else "would have been")
         self.stdout.write(
             f"{report.created} created and {report.updated} updated {verb}; "
