@@ -170,3 +170,18 @@ def test_manage_py_keeps_the_production_profile_it_is_given():
     )
     assert result.returncode != 0 and manage.returncode != 0
     assert "SECRET_KEY" in manage.stderr
+
+
+def test_every_setting_read_from_the_environment_is_documented():
+    """The README's table (or docs/deployment.md) names every variable settings.py reads."""
+    import re
+
+    source = (ROOT / "community" / "settings.py").read_text(encoding="utf-8")
+    read = set(
+        re.findall(r'(?:env_\w+|environ\.get|environ\.setdefault)\(\s*"([A-Z][A-Z0-9_]+)"', source)
+    )
+    assert len(read) > 20
+    documented = (ROOT / "README.md").read_text(encoding="utf-8") + (
+        ROOT / "docs" / "deployment.md"
+    ).read_text(encoding="utf-8")
+    assert sorted(name for name in read if f"`{name}`" not in documented) == []
