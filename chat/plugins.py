@@ -2,13 +2,13 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from chat import attachment_parent, demo, realtime, search_index
+from chat import attachment_parent, demo, realtime, search_index, services
 from chat.models import Message
 from community import markup, search
 from community.attachments import parents
 from community.notifications.registry import KINDS as NOTIFICATION_KINDS
 from community.notifications.registry import NotificationKind
-from community.realtime.registry import FRAME_HANDLERS, FrameHandler
+from community.realtime.registry import FRAME_HANDLERS, GROUP_GUARDS, FrameHandler, GroupGuard
 from profiles.activity import BUTTONS, ProfileButton
 from profiles.seeding import DEMO_LOADERS, DemoLoader
 
@@ -29,6 +29,8 @@ for frame_type, handle in [
     ("presence", realtime.presence),
 ]:
     FRAME_HANDLERS.fill(FrameHandler(frame_type, handle))
+
+GROUP_GUARDS.fill(GroupGuard(services.ROOM_GROUP_PREFIX, realtime.still_reads_room))
 
 NOTIFICATION_KINDS.fill(NotificationKind("chat.mention", _("Mentions of you in chat")))
 

@@ -192,3 +192,12 @@ async def _tell(groups: list[str], event: dict) -> None:
             await layer.group_send(group, message)
         except Exception:  # a full channel drops typing and presence; both expire anyway
             logger.warning("Dropped %s for %s", event["type"], group, exc_info=True)
+
+
+def still_reads_room(user, group: str) -> bool:
+    """The group guard of chat's rooms: may the member still read the room? (rules.py)"""
+    try:
+        selectors.room_get_for(user, int(group.removeprefix(services.ROOM_GROUP_PREFIX)))
+    except (Http404, ValueError):
+        return False
+    return True

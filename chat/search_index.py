@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from chat.models import Membership, Message
+from chat import rules
+from chat.models import Message, Room
 from community import search
 
 
@@ -24,7 +25,7 @@ def _document(message: Message) -> search.Document | None:
 
 
 def _rooms_of(user) -> Q:
-    return Q(room_id__in=Membership.objects.filter(user=user).values("room_id"))
+    return Q(room_id__in=Room.objects.filter(rules.readable_rooms(user)).values("pk"))
 
 
 MESSAGES = search.SearchKind(

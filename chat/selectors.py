@@ -27,7 +27,7 @@ def rooms_for(user) -> QuerySet[Room]:
     """The member's rooms with their unread counts (changes past the read cursor)."""
     membership = Membership.objects.filter(room=OuterRef("pk"), user=user)
     return (
-        Room.objects.filter(memberships__user=user)
+        Room.objects.filter(rules.readable_rooms(user))
         .annotate(last_read_seq=Subquery(membership.values("last_read_seq")[:1]))
         .annotate(
             unread=Coalesce(
@@ -55,7 +55,7 @@ def rooms_for(user) -> QuerySet[Room]:
 
 def room_get_for(user, room_id: int) -> Room:
     """A room the member belongs to; anything else is a 404, never a hint that it exists."""
-    room = Room.objects.filter(pk=room_id, memberships__user=user).first()
+    room = Room.objects.filter(rules.readable_rooms(user), pk=room_id).first()
     if room is None:
         raise Http404
     return room
@@ -99,18 +99,17 @@ def _kind(message: Message) -> str:
 def message_get_for(user, message_id: int) -> Message:
     """A message in one of the member's rooms; anything else is a 404."""
     message = Message.objects.select_related("room", "author").filter(pk=message_id).first()
-    if message is None or not rules.is_member(user, message.room):
+    if message is None or not rules.can_read(user, message.room):
         raise Http404
     return message
 
 
 def joinable_channels(user) -> QuerySet[Room]:
     """Channels the member may join and has not joined yet."""
-    levels = [Room.Access.MEMBERS]
-    if rules.is_mentor_or_coordinator(user):
-        levels.append(Room.Access.MENTORS)
     return (
-        Room.objects.filter(kind=Room.Kind.CHANNEL, is_archived=False, access__in=levels)
+        Room.objects.filter(
+            kind=Room.Kind.CHANNEL, is_archived=False, access__in=rules.access_levels(user)
+        )
         .exclude(memberships__user=user)
         .order_by("name")
     )

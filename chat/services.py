@@ -34,9 +34,12 @@ WINDOW_SECONDS = 10
 CLIENT_ID_MAX_LENGTH = 64
 
 
+ROOM_GROUP_PREFIX = "chat.room."
+
+
 def room_group(room_id: int) -> str:
     """Sockets subscribed to a room join this group."""
-    return f"chat.room.{room_id}"
+    return f"{ROOM_GROUP_PREFIX}{room_id}"
 
 
 # --- Rooms ---------------------------------------------------------------------------
@@ -136,6 +139,11 @@ def member_invite(*, inviter, room: Room, invitee) -> Membership:
         raise PermissionDenied(_("You cannot invite members to this room."))
     if not invitee.is_active:
         raise ValidationError(_("This member cannot be invited."))
+    if not rules.may_read_level(invitee, room):
+        raise ValidationError(
+            _("%(name)s cannot be invited: this channel is for mentors and coordinators.")
+            % {"name": invitee.full_name}
+        )
     membership, _created = Membership.objects.get_or_create(room=room, user=invitee)
     return membership
 
@@ -209,15 +217,14 @@ def _cook(body: str) -> tuple[markup.Cooked, list]:
 
 def _notify_mentioned(message: Message, mentioned: list, *, already=frozenset()) -> None:
     """Tell the members a message names, if they are in its room: nobody else may read it."""
+    room = message.room
     candidates = {member.pk for member in mentioned} - set(already)
     if not candidates:
         return
-    readers = set(
-        Membership.objects.filter(room=message.room, user__in=candidates).values_list(
-            "user_id", flat=True
-        )
+    members = set(
+        Membership.objects.filter(room=room, user__in=candidates).values_list("user_id", flat=True)
     )
-    room = message.room
+    readers = {m.pk for m in mentioned if m.pk in members and rules.may_read_level(m, room)}
     text = (
         _("%(name)s mentioned you in «%(room)s»")
         % {"name": message.author.full_name, "room": room.name}

@@ -182,8 +182,14 @@ def invite(request: MemberRequest, room_id: int) -> HttpResponse:
     form = InviteForm(request.POST)
     if form.is_valid():
         member = profile_selectors.member_get(slug=form.cleaned_data["member"])
-        services.member_invite(inviter=request.user, room=room, invitee=member)
-        messages.success(request, _("%(name)s has joined the room.") % {"name": member.full_name})
+        try:
+            services.member_invite(inviter=request.user, room=room, invitee=member)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("%(name)s has joined the room.") % {"name": member.full_name}
+            )
     else:
         messages.error(request, _("Choose a colleague to invite."))
     return redirect("chat:room", room_id=room.pk)

@@ -8,9 +8,10 @@ from community import markup, search
 from community.attachments import parents
 from community.notifications.registry import KINDS as NOTIFICATION_KINDS
 from community.notifications.registry import NotificationKind
-from community.realtime.registry import FRAME_HANDLERS, FrameHandler
+from community.realtime.registry import FRAME_HANDLERS, GROUP_GUARDS, FrameHandler, GroupGuard
 from forum import attachment_parent, demo, profile_panels, realtime, search_index, selectors
 from forum.models import Post
+from forum.services import THREAD_GROUP_PREFIX
 from profiles.activity import PANELS, ActivityPanel
 from profiles.seeding import DEMO_LOADERS, DemoLoader
 
@@ -32,6 +33,7 @@ parents.KINDS.fill(attachment_parent.PARENT)
 
 FRAME_HANDLERS.fill(FrameHandler("forum.subscribe", realtime.subscribe))
 FRAME_HANDLERS.fill(FrameHandler("forum.unsubscribe", realtime.unsubscribe))
+GROUP_GUARDS.fill(GroupGuard(THREAD_GROUP_PREFIX, realtime.still_reads_thread))
 
 for key, label in [
     ("forum.reply", _("Replies to your posts")),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from channels.db import database_sync_to_async
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from community.realtime.registry import Frame
 from forum import selectors
-from forum.services import thread_group
+from forum.services import THREAD_GROUP_PREFIX, thread_group
 
 
 def _thread_id(frame: Frame) -> int:
@@ -30,3 +31,12 @@ async def unsubscribe(connection, frame: Frame) -> Frame:
     thread_id = _thread_id(frame)
     await connection.leave(thread_group(thread_id))
     return {"type": "forum.unsubscribed", "thread_id": thread_id, "id": frame.get("id")}
+
+
+def still_reads_thread(user, group: str) -> bool:
+    """The group guard of live threads: may the member still read the thread?"""
+    try:
+        selectors.thread_get_for(user, int(group.removeprefix(THREAD_GROUP_PREFIX)))
+    except (Http404, ValueError):
+        return False
+    return True

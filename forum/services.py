@@ -42,9 +42,12 @@ THREADS_PER_HOUR = 10
 REPLY_ATTEMPTS = 3
 
 
+THREAD_GROUP_PREFIX = "forum.thread."
+
+
 def thread_group(thread_id: int) -> str:
     """Sockets reading a thread join this group to see new replies live."""
-    return f"forum.thread.{thread_id}"
+    return f"{THREAD_GROUP_PREFIX}{thread_id}"
 
 
 def _cook(body: str) -> tuple[markup.Cooked, list]:

@@ -115,7 +115,7 @@ def sources_for(user, article: Article) -> tuple[list[Source], int]:
                     "post",
                 )
             )
-        elif source.message is not None and chat_rules.is_member(user, source.message.room):
+        elif source.message is not None and chat_rules.can_read(user, source.message.room):
             message = source.message
             shown.append(
                 Source(

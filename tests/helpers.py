@@ -60,7 +60,8 @@ async def open_socket(
     """A socket to /ws/ as `user` (anonymous when None); returns it and whether it opened."""
     from community.asgi import application
 
-    headers = [origin] if origin else []
+    # As a browser on http://testserver/ would: its Host, and its page's Origin.
+    headers = [(b"host", b"testserver"), *([origin] if origin else [])]
     cookie = await session_cookie_for(user) if user else b""
     if extra_cookie:
         cookie = cookie + (b"; " if cookie else b"") + extra_cookie.encode()

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import json
 import logging
+from importlib import import_module
 from typing import Any
 
 from channels.consumer import get_handler_name
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.contrib.auth import (
+    BACKEND_SESSION_KEY,
+    HASH_SESSION_KEY,
+    SESSION_KEY,
+    get_user_model,
+    load_backend,
+)
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import translation
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from community.ratelimit import RateLimited
@@ -40,6 +50,38 @@ _SOCKET_GONE = {
 
 def socket_gone(error: BaseException) -> bool:
     return type(error).__name__ in _SOCKET_GONE
+
+
+@database_sync_to_async
+def _session_member(session_key: str) -> tuple[Any, bool]:
+    """(the member this session names, read afresh, or None; whether its password hash is
+    still the member's), as Django's HTTP authentication decides. Unlike channels'
+    get_user, this never flushes the session: a check must not log anyone out."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    try:
+        user_id = get_user_model()._meta.pk.to_python(store[SESSION_KEY])
+        backend_path = store[BACKEND_SESSION_KEY]
+    except (KeyError, ValidationError):
+        return None, False
+    if backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return None, False
+    user = load_backend(backend_path).get_user(user_id)  # None if gone or inactive
+    if user is None or not user.is_active:
+        return None, False
+    stored = store.get(HASH_SESSION_KEY) or ""
+    hashes = [user.get_session_auth_hash(), *user.get_session_auth_fallback_hash()]
+    return user, any(constant_time_compare(stored, known) for known in hashes)
+
+
+async def _user_of_session(session_key: str):
+    """The active member this session still signs in, or None.
+
+    After a password change every earlier session fails the hash, and the one that made
+    the change has a new key (Django cycles it), so every socket opened before closes; the
+    browser that changed it reloads with its new cookie and connects again.
+    """
+    user, current = await _session_member(session_key)
+    return user if current else None
 
 
 class Connection(AsyncJsonWebsocketConsumer):
@@ -164,6 +206,29 @@ class Connection(AsyncJsonWebsocketConsumer):
     async def realtime_leave(self, message: dict[str, Any]) -> None:
         """remove_from_group_on_commit(): stop hearing a group the member no longer reads."""
         await self.leave(message["group"])
+
+    async def realtime_recheck(self, message: dict[str, Any]) -> None:
+        """recheck_access_on_commit(): does this socket's session still sign the member in,
+        and which of its groups may they still hear? Access ends when the grant ends, not at
+        the next reconnect."""
+        session_key = self.scope["session"].session_key
+        user = None
+        if session_key and session_key != message.get("ended_session"):
+            user = await _user_of_session(session_key)
+        if user is None:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.scope["user"] = user  # a new role counts for every frame from now on
+        lost = [
+            group
+            for group in sorted(self.groups_joined)
+            if (guard := registry.guard_for(group)) is not None
+            and not await database_sync_to_async(guard.readable)(user, group)
+        ]
+        for group in lost:
+            await self.leave(group)
+        if lost:
+            await self.send_json({"type": "access_changed"})
 
     def _language_from_cookie(self) -> str:
         cookies = self.scope.get("cookies", {})

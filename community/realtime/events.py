@@ -16,6 +16,7 @@ logger = logging.getLogger(__name__)
 # The channel-layer message type that the consumer's realtime_event() receives.
 EVENT_MESSAGE_TYPE = "realtime.event"
 LEAVE_MESSAGE_TYPE = "realtime.leave"
+RECHECK_MESSAGE_TYPE = "realtime.recheck"
 
 
 def layer_messages(groups: Iterable[str], event: dict[str, Any]) -> Iterator[tuple[str, dict]]:
@@ -60,6 +61,33 @@ def remove_from_group_on_commit(user_ids: Iterable[int], group: str) -> None:
                 )
             except Exception:
                 logger.exception("Could not remove user %s from %s", user_id, group)
+
+    transaction.on_commit(send)
+
+
+def recheck_access_on_commit(user_ids: Iterable[int], *, ended_session: str = "") -> None:
+    """Make every open socket of these members check, once the transaction commits, that
+    its session still signs the member in and which of its groups they may still hear.
+
+    Sockets whose session no longer authenticates (logged out, a new password, the
+    account deactivated) close with 4401; the others leave what the member may no longer
+    read. `ended_session` names a session that is ending right now (a logout), which its
+    socket must not outlive even if it checks before the session row is gone.
+    """
+    user_ids = list(user_ids)
+
+    def send() -> None:
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        for user_id in user_ids:
+            try:
+                async_to_sync(layer.group_send)(
+                    user_group(user_id),
+                    {"type": RECHECK_MESSAGE_TYPE, "ended_session": ended_session},
+                )
+            except Exception:
+                logger.exception("Could not ask user %s's sockets to recheck", user_id)
 
     transaction.on_commit(send)
 

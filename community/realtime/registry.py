@@ -33,3 +33,23 @@ FRAME_HANDLERS: Slot[FrameHandler] = Slot("websocket frame handlers")
 def handler_for(frame_type: str) -> HandleFrame | None:
     found = FRAME_HANDLERS.get(frame_type)
     return found.handle if found is not None else None
+
+
+@dataclass(frozen=True)
+class GroupGuard:
+    """Says whether a member may still hear a group, for the groups an app's frames join.
+
+    When a member's access may have changed (a new role, deactivation, logout, a new
+    password), each of their sockets asks the guard of every group it has joined, and
+    leaves those the member may no longer read.
+    """
+
+    key: str  # the groups' name prefix: "chat.room."
+    readable: Callable[[Any, str], bool]  # (member, group name) -> may they hear it
+
+
+GROUP_GUARDS: Slot[GroupGuard] = Slot("websocket group guards")
+
+
+def guard_for(group: str) -> GroupGuard | None:
+    return next((guard for guard in GROUP_GUARDS if group.startswith(guard.key)), None)

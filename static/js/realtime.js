@@ -40,6 +40,12 @@ function connect() {
     let event;
     try { event = JSON.parse(message.data); } catch { return; }
     if (typeof event?.type !== "string") return;
+    if (event.type === "access_changed") {
+      // The member lost a room or a thread this page shows (a new role, a removal): the
+      // page as the server now renders it tells them what is left.
+      location.reload();
+      return;
+    }
     if (event.type === "hello") {
       clearTimeout(helloTimer);
       delay = 1000;
@@ -49,8 +55,14 @@ function connect() {
     }
     emit(event.type, event);
   });
-  socket.addEventListener("close", () => {
+  socket.addEventListener("close", (closed) => {
     clearTimeout(helloTimer);
+    if (closed.code === 4401) {
+      // Signed out (logout elsewhere, a new password, deactivation): the page would only
+      // show what the member may no longer read. Reloading brings the login page.
+      location.reload();
+      return;
+    }
     document.body.dataset.realtime = "disconnected";
     emit("connection", { connected: false });
     // Exponential backoff with jitter, so a restarted server is not stampeded.
