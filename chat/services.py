@@ -19,10 +19,10 @@ from chat.models import (
     Room,
 )
 from chat.serializers import message_event
-from community import markup, mentions, search
+from community import markup, mentions, search, text
 from community.attachments.services import attachments_claim, attachments_delete_for
 from community.notifications.services import notifications_send
-from community.ratelimit import rate_limit_hit
+from community.ratelimit import edit_hit, rate_limit_hit, reaction_hit
 from community.realtime.events import (
     remove_from_group_on_commit,
     send_event_on_commit,
@@ -48,7 +48,7 @@ def room_group(room_id: int) -> str:
 def channel_create(
     *, creator, name: str, topic: str = "", access: str = Room.Access.MEMBERS
 ) -> Room:
-    name = " ".join(name.split())
+    name = text.one_line(name)
     if not name:
         raise ValidationError({"name": _("Give the channel a name.")})
     if access == Room.Access.MENTORS and not rules.is_mentor_or_coordinator(creator):
@@ -61,7 +61,7 @@ def channel_create(
             kind=Room.Kind.CHANNEL,
             name=name,
             slug=slug,
-            topic=topic,
+            topic=text.one_line(topic),
             access=access,
             created_by=creator,
         )
@@ -71,7 +71,7 @@ def channel_create(
 
 def group_create(*, creator, name: str, members) -> Room:
     """A private group: only the invited see it."""
-    name = " ".join(name.split())
+    name = text.one_line(name)
     if not name:
         raise ValidationError({"name": _("Give the group a name.")})
     with transaction.atomic():
@@ -225,7 +225,7 @@ def _notify_mentioned(message: Message, mentioned: list, *, already=frozenset())
         Membership.objects.filter(room=room, user__in=candidates).values_list("user_id", flat=True)
     )
     readers = {m.pk for m in mentioned if m.pk in members and rules.may_read_level(m, room)}
-    text = (
+    summary = (
         _("%(name)s mentioned you in «%(room)s»")
         % {"name": message.author.full_name, "room": room.name}
         if room.name
@@ -235,7 +235,7 @@ def _notify_mentioned(message: Message, mentioned: list, *, already=frozenset())
         recipients=[m for m in mentioned if m.pk in readers],
         actor=message.author,
         kind="chat.mention",
-        text=text,
+        text=summary,
         url=f"{reverse('chat:room', args=[room.pk])}#message-{message.pk}",
     )
 
@@ -296,6 +296,7 @@ def message_edit(*, editor, message: Message, body: str) -> Message:
     if not rules.can_change(editor, message):
         raise PermissionDenied(_("You cannot edit this message."))
     cooked, mentioned = _cook(body)
+    edit_hit(editor)
     with transaction.atomic():
         seq = _lock_for_change(message)
         if not rules.can_change(editor, message):  # deleted since it was fetched
@@ -341,6 +342,7 @@ def reaction_toggle(*, user, message: Message, emoji: str) -> bool:
         raise ValidationError(_("Unknown reaction."))
     if not rules.can_post(user, message.room) or message.is_deleted:
         raise PermissionDenied
+    reaction_hit(user)
     with transaction.atomic():
         seq = _lock_for_change(message)
         if message.is_deleted:

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from markdown.inlinepatterns import LinkInlineProcessor
 from pygments.token import STANDARD_TYPES
 
+from community import text as user_text
 from community.slots import Slot
 
 if TYPE_CHECKING:
@@ -372,7 +373,9 @@ class Cooked(TypedDict):
 
 
 def cook(source: str) -> Cooked:
-    """The values to store for a source text: {"html": ..., "version": ...}."""
+    """The values to store for a source text: {"html": ..., "version": ...}. Text that
+    cannot be stored (NUL, a lone surrogate) is refused here, on every path that stores."""
+    user_text.check(source)
     return {"html": str(render(source)), "version": MARKUP_VERSION}
 
 

@@ -1,6 +1,11 @@
-"""A small fixed-window rate limiter on the shared cache, for posting and chat.
+"""A sliding-window rate limiter on the shared cache, for what members write.
 
-allauth limits logins itself; this covers what members write.
+allauth limits logins itself; this covers posting, chat, edits, reactions and uploads.
+
+A fixed window lets a double burst through at its edge (ten replies at 0:59, ten more at
+1:00). This counts hits in fixed windows but weighs the previous window by how much of it
+still overlaps the sliding one (the estimate Cloudflare and others use): two counters a
+key, atomic increments, no list of timestamps.
 """
 
 from __future__ import annotations
@@ -22,17 +27,36 @@ class RateLimited(Exception):
 
 
 def rate_limit_hit(*, key: str, limit: int, period: int) -> None:
-    """Count one action under `key`; raise RateLimited past `limit` per `period` seconds."""
-    bucket = f"ratelimit:{key}:{int(time.time() // period)}"
-    if cache.add(bucket, 1, timeout=period):
-        return
-    try:
-        count = cache.incr(bucket)
-    except ValueError:  # the window expired between add() and incr()
-        cache.set(bucket, 1, timeout=period)
-        return
-    if count > limit:
+    """Count one action under `key`; raise RateLimited past `limit` in any `period` seconds."""
+    now = time.time()
+    window, offset = divmod(now, period)
+    current = f"ratelimit:{key}:{int(window)}"
+    previous = cache.get(f"ratelimit:{key}:{int(window) - 1}", 0)
+    # Kept for two periods: the next window still weighs this one.
+    if cache.add(current, 1, timeout=2 * period):
+        count = 1
+    else:
+        try:
+            count = cache.incr(current)
+        except ValueError:  # expired between add() and incr()
+            cache.set(current, 1, timeout=2 * period)
+            count = 1
+    if previous * (1 - offset / period) + count > limit:
         raise RateLimited
+
+
+# One budget per member across forum and chat: each edit and reaction is re-rendered and
+# broadcast to every reader, so a flood costs the same wherever it happens.
+EDITS_PER_MINUTE = 30
+REACTIONS_PER_MINUTE = 60
+
+
+def edit_hit(user) -> None:
+    rate_limit_hit(key=f"edit:{user.pk}", limit=EDITS_PER_MINUTE, period=60)
+
+
+def reaction_hit(user) -> None:
+    rate_limit_hit(key=f"react:{user.pk}", limit=REACTIONS_PER_MINUTE, period=60)
 
 
 def too_many_attempts(request: HttpRequest, message=None) -> HttpResponse:

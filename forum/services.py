@@ -13,10 +13,10 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from community import markup, mentions, search
+from community import markup, mentions, search, text
 from community.attachments.services import attachments_claim, attachments_delete_for
 from community.notifications.services import notifications_send
-from community.ratelimit import rate_limit_hit
+from community.ratelimit import edit_hit, rate_limit_hit, reaction_hit
 from community.realtime.events import send_event_on_commit
 from forum import attachment_parent, rules, search_index, slots
 from forum.models import (
@@ -80,7 +80,7 @@ def thread_create(
         return existing.thread
     if not rules.can_start_thread(author, category):
         raise PermissionDenied(_("You cannot start threads in this category."))
-    title = " ".join(title.split())
+    title = text.one_line(title)
     if not title:
         raise ValidationError({"title": _("Give the thread a title.")})
     tags = list(tags)
@@ -242,6 +242,7 @@ def post_edit(*, editor, post: Post, body: str, title: str | None = None) -> Pos
     if not rules.can_edit_post(editor, post):
         raise PermissionDenied(_("You cannot edit this post."))
     cooked, mentioned = _cook(body)
+    edit_hit(editor)
     with transaction.atomic():
         post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
         already = {member.pk for member in mentions.mentioned_members(post.body)}
@@ -259,7 +260,7 @@ def post_edit(*, editor, post: Post, body: str, title: str | None = None) -> Pos
             )
             _notify_post(post, mentioned=mentioned, already=already, watchers=False)
         if title is not None and post.is_opening:
-            title = " ".join(title.split())
+            title = text.one_line(title)
             if not title:
                 raise ValidationError({"title": _("Give the thread a title.")})
             Thread.objects.filter(pk=post.thread_id).update(title=title)
@@ -293,6 +294,7 @@ def reaction_toggle(*, user, post: Post, kind: str) -> bool:
         raise PermissionDenied
     if post.author_id == user.pk:
         raise ValidationError(_("You cannot react to your own post."))
+    reaction_hit(user)
     with transaction.atomic():
         locked = Post.objects.select_for_update().get(pk=post.pk)
         deleted, _rows = Reaction.objects.filter(post=locked, user=user, kind=kind).delete()

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from community import markup, search
+from community import markup, search, text
 from community.attachments.services import attachments_claim
 from knowledge import attachment_parent, rules
 from knowledge.models import (
@@ -61,7 +61,7 @@ def compose_practice(sections: dict) -> str:
 
 
 def _clean(kind: str, content: Content) -> tuple[str, str, str, dict]:
-    title = " ".join(content.title.split())
+    title = text.one_line(content.title)
     if not title:
         raise ValidationError({"title": _("Give the article a title.")})
     if len(title) > TITLE_MAX_LENGTH:
@@ -78,7 +78,7 @@ def _clean(kind: str, content: Content) -> tuple[str, str, str, dict]:
                 % {"limit": BODY_MAX_LENGTH}
             }
         )
-    return title, " ".join(content.summary.split()), body, sections
+    return title, text.one_line(content.summary), body, sections
 
 
 def _apply(

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from PIL import ImageOps
 
-from community import markup, search
+from community import markup, search, text
 from community.attachments import images
 from profiles import naming
 from profiles.models import Department, ExpertiseTag, MentorApplication, User
@@ -33,7 +33,8 @@ def user_fill_identity(*, user: User) -> None:
     """Normalise email and name, derive the search key, and a slug once."""
     user.email = User.objects.normalize_email(user.email).lower()
     # One line: names go into email subjects, where a newline is a header injection.
-    user.full_name = " ".join(user.full_name.split())
+    user.full_name = text.one_line(user.full_name)
+    user.position = text.one_line(user.position)
     user.search_name = naming.search_key(user.full_name)
     if not user.slug:
         base = naming.slug_base(user.full_name, user.email)

@@ -24,6 +24,7 @@ from django.utils import translation
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
+from community import text as user_text
 from community.ratelimit import RateLimited
 from community.realtime import registry
 from community.realtime.events import user_group
@@ -50,6 +51,22 @@ _SOCKET_GONE = {
 
 def socket_gone(error: BaseException) -> bool:
     return type(error).__name__ in _SOCKET_GONE
+
+
+def _check_text_in(frame: Any) -> None:
+    """The one text rule (community.text) for every string in a frame, keys included: JSON
+    may spell NUL and lone surrogates (\\u0000, \\ud800), which no handler could store or
+    send back."""
+    pending = [frame]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            user_text.check(value)
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
 
 
 @database_sync_to_async
@@ -149,6 +166,12 @@ class Connection(AsyncJsonWebsocketConsumer):
                 frame = json.loads(text_data)
             except (ValueError, RecursionError):  # deep nesting exhausts the parser's stack
                 await self.send_error("bad_json", _("The frame is not valid JSON."))
+                return
+            try:
+                _check_text_in(frame)
+            except ValidationError as error:
+                ref = frame.get("id") if isinstance(frame, dict) else None
+                await self.send_error("invalid", " ".join(error.messages), ref=ref)
                 return
             await self.receive_json(frame)
 

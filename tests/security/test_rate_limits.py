@@ -84,3 +84,70 @@ def test_an_upload_flood_is_refused_in_json(login, mentor, settings, tmp_path):
     ]
     assert [a.status_code for a in answers] == [201] * limit + [429]
     assert answers[-1].json()["code"] == "rate_limited" and answers[-1].json()["error"]
+
+
+def _clock(monkeypatch, at: float) -> None:
+    from types import SimpleNamespace
+
+    monkeypatch.setattr("community.ratelimit.time", SimpleNamespace(time=lambda: at))
+
+
+def test_a_double_burst_at_a_window_edge_is_refused(monkeypatch, db):
+    """Ten at 0:59.9 and ten more at 1:00.1 was twenty in 0.2 s under fixed windows."""
+    import pytest
+
+    from community.ratelimit import RateLimited, rate_limit_hit
+
+    start = 1.8e9  # a whole minute
+    _clock(monkeypatch, start + 59.9)
+    for _ in range(10):
+        rate_limit_hit(key="burst", limit=10, period=60)
+    _clock(monkeypatch, start + 60.1)
+    with pytest.raises(RateLimited):
+        rate_limit_hit(key="burst", limit=10, period=60)
+    # Once the burst has slid out of the window, the member may act again.
+    _clock(monkeypatch, start + 121.0)
+    rate_limit_hit(key="burst", limit=10, period=60)
+
+
+def test_an_edit_flood_gets_a_clear_429_across_forum_and_chat(
+    login, mentor, newcomer, newcomers_corner
+):
+    from community.ratelimit import EDITS_PER_MINUTE
+
+    thread = forum.thread_create(
+        author=mentor, category=newcomers_corner, kind=Thread.Kind.DISCUSSION,
+        title="Правки", body="Начало",
+    )  # fmt: skip
+    opening = thread.posts.get(number=1)
+    room = chat.group_create(creator=mentor, name="Правки", members=[newcomer])
+    message, _new = chat.message_send(author=mentor, room=room, body="Было", client_id="e0")
+    for n in range(EDITS_PER_MINUTE // 2):
+        chat.message_edit(editor=mentor, message=message, body=f"Стало {n}")
+    client = login(mentor)
+    statuses = [
+        client.post(
+            f"/forum/p/{opening.pk}/edit/", {"title": "Правки", "body": f"Правка {n} " * 300}
+        ).status_code
+        for n in range(EDITS_PER_MINUTE - EDITS_PER_MINUTE // 2 + 1)
+    ]
+    assert statuses[:-1] == [302] * (len(statuses) - 1)
+    assert statuses[-1] == 429
+    assert Post.objects.get(pk=opening.pk).edit_count == EDITS_PER_MINUTE - EDITS_PER_MINUTE // 2
+
+
+def test_a_reaction_flood_gets_a_clear_429(login, mentor, newcomer, newcomers_corner):
+    from community.ratelimit import REACTIONS_PER_MINUTE
+
+    thread = forum.thread_create(
+        author=mentor, category=newcomers_corner, kind=Thread.Kind.DISCUSSION,
+        title="Реакции", body="Начало",
+    )  # fmt: skip
+    opening = thread.posts.get(number=1)
+    client = login(newcomer)
+    statuses = [
+        client.post(f"/forum/p/{opening.pk}/react/", {"kind": "like"}).status_code
+        for _ in range(REACTIONS_PER_MINUTE + 1)
+    ]
+    assert statuses[:-1] == [302] * REACTIONS_PER_MINUTE
+    assert statuses[-1] == 429
