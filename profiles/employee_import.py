@@ -5,7 +5,13 @@ service_start, service_end, role. Dates are YYYY-MM-DD or DD.MM.YYYY; role is ne
 mentor or coordinator (newcomer when empty). A known email updates that member.
 
 Every row is checked before anything is written. With errors nothing is written unless
-`partial` is asked for, and then only the rows without errors are.
+`partial` is asked for, and then only the rows without errors are. Staff accounts are
+never changed by an import: the administrator manages them in the admin.
+
+The file is read as a stream (any line endings, CR-only included). A dry run only reads
+the database, and the real run writes in short transactions of WRITE_BATCH rows, so that
+members keep working while a large file goes in; a run that fails half-way is finished
+by running it again, since a known email updates its member.
 """
 
 from __future__ import annotations
@@ -13,12 +19,15 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from profiles import services
@@ -26,6 +35,13 @@ from profiles.models import Department, User
 
 COLUMNS = ("email", "full_name", "department", "position", "service_start", "service_end", "role")
 MAX_ROWS = 20000
+# Rows written per transaction: each holds SQLite's one write lock for a few tenths of a
+# second at most.
+WRITE_BATCH = 100
+# On SQLite, the pause between batches in which members' writes (a login, a reply) that
+# waited for the lock get it: its busy handler retries at most every 100 ms, and without
+# a pause the import would take the lock again first. PostgreSQL locks rows, not the file.
+SQLITE_PAUSE_SECONDS = 0.1
 ROLES = {
     "": User.Role.NEWCOMER,
     "newcomer": User.Role.NEWCOMER,
@@ -56,44 +72,89 @@ class _Row:
     values: dict
 
 
-class _Rollback(Exception):
-    """Raised inside the transaction of a dry run, so that nothing stays written."""
-
-
 def import_employees(
-    data: bytes,
+    data: bytes | IO[bytes],
     *,
     dry_run: bool = False,
     partial: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
+    """Check every row of a CSV (bytes or a binary file), then write them, or only count
+    what would be written (`dry_run`)."""
     report = ImportReport()
-    rows = _read(data, report)
+    rows = _without_staff(_read(data, report), report)
     if report.errors and not partial:
         return report
-    try:
-        with transaction.atomic():
-            for done, row in enumerate(rows, start=1):
-                _write(row, report)
-                if progress is not None:
-                    progress(done, len(rows))
-            if dry_run:
-                raise _Rollback
-    except _Rollback:
+    existing = _existing_emails([row.email for row in rows])
+    if dry_run:
+        report.updated = sum(row.email in existing for row in rows)
+        report.created = len(rows) - report.updated
         return report
+    for start in range(0, len(rows), WRITE_BATCH):
+        batch = rows[start : start + WRITE_BATCH]
+        with transaction.atomic():
+            for row in batch:
+                _write(row, report)
+        if progress is not None:
+            progress(start + len(batch), len(rows))
+        if connection.vendor == "sqlite" and start + WRITE_BATCH < len(rows):
+            time.sleep(SQLITE_PAUSE_SECONDS)
     report.written = bool(rows)
     return report
 
 
-def _read(data: bytes, report: ImportReport) -> list[_Row]:
+def _text(data: bytes | IO[bytes]) -> io.TextIOWrapper:
+    """The file as text, decoded as it is read. newline="" leaves line endings to the csv
+    reader, which takes CR, LF and CRLF alike (a CR-only export from old Excel too)."""
+    binary = io.BytesIO(data) if isinstance(data, bytes) else data
+    return io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+
+
+def _records(reader: csv.DictReader, report: ImportReport) -> Iterator[dict]:
+    """The reader's records, with an unreadable record reported on the line it starts on
+    (the one after the last good record), not raised."""
+    while True:
+        last_good = reader.line_num
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except UnicodeDecodeError:
+            report.errors.append(
+                RowError(last_good + 1, "", _("The file is not UTF-8 text from here on."))
+            )
+            return
+        except csv.Error:
+            report.errors.append(
+                RowError(
+                    last_good + 1,
+                    "",
+                    _(
+                        "This line cannot be read: a field is longer than %(limit)d characters "
+                        "or its quotes do not close."
+                    )
+                    % {"limit": csv.field_size_limit()},
+                )
+            )
+            return
+
+
+def _read(data: bytes | IO[bytes], report: ImportReport) -> list[_Row]:
+    text = _text(data)
     try:
-        text = data.decode("utf-8-sig")
+        head = text.read(1000)
+        text.seek(0)
     except UnicodeDecodeError:
         report.errors.append(RowError(1, "", _("The file is not UTF-8 text.")))
         return []
-    dialect = csv.excel if text[:1000].count(",") >= text[:1000].count(";") else _Semicolon
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    header = [(name or "").strip().casefold() for name in reader.fieldnames or []]
+    dialect = csv.excel if head.count(",") >= head.count(";") else _Semicolon
+    reader = csv.DictReader(text, dialect=dialect)
+    try:
+        fieldnames = reader.fieldnames or []
+    except (csv.Error, UnicodeDecodeError):
+        report.errors.append(RowError(1, "", _("The header row cannot be read.")))
+        return []
+    header = [(name or "").strip().casefold() for name in fieldnames]
     missing = [c for c in ("email", "full_name", "department") if c not in header]
     if missing:
         report.errors.append(
@@ -108,7 +169,7 @@ def _read(data: bytes, report: ImportReport) -> list[_Row]:
     departments = _departments()
     rows: list[_Row] = []
     seen: dict[str, int] = {}
-    for record in reader:
+    for record in _records(reader, report):
         line = reader.line_num
         if line > MAX_ROWS + 1:
             report.errors.append(
@@ -134,6 +195,33 @@ def _read(data: bytes, report: ImportReport) -> list[_Row]:
 
 class _Semicolon(csv.excel):
     delimiter = ";"
+
+
+def _existing_emails(emails: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(emails), 500):  # SQLite bounds a statement's parameters
+        chunk = emails[start : start + 500]
+        found.update(User.objects.filter(email__in=chunk).values_list("email", flat=True))
+    return found
+
+
+def _without_staff(rows: list[_Row], report: ImportReport) -> list[_Row]:
+    """Rows for staff accounts are errors: the admin refuses to let coordinators change
+    staff, and an import must not do it behind its back."""
+    staff: set[str] = set()
+    emails = [row.email for row in rows]
+    for start in range(0, len(emails), 500):
+        staff.update(
+            User.objects.filter(email__in=emails[start : start + 500])
+            .filter(Q(is_staff=True) | Q(is_superuser=True))
+            .values_list("email", flat=True)
+        )
+    for row in rows:
+        if row.email in staff:
+            report.errors.append(
+                RowError(row.line, "email", _("A staff account: the administrator changes it."))
+            )
+    return [row for row in rows if row.email not in staff]
 
 
 def _departments() -> dict[str, list[Department]]:

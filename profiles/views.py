@@ -303,7 +303,7 @@ def employee_import(request: MemberRequest) -> HttpResponse:
             form.add_error("file", _("The file is larger than 5 MB."))
         else:
             report = import_employees(
-                upload.read(),
+                upload.file,
                 dry_run=form.cleaned_data["dry_run"],
                 partial=form.cleaned_data["partial"],
             )

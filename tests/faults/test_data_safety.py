@@ -1,5 +1,7 @@
 """A crash in the middle of a multi-row write leaves nothing half-written: every such
-service runs in one transaction, so the failure of its last step undoes its first.
+service runs in one transaction, so the failure of its last step undoes its first. The
+employee import is the one that writes in short batches (so members keep working): a
+crash loses its own batch only, and the same file run again finishes the job.
 
 The crash is a failure injected into the last step of each write (the search index, the
 plan, a row of the file); the assertion is that none of the write's rows remain.
@@ -100,7 +102,7 @@ def test_an_article_that_fails_leaves_no_revision_and_no_credit(mentor):
     assert _counts(Article, ArticleRevision, ArticleCredit) == (0, 0, 0)
 
 
-def test_an_import_that_crashes_on_its_last_row_writes_none_of_the_others(division):
+def test_an_import_that_crashes_on_its_last_row_writes_none_of_its_batch(division):
     rows = "".join(
         f"person{n}@example.com,Сотрудник {n},{division.name},,2026-01-0{n},,\n"
         for n in range(1, 6)
@@ -123,3 +125,34 @@ def test_an_import_that_crashes_on_its_last_row_writes_none_of_the_others(divisi
         import_employees(data)
     assert len(calls) == 5
     assert User.objects.count() == before
+
+
+def test_an_import_that_crashes_in_a_later_batch_keeps_the_earlier_ones_and_reruns_cleanly(
+    division, monkeypatch
+):
+    """The import writes in short batches so members keep working (issue 20); a crash loses
+    only its own batch, and the same file run again finishes the job without duplicates."""
+    from profiles import employee_import
+
+    monkeypatch.setattr(employee_import, "WRITE_BATCH", 2)
+    rows = "".join(f"batch{n}@example.com,Сотрудник {n},{division.name},,,,\n" for n in range(5))
+    data = ("email,full_name,department,position,service_start,service_end,role\n" + rows).encode()
+    real_save = __import__("profiles.services", fromlist=["user_save"]).user_save
+    calls = []
+
+    def crash_on_the_fourth(*, user):
+        calls.append(user.email)
+        if len(calls) == 4:
+            raise Crash
+        return real_save(user=user)
+
+    with (
+        mock.patch("profiles.employee_import.services.user_save", side_effect=crash_on_the_fourth),
+        pytest.raises(Crash),
+    ):
+        import_employees(data)
+    kept = User.objects.filter(email__startswith="batch").values_list("email", flat=True)
+    assert sorted(kept) == ["batch0@example.com", "batch1@example.com"]
+    report = import_employees(data)
+    assert (report.created, report.updated) == (3, 2)
+    assert User.objects.filter(email__startswith="batch").count() == 5

@@ -109,9 +109,11 @@ def test_the_command_shows_progress_errors_and_refuses_without_partial(division,
     )
     output = io.StringIO()
     call_command("import_employees", str(good), "--dry-run", stdout=output)
-    assert "3/3" in output.getvalue() and "3 created" in output.getvalue()
+    assert "3 created" in output.getvalue()
     assert not User.objects.filter(email="p0@example.com").exists()
-    call_command("import_employees", str(good), stdout=io.StringIO())
+    output = io.StringIO()
+    call_command("import_employees", str(good), stdout=output)
+    assert "3/3" in output.getvalue()
     assert User.objects.filter(email__startswith="p").count() == 3
 
     bad = tmp_path / "bad.csv"
@@ -138,3 +140,63 @@ def test_coordinators_check_then_import_on_the_page(login, coordinator, division
     client.post("/people/import/", {"file": SimpleUploadedFile("hr.csv", data), "partial": "on"})
     assert User.objects.filter(email="page@example.com").exists()
     assert login(mentor).get("/people/import/").status_code == 403
+
+
+def test_a_file_with_cr_only_line_endings_is_read(division):
+    text = csv(*(f"cr{n}@example.com,Сотрудник {n},{division.name},,,," for n in range(3)))
+    report = import_employees(text.replace(b"\n", b"\r"))
+    assert (report.errors, report.created) == ([], 3)
+
+
+def test_a_huge_field_is_an_error_on_its_line_not_a_crash(division):
+    huge = "x" * 200_000
+    data = csv(
+        f"a@example.com,Имя,{division.name},,,,", f"b@example.com,{huge},{division.name},,,,"
+    )
+    report = import_employees(data)
+    assert [(e.line, e.column) for e in report.errors] == [(3, "")]
+    assert "131072" in report.errors[0].message
+    assert not User.objects.filter(email="a@example.com").exists()
+
+
+def test_invalid_utf8_midway_is_reported_on_its_line(division):
+    data = csv(f"a@example.com,Имя,{division.name},,,,") + b"b@example.com,\xff\xfe,x,,,,\n"
+    report = import_employees(data)
+    assert report.errors and report.errors[0].column == ""
+    assert not User.objects.filter(email="a@example.com").exists()
+
+
+def test_an_import_never_changes_a_staff_account(division, mentor):
+    admin = User.objects.create_superuser("root@example.com", "pw", full_name="Администратор")
+    report = import_employees(
+        csv(
+            f"root@example.com,Чужое Имя,{division.name},Уборщик,,,newcomer",
+            f"{mentor.email},Алия Хасанова,{division.name},Эксперт,,,mentor",
+        ),
+        partial=True,
+    )
+    assert [(e.line, e.column) for e in report.errors] == [(2, "email")]
+    admin.refresh_from_db()
+    assert (admin.full_name, admin.department_id, admin.role) == (
+        "Администратор", None, User.Role.COORDINATOR,
+    )  # fmt: skip
+    assert report.updated == 1
+
+
+def test_a_dry_run_takes_no_write_lock(division, django_assert_num_queries):
+    """Only reads: the departments, which emails exist, which of them are staff."""
+    data = csv(*(f"d{n}@example.com,Сотрудник {n},{division.name},,,," for n in range(50)))
+    with django_assert_num_queries(3):
+        report = import_employees(data, dry_run=True)
+    assert (report.created, report.updated, report.written) == (50, 0, False)
+
+
+def test_the_write_goes_in_short_transactions(division, monkeypatch):
+    from profiles import employee_import
+
+    monkeypatch.setattr(employee_import, "WRITE_BATCH", 2)
+    seen = []
+    data = csv(*(f"w{n}@example.com,Сотрудник {n},{division.name},,,," for n in range(5)))
+    report = import_employees(data, progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(2, 5), (4, 5), (5, 5)]
+    assert report.created == 5

@@ -25,10 +25,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: Path, dry_run: bool, partial: bool, **options) -> None:
         try:
-            data = file.read_bytes()
+            stream = file.open("rb")
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}") from None
-        report = import_employees(data, dry_run=dry_run, partial=partial, progress=self._progress)
+        with stream:
+            report = import_employees(
+                stream, dry_run=dry_run, partial=partial, progress=self._progress
+            )
         for row_error in report.errors:
             self.stderr.write(f"line {row_error.line} {row_error.column}: {row_error.message}")
         verb = "would be" if dry_run else ("were" if report.written else "would have been")
