@@ -5,6 +5,7 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +23,10 @@ from profiles.types import MemberRequest
 
 # ?focus= takes a post number; isdigit() alone would pass "²" and 5 000-digit numbers.
 POST_NUMBER = re.compile(r"[0-9]{1,9}")
+# Flagged posts per page of the moderation queue: a flood of reports must not hide the
+# older ones behind a cut-off.
+MODERATION_PAGE = 25
+MODERATION_LOG_PAGE = 100
 
 
 # --- Lists ---------------------------------------------------------------------------
@@ -441,9 +446,10 @@ def post_moderate(request: MemberRequest, pk: int) -> HttpResponse:
 def moderation_queue(request: MemberRequest) -> HttpResponse:
     if not rules.is_moderator(request.user):
         raise PermissionDenied
-    return render(
-        request, "forum/moderation_queue.html", {"posts": selectors.moderation_queue()[:100]}
+    page = Paginator(selectors.moderation_queue(), MODERATION_PAGE).get_page(
+        request.GET.get("page")
     )
+    return render(request, "forum/moderation_queue.html", {"page": page, "posts": page})
 
 
 @login_required
@@ -451,9 +457,10 @@ def moderation_queue(request: MemberRequest) -> HttpResponse:
 def moderation_log(request: MemberRequest) -> HttpResponse:
     if not rules.is_moderator(request.user):
         raise PermissionDenied
-    return render(
-        request, "forum/moderation_log.html", {"actions": selectors.moderation_log()[:200]}
+    page = Paginator(selectors.moderation_log(), MODERATION_LOG_PAGE).get_page(
+        request.GET.get("page")
     )
+    return render(request, "forum/moderation_log.html", {"page": page, "actions": page})
 
 
 # --- Composer helpers ----------------------------------------------------------------

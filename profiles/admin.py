@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from community.adminsite import CoordinatorAdmin
@@ -75,7 +77,24 @@ class UserAdmin(CoordinatorAdmin, DjangoUserAdmin):
         if not request.user.is_superuser:
             # A coordinator runs the programme, not the server.
             fields += ["is_staff", "is_superuser", "groups"]
+            if self._is_a_peer(request, obj):
+                fields.append("email")  # a new email and a reset link would take it over
         return fields
+
+    @staticmethod
+    def _is_a_peer(request, obj) -> bool:
+        """Another coordinator: only the administrator sets their password or email."""
+        return (
+            obj is not None
+            and obj.pk != request.user.pk
+            and obj.role == User.Role.COORDINATOR
+            and not request.user.is_superuser
+        )
+
+    def user_change_password(self, request, id, form_url=""):
+        if self._is_a_peer(request, self.get_object(request, unquote(id))):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     @staticmethod
     def _is_out_of_reach(request, obj) -> bool:

@@ -50,6 +50,28 @@ class Encoded:
     height: int
 
 
+# The decoding cost cap. A photo or a screenshot takes at least a byte for every few dozen
+# pixels; a large image packed much tighter than that (a 49-megapixel PNG of 60 KB) is
+# there to make the server spend seconds decoding and re-encoding it, and is refused
+# before it is decoded.
+COST_CAP_FROM_PIXELS = 16_000_000
+MAX_PIXELS_PER_BYTE = 64
+
+
+def _check_cost(upload: IO[bytes], pixels: int) -> None:
+    size = upload.seek(0, io.SEEK_END)
+    upload.seek(0)
+    if pixels > COST_CAP_FROM_PIXELS and pixels > MAX_PIXELS_PER_BYTE * max(size, 1):
+        raise ValidationError(
+            _(
+                "The image is %(megapixels)d megapixels in a file of %(kilobytes)d KB, too "
+                "many pixels for its size. Save it at a smaller size and try again."
+            )
+            % {"megapixels": pixels // 1_000_000, "kilobytes": size // 1024},
+            code="too_costly",
+        )
+
+
 @contextmanager
 def decoded(
     upload: IO[bytes],
@@ -69,10 +91,12 @@ def decoded(
             with Image.open(upload) as probe:
                 if probe.format not in formats:
                     raise not_an_image
-                if probe.width * probe.height * getattr(probe, "n_frames", 1) > max_pixels:
+                pixels = probe.width * probe.height * getattr(probe, "n_frames", 1)
+                if pixels > max_pixels:
                     raise ValidationError(
                         _("The image has too many pixels."), code="too_many_pixels"
                     )
+                _check_cost(upload, pixels)
                 probe.verify()
             upload.seek(0)
             with Image.open(upload) as image:

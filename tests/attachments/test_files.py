@@ -15,6 +15,7 @@ import tracemalloc
 import zipfile
 import zlib
 from pathlib import Path
+from unittest import mock
 from urllib.parse import quote, unquote
 
 import pytest
@@ -29,7 +30,7 @@ from django.utils import timezone
 from PIL import Image, PngImagePlugin
 
 from community import markup
-from community.attachments import filetypes, services
+from community.attachments import filetypes, images, services
 from community.attachments.markdown import markdown_for
 from community.attachments.models import Attachment
 
@@ -1229,3 +1230,24 @@ def test_the_first_bad_file_of_a_form_stops_it_with_its_name_in_the_message(ment
         )
     messages = caught.value.message_dict["attachments"]
     assert any("Вирус.exe" in message for message in messages)
+
+
+def test_a_large_image_packed_far_too_tight_is_refused_before_it_is_decoded(mentor):
+    """A 49-megapixel PNG of one colour is a few hundred KB and cost seconds to re-encode."""
+    out = io.BytesIO()
+    Image.new("RGB", (7000, 7000), (200, 220, 240)).save(out, format="PNG")
+    assert out.tell() * images.MAX_PIXELS_PER_BYTE < 7000 * 7000
+    with mock.patch.object(Image.Image, "load", side_effect=AssertionError("decoded")):
+        error = refusal(mentor, upload("flat.png", out.getvalue()))
+    assert error.code == "too_costly"
+    assert "49" in error.messages[0]
+    assert_nothing_stored()
+
+
+def test_a_large_real_photo_is_not_caught_by_the_cost_cap(mentor, settings):
+    settings.ATTACHMENT_MAX_IMAGE_BYTES = 20 * 1024 * 1024
+    detail = Image.effect_noise((4200, 4000), 60).convert("RGB")  # 16.8 MP of detail
+    out = io.BytesIO()
+    detail.save(out, format="JPEG", quality=85)
+    attachment = upload_of(mentor, "photo.jpg", out.getvalue())
+    assert (attachment.width, attachment.height) == (4200, 4000)

@@ -299,3 +299,21 @@ def test_a_flagged_post_that_stays_under_the_limit_is_still_visible(
     html = login(mentor2).get(question.get_absolute_url()).content.decode()
     assert answer.body_html in html
     assert Post.objects.get(pk=answer.pk).flag_count == 1
+
+
+def test_a_flood_of_reports_does_not_hide_older_ones_past_the_first_page(
+    login, question, flaggers, coordinator, mentor2, no_rate_limit
+):
+    from forum import views
+
+    posts = [reply(mentor2, question, body=f"Ответ {n}") for n in range(views.MODERATION_PAGE + 5)]
+    for post in posts:
+        Flag.objects.create(post=post, user=flaggers[0], reason="spam")
+    Post.objects.filter(pk__in=[p.pk for p in posts]).update(flag_count=1)
+    client = login(coordinator)
+    first = client.get("/forum/moderation/")
+    second = client.get("/forum/moderation/", {"page": 2})
+    shown = [p.pk for p in first.context["posts"]] + [p.pk for p in second.context["posts"]]
+    assert sorted(shown) == sorted(p.pk for p in posts)
+    assert f"{len(posts)} " in first.content.decode()
+    assert 'rel="next"' in first.content.decode()

@@ -90,3 +90,38 @@ def test_admin_login_sends_everyone_to_the_rate_limited_login(client):
     response = client.get("/admin/login/?next=/admin/profiles/user/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=/admin/profiles/user/")
+
+
+def test_a_coordinator_cannot_set_another_coordinators_password_or_email(
+    login, coordinator, division
+):
+    from tests.conftest import PASSWORD, make_member
+
+    peer = make_member("peer@example.com", "Вторая Координатор", User.Role.COORDINATOR)
+    client = login(coordinator)
+    base = f"/admin/profiles/user/{peer.pk}"
+    response = client.post(
+        f"{base}/password/",
+        {"password1": "taken-over-1", "password2": "taken-over-1", "set_usable_password": "true"},
+    )
+    assert response.status_code == 403
+    peer.refresh_from_db()
+    assert peer.check_password(PASSWORD)
+    page = client.get(f"{base}/change/").content.decode()
+    assert 'name="email"' not in page  # shown, not editable
+    # Their own password, and a mentor's, stay theirs to set.
+    assert client.get(f"/admin/profiles/user/{coordinator.pk}/password/").status_code == 200
+
+
+def test_the_administrator_may_set_a_coordinators_password(login, coordinator, superuser):
+    response = login(superuser).post(
+        f"/admin/profiles/user/{coordinator.pk}/password/",
+        {
+            "password1": "Reset-by-admin-9",
+            "password2": "Reset-by-admin-9",
+            "set_usable_password": "true",
+        },
+    )
+    assert response.status_code == 302
+    coordinator.refresh_from_db()
+    assert coordinator.check_password("Reset-by-admin-9")
