@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
+from community.slots import shown
 from forum import home_panels as forum_panels
 from knowledge import home_panels as knowledge_panels
 from mentoring import home_panels as mentoring_panels
@@ -65,5 +66,4 @@ PANELS = [
 
 
 def panels_for(user) -> list[tuple[HomePanel, dict]]:
-    found = ((panel, panel.context(user)) for panel in PANELS)
-    return [(panel, context) for panel, context in found if context is not None]
+    return shown(PANELS, user)

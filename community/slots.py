@@ -13,8 +13,8 @@ lists its plugs by (order, key), so the order of INSTALLED_APPS never shows on a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Generic, Protocol, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Generic, Protocol, TypeVar
 
 
 class Plug(Protocol):
@@ -67,6 +67,22 @@ class Slot(Generic[P]):
 
     def __repr__(self) -> str:
         return f"<Slot {self.name}: {', '.join(self._plugs)}>"
+
+
+class Panel(Protocol):
+    """A plug that shows a part of a page: its template context, or None to stay out."""
+
+    @property
+    def context(self) -> Callable[..., dict | None]: ...
+
+
+PanelT = TypeVar("PanelT", bound=Panel)
+
+
+def shown(panels: Iterable[PanelT], *args: Any) -> list[tuple[PanelT, dict]]:
+    """The panels that show for these arguments (who is shown, who looks), with context."""
+    found = ((panel, panel.context(*args)) for panel in panels)
+    return [(panel, context) for panel, context in found if context is not None]
 
 
 def discover_plugins() -> None:

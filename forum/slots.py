@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from community.slots import Slot
+from community.slots import Slot, shown
 from forum.models import Thread
 
 if TYPE_CHECKING:
@@ -28,12 +28,7 @@ THREAD_ASIDES: Slot[ThreadAside] = Slot("thread asides")
 
 
 def asides_for(thread: Thread, viewer) -> list[tuple[ThreadAside, dict]]:
-    shown = []
-    for aside in THREAD_ASIDES:
-        context = aside.context(thread, viewer)
-        if context is not None:
-            shown.append((aside, context))
-    return shown
+    return shown(THREAD_ASIDES, thread, viewer)
 
 
 @dataclass(frozen=True)

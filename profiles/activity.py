@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from community.slots import Slot
+from community.slots import Slot, shown
 from profiles.models import User
 
 if TYPE_CHECKING:
@@ -32,12 +32,7 @@ PANELS: Slot[ActivityPanel] = Slot("profile activity panels")
 
 
 def panels_for(member: User, viewer: User) -> list[tuple[ActivityPanel, dict]]:
-    rendered = []
-    for panel in PANELS:
-        context = panel.context(member, viewer)
-        if context is not None:
-            rendered.append((panel, context))
-    return rendered
+    return shown(PANELS, member, viewer)
 
 
 @dataclass(frozen=True)
