@@ -11,7 +11,16 @@ from __future__ import annotations
 import json
 from unittest import mock
 
-from tests.xss_corpus import CORPUS
+from tests.xss_corpus import CORPUS as EVERY_VECTOR
+
+
+def _storable(payload: str) -> bool:
+    """The text rule (community/text.py) refuses NUL before anything is stored, so a
+    vector holding one never reaches a page; test_text.py checks the refusal."""
+    return "\x00" not in payload
+
+
+CORPUS = [(name, payload) for name, payload in EVERY_VECTOR if _storable(payload)]
 
 READER = "newcomer@example.com"
 AUTHOR = "xss.author@example.com"
