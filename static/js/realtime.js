@@ -9,6 +9,7 @@ let delay = 1000;
 // The server says hello once the socket is ready for frames. A socket that opens but never
 // says hello (a server stuck mid-handshake with its channel layer) is dropped and retried.
 const HELLO_TIMEOUT = 5000;
+const SIGNED_OUT_RELOAD_DELAY = 1500;
 
 export function on(type, callback) {
   if (!listeners.has(type)) listeners.set(type, new Set());
@@ -59,8 +60,10 @@ function connect() {
     clearTimeout(helloTimer);
     if (closed.code === 4401) {
       // Signed out (logout elsewhere, a new password, deactivation): the page would only
-      // show what the member may no longer read. Reloading brings the login page.
-      location.reload();
+      // show what the member may no longer read. Reloading brings the login page. Not at
+      // once: when this tab itself is logging out, the socket closes while the logout is
+      // still being answered, and its own navigation (which ends this timer) must win.
+      setTimeout(() => location.reload(), SIGNED_OUT_RELOAD_DELAY);
       return;
     }
     document.body.dataset.realtime = "disconnected";
