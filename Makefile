@@ -1,4 +1,5 @@
-# Nastavnik: `make run` serves the app with demo data; `make test` runs the suite.
+# Nastavnik: `make run` serves the app with demo data; `make test` runs the suite
+# (`make test-fast`: all but the browser journeys).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -21,11 +22,27 @@ run: $(STAMP)
 	@echo "Nastavnik: http://$(HOST):$(PORT)/  (logins: coordinator@example.com, mentor@example.com, newcomer@example.com; password: nastavnik-demo)"
 	DEBUG=$${DEBUG-1} $(BIN)/daphne -b $(HOST) -p $(PORT) community.asgi:application
 
-test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+# The suite runs in parallel (pytest-xdist): one worker per core, and worksteal so that an
+# idle worker takes over another's queue (the browser cases are long and uneven). Each
+# worker has its own test database, Redis database (tests/testenv.py), daphne servers and
+# ports. PYTEST_PARALLEL= runs serially, as the postgres_restart pass must; so does
+# `-p no:xdist` in PYTEST_ARGS.
+PYTEST_PARALLEL ?= -n auto --dist worksteal
+PYTEST = $(BIN)/python -m pytest $(if $(findstring no:xdist,$(PYTEST_ARGS)),,$(PYTEST_PARALLEL))
 
+test: $(STAMP)
+	$(PYTEST) $(PYTEST_ARGS)
+
+# The inner loop: everything but the browser journeys, in parallel.
+test-fast: $(STAMP)
+	$(PYTEST) -m "not browser" $(PYTEST_ARGS)
+
+# What CI checks before the tests: style, formatting, the floors, the types.
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	DEBUG=1 $(BIN)/mypy
 
 # Regenerate the locked requirements after editing pyproject.toml.
 lock: $(STAMP)

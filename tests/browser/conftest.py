@@ -8,6 +8,7 @@ ChannelsLiveServerTestCase is not used: it is broken on Django 5.2.
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import os
@@ -138,6 +139,12 @@ def _manage(env: dict[str, str], *args: str) -> None:
         )
 
 
+def chromium_executable() -> str | None:
+    """The Chromium the journeys drive (CHROMIUM_PATH or the system one), if it is there."""
+    path = os.environ.get("CHROMIUM_PATH") or DEFAULT_CHROMIUM
+    return path if os.path.isfile(path) and os.access(path, os.X_OK) else None
+
+
 def _healthy(url: str) -> bool:
     try:
         with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
@@ -148,22 +155,21 @@ def _healthy(url: str) -> bool:
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    path = os.environ.get("CHROMIUM_PATH") or DEFAULT_CHROMIUM
-    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
-        pytest.skip(f"Chromium not found at {path}; browser journeys skipped")
+    path = chromium_executable()
+    if path is None:
+        pytest.skip(
+            f"Chromium not found at {os.environ.get('CHROMIUM_PATH') or DEFAULT_CHROMIUM}; "
+            "browser journeys skipped"
+        )
     return path
 
 
-@pytest.fixture(scope="session")
-def live_app(chromium_path, tmp_path_factory) -> Iterator[LiveServer]:
-    """A daphne server with a freshly seeded demo community; yields where it listens."""
-    root = tmp_path_factory.mktemp("browser-server")
-    (root / "mail").mkdir()
-    port = _free_port()
-    env = _server_env(root, port)
-    _manage(env, "migrate", "--noinput")
-    _manage(env, "seed_demo")
+@contextlib.contextmanager
+def serve(root: Path, port: int, env: dict[str, str]) -> Iterator[LiveServer]:
+    """daphne on `port` over the database and mail directory in `root`, until the block ends.
 
+    Each pytest-xdist worker runs servers of its own, on its own free ports and files.
+    """
     url = f"http://127.0.0.1:{port}"
     log = root / "server.log"
     with log.open("wb") as log_file:
@@ -204,6 +210,19 @@ def live_app(chromium_path, tmp_path_factory) -> Iterator[LiveServer]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_app(chromium_path, tmp_path_factory) -> Iterator[LiveServer]:
+    """A daphne server with a freshly seeded demo community; yields where it listens."""
+    root = tmp_path_factory.mktemp("browser-server")
+    (root / "mail").mkdir()
+    port = _free_port()
+    env = _server_env(root, port)
+    _manage(env, "migrate", "--noinput")
+    _manage(env, "seed_demo")
+    with serve(root, port, env) as server:
+        yield server
 
 
 # --- The browser ---------------------------------------------------------------------

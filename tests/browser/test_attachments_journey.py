@@ -93,6 +93,9 @@ def test_files_dropped_in_forum_and_chat_show_download_and_stay_private(
     # The forum: drop both files on the reply box, then post.
     page.goto("/forum/")
     page.locator("main a[href^='/forum/t/']").first.click()
+    # Dropping and the lightbox are attachments.js's: wait until the thread page has loaded
+    # (on a busy machine, a parallel run, its scripts may still be on their way).
+    page.wait_for_url("**/forum/t/**", wait_until="load")
     composer = page.locator(".composer-form textarea")
     composer.fill("Вот шаблон и скриншот, где его найти:")
     drop_files(page, ".composer-form textarea")
@@ -100,6 +103,7 @@ def test_files_dropped_in_forum_and_chat_show_download_and_stay_private(
     expect(composer).to_have_value(re.compile(r"\[!\[.*\]\(/attachments/\w+.*/thumb/\)\]"))
     page.locator(".composer-form button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"#post-\d+$"))
+    page.wait_for_load_state("load")
     reply = page.locator("article.post").last
     check_attachments(page, reply)
     reply.locator("img[src$='/thumb/']").click()

@@ -16,6 +16,23 @@ from tests.faults.scenario import tail
 CONVERSATIONS = ["crossing", "restart", "killed", "stalled", "postgres"]
 
 
+def pytest_runtest_setup(item) -> None:
+    """A postgres_restart test breaks every connection to PostgreSQL, so under pytest-xdist
+    it refuses to start (before its fixtures build anything) while other tests are in the
+    run: the other workers would lose theirs mid-test. Run it alone, as .ci/run does."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if item.get_closest_marker("postgres_restart") is None or workers < 2:
+        return
+    others = [i for i in item.session.items if i.get_closest_marker("postgres_restart") is None]
+    if others:
+        pytest.fail(
+            f"restarting PostgreSQL while {workers - 1} other xdist worker(s) run "
+            f"{len(others)} other tests would break their connections; run it alone: "
+            "make test PYTEST_PARALLEL= PYTEST_ARGS='tests/faults -m postgres_restart'",
+            pytrace=False,
+        )
+
+
 @pytest.fixture(scope="package")
 def site() -> Iterator[dict]:
     """A migrated scratch database with a room and two logged-in members per scenario."""

@@ -9,16 +9,15 @@ bios and the directory, search queries (reflected) and snippets, and notificatio
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from urllib.parse import quote, urlsplit
+from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page
 
 from tests.browser.actions import log_in
-from tests.browser.conftest import COMMAND_TIMEOUT, REPO_ROOT, _server_env
+from tests.browser.conftest import LiveServer, _free_port, _server_env, serve
 from tests.security.xss_seed import READER
+from tests.security.xss_world import CASES, all_pages, copy_database, pages_for
 
 pytestmark = pytest.mark.browser
 
@@ -51,62 +50,55 @@ PROBE = """() => {
 
 
 @pytest.fixture(scope="module")
-def seeded(live_app) -> dict:
-    port = urlsplit(live_app.url).port
-    result = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "shell",
-            "-c",
-            "import json; from tests.security.xss_seed import seed; print(json.dumps(seed()))",
-        ],
-        cwd=REPO_ROOT,
-        env=_server_env(live_app.root, port),
-        capture_output=True,
-        text=True,
-        timeout=COMMAND_TIMEOUT * 3,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+def seeded(xss_world) -> dict:
+    return xss_world[1]
+
+
+@pytest.fixture(scope="module")
+def xss_app(xss_world, tmp_path_factory) -> Iterator[LiveServer]:
+    """This worker's daphne over its own copy of the seeded world."""
+    database, _seeded = xss_world
+    root = tmp_path_factory.mktemp("xss-server")
+    (root / "mail").mkdir()
+    copy_database(database, root / "db.sqlite3")
+    port = _free_port()
+    with serve(root, port, _server_env(root, port)) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def reader_session(browser, xss_app) -> dict:
+    """The reader logs in through the form once per worker; every case starts from here."""
+    context = browser.new_context(base_url=xss_app.url, locale="ru-RU")
+    context.add_init_script(TRAP)
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    log_in(page, xss_app, READER)
+    state = context.storage_state()
+    context.close()
+    assert not dialogs, dialogs
+    return state
 
 
 @pytest.fixture
-def reader(browser, live_app):
-    context = browser.new_context(base_url=live_app.url, locale="ru-RU")
+def reader(browser, xss_app, reader_session):
+    context = browser.new_context(
+        base_url=xss_app.url, locale="ru-RU", storage_state=reader_session
+    )
     context.add_init_script(TRAP)
     page = context.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.dialogs = dialogs
-    log_in(page, live_app, READER)
     yield page
     context.close()
 
 
-def _pages(seeded: dict) -> list[str]:
-    listed = [f"{seeded['category']}?page={n}" for n in range(1, 12)]
-    people = [f"/people/?page={n}" for n in range(1, 11)]
-    notifications = [f"/notifications/?page={n}" for n in range(1, 9)]
-    searches = [f"/search/?q={quote(query)}" for query in seeded["queries"]]
-    searches += ["/search/?q=alert", "/search/?q=script", "/search/?q=javascript"]
-    return (
-        seeded["threads"]
-        + listed
-        + seeded["rooms"]
-        + seeded["articles"]
-        + seeded["profiles"]
-        + people
-        + notifications
-        + searches
-        + ["/", "/kb/"]
-    )
-
-
-def test_no_vector_runs_on_any_page(seeded, reader: Page):
+@pytest.mark.parametrize("case", CASES)
+def test_no_vector_runs_on_any_page(seeded, reader: Page, case: str):
     problems = []
-    for url in _pages(seeded):
+    for url in pages_for(seeded, case):
         reader.goto(url)
         found = reader.evaluate(PROBE)
         bad = {key: value for key, value in found.items() if value}
@@ -114,6 +106,13 @@ def test_no_vector_runs_on_any_page(seeded, reader: Page):
             problems.append((url, bad, list(reader.dialogs)))
             reader.dialogs.clear()
     assert not problems, json.dumps(problems[:5], ensure_ascii=False, indent=1)
+
+
+def test_the_cases_open_every_page_once(seeded):
+    """Cutting the pages into cases must leave none out: together they open every page."""
+    cases = {case: pages_for(seeded, case) for case in CASES}
+    assert all(cases.values()), [case for case, urls in cases.items() if not urls]
+    assert [url for urls in cases.values() for url in urls] == all_pages(seeded)
 
 
 def test_the_vectors_really_are_on_the_pages(seeded, reader: Page):
