@@ -20,6 +20,10 @@ run: $(STAMP)
 	DEBUG=$${DEBUG-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG-1} $(BIN)/python manage.py seed_demo --if-empty
 	@echo "Nastavnik: http://$(HOST):$(PORT)/  (logins: coordinator@example.com, mentor@example.com, newcomer@example.com; password: nastavnik-demo)"
+	@# The web server and a background worker (emails, digests, the periodic jobs);
+	@# Ctrl-C stops both.
+	@DEBUG=$${DEBUG-1} $(BIN)/python manage.py run_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG-1} $(BIN)/daphne -b $(HOST) -p $(PORT) community.asgi:application
 
 # The suite runs in parallel (pytest-xdist): one worker per core, and worksteal so that an

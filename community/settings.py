@@ -146,7 +146,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
+    "django_tasks",
+    "django_tasks_db",
     "community",
+    "community.background",
+    "community.mailer",
     "community.realtime",
     "community.notifications",
     "community.attachments",
@@ -288,6 +292,12 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # EMAIL_BACKEND, EMAIL_HOST and the rest come from one URL, as DATABASE_URL does.
 globals().update(email_from_url(os.environ.get("EMAIL_URL", "console://")))
+# The site never talks to the mail server in a request: every email is stored in the
+# outbox (community/mailer) and a worker delivers it through EMAIL_BACKEND, retrying with
+# backoff MAILER_MAX_ATTEMPTS times before it is kept as failed for a coordinator to see.
+MAILER_MAX_ATTEMPTS = env_int("MAILER_MAX_ATTEMPTS", 6, minimum=1)
+# Seconds before the first retry; each next one waits twice as long (60 s, 2 min, 4 min…).
+MAILER_RETRY_SECONDS = env_int("MAILER_RETRY_SECONDS", 60, minimum=1)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Наставник <noreply@nastavnik.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -406,6 +416,19 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "community.views.csrf_failure"
 # The health check is probed over plain HTTP by load balancers.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# --- Background work ----------------------------------------------------------
+
+# Deferred and periodic work (emails, digests, escalations, purges, imports) runs in
+# workers: `manage.py run_worker` (docs/deployment.md). The queue is a table in the
+# site's own database, so a task is enqueued in the same commit as the write behind it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A worker records a heartbeat this often; one silent for the stale period is taken for
+# dead and the tasks it held run again on another worker.
+BACKGROUND_HEARTBEAT_SECONDS = env_int("BACKGROUND_HEARTBEAT_SECONDS", 10, minimum=1)
+BACKGROUND_WORKER_STALE_SECONDS = env_int("BACKGROUND_WORKER_STALE_SECONDS", 60, minimum=2)
+# How often a worker looks at the schedule and for dead workers' tasks.
+BACKGROUND_HOUSEKEEPING_SECONDS = env_int("BACKGROUND_HOUSEKEEPING_SECONDS", 15, minimum=1)
 
 # --- Logging ----------------------------------------------------------------
 

@@ -93,6 +93,9 @@ class Article(models.Model):
     verified_at = models.DateTimeField(null=True, blank=True)
     # Set when verified: verified_at plus the interval. Stored, so the queue is one query.
     review_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the people who vouch for it were last reminded that it is due; a reminder is sent
+    # once per due date (community/background runs knowledge.review_reminders daily).
+    review_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     review_interval_days = models.PositiveSmallIntegerField(
         _("review interval, days"),
         default=DEFAULT_REVIEW_DAYS,

@@ -1,6 +1,7 @@
 """Everything the knowledge base plugs into the floors below it (community/slots.py): its
 places on profiles, thread pages, the question form and chat rooms."""
 
+import datetime
 import re
 
 from django.utils.translation import gettext_lazy as _
@@ -8,8 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from chat.slots import ROOM_TOOLS, RoomTool
 from community import markup, search
 from community.attachments import parents
+from community.background.schedule import SCHEDULE, PeriodicJob
+from community.notifications.registry import KINDS as NOTIFICATION_KINDS
+from community.notifications.registry import NotificationKind
 from forum.slots import ASKING_HINTS, THREAD_ASIDES, AskingHint, Link, ThreadAside
-from knowledge import attachment_parent, demo, rules, search_index, selectors
+from knowledge import attachment_parent, demo, rules, search_index, selectors, tasks
 from knowledge.models import Article
 from profiles.activity import PANELS, ActivityPanel
 from profiles.seeding import DEMO_LOADERS, DemoLoader
@@ -85,3 +89,14 @@ ROOM_TOOLS.fill(
 )
 
 DEMO_LOADERS.fill(DemoLoader("knowledge", demo.load, order=30))
+
+NOTIFICATION_KINDS.fill(NotificationKind("knowledge.review_due", _("Articles due for review")))
+# Daily at 08:00: whoever vouches for an article hears when it is due for review again.
+SCHEDULE.fill(
+    PeriodicJob(
+        "knowledge.review_reminders",
+        tasks.review_reminders,
+        every=datetime.timedelta(days=1),
+        offset=datetime.timedelta(hours=8),
+    )
+)

@@ -9,12 +9,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from community import markup, search, text
 from community.attachments.services import attachments_claim
+from community.notifications.services import notifications_send
 from knowledge import attachment_parent, rules
 from knowledge.models import (
     BODY_MAX_LENGTH,
@@ -26,6 +28,7 @@ from knowledge.models import (
     ArticleSource,
     Collection,
 )
+from profiles.models import User
 
 SLUG_ATTEMPTS = 20
 
@@ -337,3 +340,51 @@ def article_from_messages(*, actor, messages: list, kind: str = Article.Kind.ART
         )
         _sources(article, messages=messages)
     return article
+
+
+def review_reminders_send(*, now=None) -> int:
+    """Remind the people who vouch for each article newly due for review; returns how many
+    articles were reminded about. Each due date is reminded once.
+
+    The article's last verifier and its authors hear of it, if they may still verify;
+    an article with nobody left goes to the coordinators.
+    """
+    now = now or timezone.now()
+    due = (
+        Article.objects.filter(status=Article.Status.PUBLISHED)
+        .filter(Q(review_due_at__isnull=True) | Q(review_due_at__lte=now))
+        .filter(
+            Q(review_reminded_at__isnull=True)
+            | Q(review_due_at__isnull=False, review_reminded_at__lt=F("review_due_at"))
+        )
+        .select_related("verified_by")
+        .prefetch_related("credits__user")
+        .order_by("pk")
+    )
+    coordinators = None
+    reminded = 0
+    for article in due.iterator(chunk_size=200):
+        vouchers = [
+            credit.user
+            for credit in article.credits.all()
+            if credit.role == ArticleCredit.Role.AUTHOR
+        ]
+        if article.verified_by is not None:
+            vouchers.append(article.verified_by)
+        recipients = [user for user in vouchers if rules.can_verify(user, article)]
+        if not recipients:
+            if coordinators is None:
+                coordinators = list(User.objects.filter(role=User.Role.COORDINATOR, is_active=True))
+            recipients = coordinators
+        with transaction.atomic():
+            notifications_send(
+                recipients=recipients,
+                kind="knowledge.review_due",
+                text=_("Time to check that the article «%(title)s» is still right")
+                % {"title": article.title},
+                url=article.get_absolute_url(),
+                group_key=f"article:{article.pk}",
+            )
+            Article.objects.filter(pk=article.pk).update(review_reminded_at=now)
+        reminded += 1
+    return reminded

@@ -2,14 +2,17 @@
 notification kinds, its button on mentors' profiles, who reads the files of a pair's
 meeting notes (the pair and the coordinators), and the routing of new questions."""
 
+import datetime
+
 from django.utils.translation import gettext_lazy as _
 
 from community.attachments.parents import KINDS as ATTACHMENT_PARENTS
 from community.attachments.parents import ParentKind
+from community.background.schedule import SCHEDULE, PeriodicJob
 from community.notifications.registry import KINDS as NOTIFICATION_KINDS
 from community.notifications.registry import NotificationKind
 from forum.slots import QUESTION_LISTENERS, QuestionListener
-from mentoring import demo, routing, rules
+from mentoring import demo, routing, rules, tasks
 from mentoring.models import MEETING_FILES, Meeting
 from profiles.activity import BUTTONS, ProfileButton
 from profiles.seeding import DEMO_LOADERS, DemoLoader
@@ -48,3 +51,9 @@ BUTTONS.fill(
 )
 
 DEMO_LOADERS.fill(DemoLoader("mentoring", demo.load, order=40))
+# Every half hour: newcomers' questions left unanswered too long (routing.py).
+SCHEDULE.fill(
+    PeriodicJob(
+        "mentoring.escalate", tasks.escalate_questions, every=datetime.timedelta(minutes=30)
+    )
+)

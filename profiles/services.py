@@ -11,16 +11,16 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import ImageOps
 
 from community import markup, search, text
 from community.attachments import images
-from profiles import naming
+from community.background.queue import enqueue_on_commit
+from community.mailer.services import email_render, outbox_add
+from profiles import naming, tasks
 from profiles.models import Department, ExpertiseTag, MentorApplication, User
 
 AVATAR_SIZE = 512
@@ -196,7 +196,7 @@ def mentor_application_submit(
             )
             application.expertise.set(expertise)
             # robust: a mail server that is down must not turn a saved application into a 500.
-            transaction.on_commit(lambda: _email_coordinators_about(application), robust=True)
+            enqueue_on_commit(tasks.email_application_submitted, application.pk)
     except IntegrityError:
         # The partial unique index is the real guard against double submits (two tabs, a retry).
         raise ValidationError(
@@ -244,37 +244,49 @@ def mentor_application_decide(
                 applicant.role = User.Role.MENTOR
                 applicant.save(update_fields=["role"])
             applicant.expertise.add(*application.expertise.all())
-        transaction.on_commit(lambda: _email_applicant_about(application), robust=True)
+        enqueue_on_commit(tasks.email_application_decided, application.pk)
     return application
 
 
-def _email_coordinators_about(application: MentorApplication) -> None:
+def application_submitted_email(application_id: int) -> int:
+    """Tell the coordinators about a new mentor application (run by a worker)."""
+    application = (
+        MentorApplication.objects.select_related("applicant").filter(pk=application_id).first()
+    )
+    if application is None:
+        return 0  # withdrawn and deleted meanwhile: nothing to say
     recipients = list(
-        User.objects.filter(role=User.Role.COORDINATOR, is_active=True).values_list(
-            "email", flat=True
+        User.objects.filter(role=User.Role.COORDINATOR, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    return outbox_add(
+        (
+            f"application:{application.pk}:submitted:{address}",
+            email_render(
+                "profiles/email/application_submitted", {"application": application}, [address]
+            ),
         )
-    )
-    if recipients:
-        _send("profiles/email/application_submitted", {"application": application}, recipients)
-
-
-def _email_applicant_about(application: MentorApplication) -> None:
-    _send(
-        "profiles/email/application_decided",
-        {"application": application},
-        [application.applicant.email],
+        for address in recipients
     )
 
 
-def _send(template: str, context: dict, recipients: list[str]) -> None:
-    context = {**context, "site_url": settings.SITE_URL}
-    # In the site's language: the coordinator who decided may have picked another.
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        body = render_to_string(f"{template}.txt", context)
-    send_mail(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        recipients,
+def application_decided_email(application_id: int) -> int:
+    """Tell the applicant what the coordinators decided (run by a worker)."""
+    application = (
+        MentorApplication.objects.select_related("applicant").filter(pk=application_id).first()
+    )
+    if application is None or not application.applicant.email:
+        return 0
+    return outbox_add(
+        [
+            (
+                f"application:{application.pk}:{application.status}",
+                email_render(
+                    "profiles/email/application_decided",
+                    {"application": application},
+                    [application.applicant.email],
+                ),
+            )
+        ]
     )

@@ -78,3 +78,32 @@ async def joined_socket(user) -> WebsocketCommunicator:
     assert connected
     assert (await communicator.receive_json_from())["type"] == "hello"
     return communicator
+
+
+def run_tasks(*, scheduler: bool = False, allow_failures: bool = False) -> int:
+    """Run every task due now through the real worker (community/background/worker.py),
+    as `manage.py run_worker --batch` would; returns how many ran.
+
+    A task that raised fails the test (with its traceback), unless `allow_failures`.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    from community.background.worker import Worker
+
+    failed_before = set(DBTaskResult.objects.failed().values_list("pk", flat=True))
+    worker = Worker(interval=0, batch=True, scheduler=scheduler, worker_id="test-worker")
+    worker.run()
+    failed = DBTaskResult.objects.failed().exclude(pk__in=failed_before)
+    if failed and not allow_failures:
+        raise AssertionError("\n\n".join(f"{t.task_path} failed:\n{t.traceback}" for t in failed))
+    return worker._run_tasks
+
+
+def run_scheduled_job(key: str):
+    """Enqueue one periodic job (community/background/schedule.py) and run it in the
+    worker, as its slot would; returns the job's task result."""
+    from community.background.schedule import SCHEDULE
+
+    result = SCHEDULE[key].task.enqueue()
+    run_tasks()
+    return SCHEDULE[key].task.get_result(result.id)

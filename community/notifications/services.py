@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import datetime
-import logging
+import hashlib
+import operator
 from collections.abc import Iterable
+from functools import reduce
 from itertools import groupby
 
-from django.conf import settings
-from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from community.background.queue import enqueue_on_commit
+from community.mailer.services import email_render, outbox_add
 from community.notifications import registry, selectors
 from community.notifications.models import (
     Notification,
@@ -24,9 +25,6 @@ from community.notifications.models import (
     is_relative_url,
 )
 from community.realtime.events import send_event_on_commit, user_group
-
-logger = logging.getLogger(__name__)
-IMMEDIATELY = NotificationPreference.EmailMode.IMMEDIATELY
 
 TEXT_MAX_LENGTH = 300
 DIGEST_WINDOW = datetime.timedelta(hours=24)
@@ -94,17 +92,10 @@ def notifications_send(
         for notification in notifications:
             notification.recipient = by_id[notification.recipient_id]
         _broadcast_new(notifications)
-        modes = dict(
-            NotificationPreference.objects.filter(user_id__in=by_id).values_list(
-                "user_id", "email_mode"
-            )
-        )
-        to_email = [
-            n for n in notifications if modes.get(n.recipient_id, IMMEDIATELY) == IMMEDIATELY
-        ]
-        if to_email:
-            # robust: a mail server that is down must not fail the caller's committed write.
-            transaction.on_commit(lambda: _email_each(to_email), robust=True)
+        # One task for every recipient; it asks who wants an email now (community/mailer).
+        from community.notifications.tasks import email_notifications
+
+        enqueue_on_commit(email_notifications, [n.pk for n in notifications])
     return notifications
 
 
@@ -205,30 +196,59 @@ def preference_set(*, user, email_mode: str) -> NotificationPreference:
     return preference
 
 
-# --- Email -----------------------------------------------------------------------
+# --- Email (run by workers: community/notifications/tasks.py) -------------------------
 
 
-def _email_each(notifications: list[Notification]) -> None:
-    """One email per notification, over one connection to the mail server."""
-    notifications = [n for n in notifications if n.recipient.email]
-    with mail.get_connection() as connection:
-        connection.send_messages(
-            [
-                _message(
-                    "notifications/email/notification",
-                    {"notification": n, "recipient": n.recipient},
-                    n.recipient.email,
-                )
-                for n in notifications
+def notifications_email(notification_ids: list[int]) -> int:
+    """Queue an email for each of these notifications whose member wants one right away and
+    that has not been emailed since it last changed; returns how many were queued.
+
+    Safe to run twice: the notification is marked emailed in the same transaction as its
+    email enters the outbox, and the outbox refuses a second email with the same key.
+    """
+    notifications = list(
+        Notification.objects.filter(
+            pk__in=notification_ids, emailed_at__isnull=True, recipient__is_active=True
+        )
+        .exclude(recipient__email="")
+        .exclude(
+            recipient__notification_preference__email_mode__in=[
+                NotificationPreference.EmailMode.DAILY,
+                NotificationPreference.EmailMode.OFF,
             ]
         )
-    Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
-        emailed_at=timezone.now()
+        .select_related("recipient", "actor")
     )
+    if not notifications:
+        return 0
+    emails = [
+        (
+            f"notification:{n.pk}:{n.count}",
+            email_render(
+                "notifications/email/notification",
+                {"notification": n, "recipient": n.recipient},
+                [n.recipient.email],
+            ),
+        )
+        for n in notifications
+    ]
+    # Marked only as they were read: one bumped by a new event meanwhile keeps its
+    # emailed_at empty, and that event's own task emails it.
+    as_read = reduce(operator.or_, (Q(pk=n.pk, count=n.count) for n in notifications))
+    with transaction.atomic():
+        outbox_add(emails)
+        Notification.objects.filter(as_read).update(emailed_at=timezone.now())
+    return len(notifications)
 
 
-def digest_send(*, now: datetime.datetime | None = None) -> int:
-    """Email each "daily" member their unread, unemailed notifications of the last day."""
+def digest_send(*, now: datetime.datetime | None = None, batch_size: int = 200) -> int:
+    """Queue a digest for each "daily" member of their unread, unemailed notifications of
+    the last day; returns how many members get one.
+
+    Streams the notifications in order of member and writes each batch of members in one
+    transaction: two queries per batch however large the community. A second run the same
+    day finds everything marked emailed, and the outbox keys are per member and content.
+    """
     now = now or timezone.now()
     pending = (
         Notification.objects.filter(
@@ -244,52 +264,48 @@ def digest_send(*, now: datetime.datetime | None = None) -> int:
         .order_by("recipient_id", "-created_at", "-pk")
     )
     sent = 0
-    for _recipient_id, group in groupby(pending, key=lambda n: n.recipient_id):
-        notifications = list(group)
-        if _email_digest(notifications[0].recipient, notifications, now):
-            sent += 1
+    batch: list[list[Notification]] = []
+    for _recipient_id, group in groupby(
+        pending.iterator(chunk_size=2000), key=lambda n: n.recipient_id
+    ):
+        batch.append(list(group))
+        if len(batch) >= batch_size:
+            sent += _queue_digests(batch, now)
+            batch = []
+    if batch:
+        sent += _queue_digests(batch, now)
     return sent
 
 
-def _email_digest(recipient, notifications: list[Notification], now: datetime.datetime) -> bool:
-    ids = [notification.pk for notification in notifications]
-    # Claim first, so two overlapping runs (a retried cron job) never send one digest twice.
-    claimed = Notification.objects.filter(pk__in=ids, emailed_at__isnull=True)
-    if claimed.update(emailed_at=now) != len(ids):
-        Notification.objects.filter(pk__in=ids, emailed_at=now).update(emailed_at=None)
-        return False
-    try:
-        _send(
-            "notifications/email/digest",
-            {
-                "recipient": recipient,
-                "notifications": notifications[:DIGEST_MAX_ITEMS],
-                "more": max(len(notifications) - DIGEST_MAX_ITEMS, 0),
-                "total": len(notifications),
-            },
-            recipient.email,
+def _digest_key(notifications: list[Notification]) -> str:
+    # What this digest says: a run that finds the same news again queues nothing twice,
+    # new activity makes a new digest.
+    news = ",".join(f"{n.pk}.{n.count}" for n in sorted(notifications, key=lambda n: n.pk))
+    digest = hashlib.sha256(news.encode()).hexdigest()[:32]
+    return f"digest:{notifications[0].recipient_id}:{digest}"
+
+
+def _queue_digests(batch: list[list[Notification]], now: datetime.datetime) -> int:
+    # Rendered before the transaction, so that SQLite's write lock is held only to write.
+    emails = [
+        (
+            _digest_key(notifications),
+            email_render(
+                "notifications/email/digest",
+                {
+                    "recipient": notifications[0].recipient,
+                    "notifications": notifications[:DIGEST_MAX_ITEMS],
+                    "more": max(len(notifications) - DIGEST_MAX_ITEMS, 0),
+                    "total": len(notifications),
+                },
+                [notifications[0].recipient.email],
+            ),
         )
-    except Exception:
-        # One bad address or a mail server hiccup must not stop the other members' digests.
-        logger.exception("Could not send the notification digest to user %s", recipient.pk)
-        Notification.objects.filter(pk__in=ids, emailed_at=now).update(emailed_at=None)
-        return False
-    return True
-
-
-def _send(template: str, context: dict, recipient_email: str) -> None:
-    _message(template, context, recipient_email).send()
-
-
-def _message(template: str, context: dict, recipient_email: str) -> mail.EmailMessage:
-    # The site's language, not the actor's: the community speaks Russian first.
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {**context, "site_url": settings.SITE_URL}
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        body = render_to_string(f"{template}.txt", context)
-    return mail.EmailMessage(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [recipient_email],
-    )
+        for notifications in batch
+    ]
+    with transaction.atomic():
+        outbox_add(emails)
+        Notification.objects.filter(
+            pk__in=[n.pk for notifications in batch for n in notifications]
+        ).update(emailed_at=now)
+    return len(batch)

@@ -22,7 +22,6 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 from django.urls import resolve
@@ -33,6 +32,8 @@ from community import markup
 from community.attachments import filetypes, images, services
 from community.attachments.markdown import markdown_for
 from community.attachments.models import Attachment
+from community.background.schedule import SCHEDULE
+from tests.helpers import run_scheduled_job
 
 pytestmark = pytest.mark.django_db
 
@@ -1152,14 +1153,14 @@ def test_purge_twice_removes_nothing_more(mentor, settings):
     _assert_purged(scene)
 
 
-def test_the_purge_command_purges_and_reports(mentor, settings):
+def test_the_hourly_purge_job_purges_and_reports(mentor, settings):
     scene = _purge_scene(mentor, settings)
-    out = io.StringIO()
 
-    call_command("purge_attachments", stdout=out)
+    result = run_scheduled_job("attachments.purge")
 
     _assert_purged(scene)
-    assert re.search(r"\b2\b.*\b1\b", out.getvalue())
+    assert result.return_value == {"orphans": 2, "deleted": 1}
+    assert SCHEDULE["attachments.purge"].offset == datetime.timedelta(minutes=15)
 
 
 # --- Writing files into a text -------------------------------------------------------------

@@ -4,10 +4,8 @@ newcomer's question; questions unanswered too long go to the coordinators, once.
 from __future__ import annotations
 
 import datetime
-import io
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from community.notifications.models import Notification
@@ -15,6 +13,7 @@ from forum import services as forum
 from forum.models import Thread
 from mentoring import routing
 from tests.forum.conftest import reply
+from tests.helpers import run_scheduled_job
 
 
 def told(kind: str) -> set:
@@ -81,9 +80,7 @@ def test_unanswered_questions_are_escalated_once_and_answered_ones_never(
     Thread.objects.filter(pk__in=[waiting.pk, answered.pk]).update(
         created_at=timezone.now() - datetime.timedelta(hours=25)
     )
-    output = io.StringIO()
-    call_command("escalate_questions", stdout=output)
-    assert "1" in output.getvalue()
+    assert run_scheduled_job("mentoring.escalate").return_value == 1
     notes = Notification.objects.filter(kind="mentoring.escalated")
     assert told("mentoring.escalated") == {coordinator.pk}
     assert [n.url for n in notes] == [waiting.get_absolute_url()]

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from profiles import services
 from profiles.models import MentorApplication, User
+from tests.helpers import run_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -34,11 +35,10 @@ def application(newcomer, expertise, coordinator) -> MentorApplication:
 
 
 def test_newcomer_applies_and_sees_the_application_under_review(
-    login, newcomer, expertise, coordinator, django_capture_on_commit_callbacks
+    login, newcomer, expertise, coordinator
 ):
     client = login(newcomer)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = apply(client, expertise)
+    response = apply(client, expertise)
     assert response.status_code == 302
     application = MentorApplication.objects.get(applicant=newcomer)
     assert application.status == MentorApplication.Status.PENDING
@@ -47,6 +47,7 @@ def test_newcomer_applies_and_sees_the_application_under_review(
     page = client.get("/mentors/apply/").content.decode()
     assert 'id="application-status"' in page
     assert "badge-pending" in page
+    run_tasks()
     assert [m.to for m in mail.outbox] == [[coordinator.email]]
 
 
@@ -86,21 +87,21 @@ def test_application_needs_expertise_and_a_safe_video_link(login, newcomer, expe
 
 
 def test_coordinator_approves_and_the_newcomer_becomes_a_mentor(
-    login, coordinator, newcomer, application, expertise, django_capture_on_commit_callbacks
+    login, coordinator, newcomer, application, expertise
 ):
     client = login(coordinator)
     assert "Тимур Сабиров" in client.get("/mentors/applications/").content.decode()
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            f"/mentors/applications/{application.pk}/",
-            {"decision": "approve", "comment": "Добро пожаловать!"},
-        )
+    response = client.post(
+        f"/mentors/applications/{application.pk}/",
+        {"decision": "approve", "comment": "Добро пожаловать!"},
+    )
     assert response.status_code == 302
     newcomer.refresh_from_db()
     application.refresh_from_db()
     assert newcomer.role == User.Role.MENTOR
     assert expertise["docs"] in newcomer.expertise.all()
     assert (application.status, application.decided_by) == ("approved", coordinator)
+    run_tasks()
     assert mail.outbox[-1].to == [newcomer.email]
     assert "Добро пожаловать!" in mail.outbox[-1].body
     outcome = login(newcomer).get("/mentors/apply/").content.decode()

@@ -1,0 +1,15 @@
+"""Notifications' periodic job: the daily digest, at 07:00 local time (settings.TIME_ZONE)."""
+
+import datetime
+
+from community.background.schedule import SCHEDULE, PeriodicJob
+from community.notifications import tasks
+
+SCHEDULE.fill(
+    PeriodicJob(
+        "notifications.digest",
+        tasks.send_digests,
+        every=datetime.timedelta(days=1),
+        offset=datetime.timedelta(hours=7),
+    )
+)
