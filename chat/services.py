@@ -282,7 +282,7 @@ def message_send(
             attachments_claim(
                 owner=author, parent_kind=attachment_parent.KIND, parent_id=message.pk, text=body
             )
-            search.index(message)
+            search.index(message, new=True)
             _broadcast(message, "message")
             _notify_mentioned(message, mentioned)
     except IntegrityError:

@@ -109,7 +109,9 @@ def thread_get_for(user, pk: int, *, write: bool = False) -> Thread:
     return thread
 
 
-def post_get_for(user, pk: int) -> Post:
+def post_get_for(user, pk: int, *, write: bool = False) -> Post:
+    """The post if the member may read it (404 otherwise), with its thread and category;
+    with write, the member may also reply in its thread (403)."""
     post = (
         Post.objects.select_related("thread", "thread__category", "author", "parent")
         .filter(pk=pk)
@@ -119,6 +121,8 @@ def post_get_for(user, pk: int) -> Post:
         raise Http404
     if post.is_hidden and not (rules.is_moderator(user) or post.author_id == user.pk):
         raise Http404
+    if write and not rules.can_reply(user, post.thread):
+        raise PermissionDenied
     return post
 
 

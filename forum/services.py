@@ -9,13 +9,13 @@ from collections.abc import Collection, Iterable
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from community import markup, mentions, search, text
 from community.attachments.services import attachments_claim, attachments_delete_for
-from community.notifications.services import notifications_send
+from community.notifications.services import Notice, notices_send, notifications_send
 from community.ratelimit import edit_hit, rate_limit_hit, reaction_hit
 from community.realtime.events import send_event_on_commit
 from forum import attachment_parent, rules, search_index, slots
@@ -121,7 +121,7 @@ def thread_create(
             )
             _watch(author, thread)
             _mark_read(author, thread, 1)
-            search.index(thread)
+            search.index(thread, new=True)
             _notify_new_thread(thread)
             if kind == Thread.Kind.QUESTION and author.is_newcomer:
                 slots.question_asked(thread)
@@ -142,6 +142,8 @@ def post_reply(
     submission_token: uuid.UUID | None = None,
 ) -> Post:
     """Reply to a post (or to the thread's opening post) and tell those who follow."""
+    # A second submission of the same form (a double click, a retry) returns the first
+    # reply, before the rate limit counts it.
     if submission_token and (existing := _submitted(author, submission_token)):
         return existing
     if not rules.can_reply(author, thread):
@@ -181,7 +183,10 @@ def _insert_reply(
     submission_token: uuid.UUID | None,
 ) -> Post:
     with transaction.atomic():
-        thread = Thread.objects.select_for_update().get(pk=thread.pk)
+        locked = Thread.objects.select_for_update().get(pk=thread.pk)
+        if locked.category_id == thread.category_id and "category" in thread._state.fields_cache:
+            locked.category = thread.category  # read with the thread by the caller
+        thread = locked
         parent = parent or thread.posts.get(number=1)
         if parent.thread_id != thread.pk:
             raise ValidationError(_("You can only reply to posts in this thread."))
@@ -214,10 +219,17 @@ def _insert_reply(
             post_count=F("post_count") + 1, last_activity_at=post.created_at
         )
         _mark_read(author, thread, number)
-        _watch(author, thread)
+        subscriptions = _thread_subscriptions(
+            thread, [author.pk, parent.author_id, *(m.pk for m in mentioned)], watchers=True
+        )
+        if author.pk not in subscriptions:  # replying watches the thread, unless chosen otherwise
+            Subscription.objects.bulk_create(
+                [Subscription(user=author, thread=thread, level=Subscription.Level.WATCHING)],
+                ignore_conflicts=True,
+            )
         post.thread = thread
-        search.index(post)
-        _notify_post(post, parent=parent, mentioned=mentioned)
+        search.index(post, new=True)
+        _notify_post(post, parent=parent, mentioned=mentioned, subscriptions=subscriptions)
         send_event_on_commit(
             [thread_group(thread.pk)],
             {
@@ -398,59 +410,75 @@ def _notify_post(
     mentioned=(),
     already: Collection[int] = frozenset(),
     watchers: bool = True,
+    subscriptions: dict[int, Subscription] | None = None,
 ) -> None:
-    """Tell the parent's author, the members mentioned and the watchers: once each."""
+    """Tell the parent's author, the members mentioned and the watchers: once each, in one
+    batch whatever their number."""
     thread = post.thread
-    watching = (
-        [
-            s.user
-            for s in Subscription.objects.filter(
-                thread=thread, level=Subscription.Level.WATCHING
-            ).select_related("user")
-        ]
-        if watchers
-        else []
-    )
-    readers = {
-        m.pk
-        for m in _audience(thread, [*([parent.author] if parent else []), *mentioned, *watching])
-    }
+    if subscriptions is None:
+        others = [*([parent.author_id] if parent else []), *(m.pk for m in mentioned)]
+        subscriptions = _thread_subscriptions(thread, others, watchers=watchers)
+    watching = [
+        s.user
+        for s in subscriptions.values()
+        if watchers and s.level == Subscription.Level.WATCHING
+    ]
+    muted = {pk for pk, s in subscriptions.items() if s.level == Subscription.Level.MUTED}
     told = {post.author_id, *already}
 
     def audience(members) -> list:
-        chosen = [
-            m for m in {m.pk: m for m in members}.values() if m.pk in readers and m.pk not in told
+        return [
+            m
+            for m in {m.pk: m for m in members}.values()
+            if m.pk not in told and m.pk not in muted and rules.can_read_thread(m, thread)
         ]
-        told.update(m.pk for m in chosen)
-        return chosen
 
     names = {"name": post.author.full_name, "title": thread.title}
     url = post.get_absolute_url()
     group = f"thread:{thread.pk}"
-    if parent is not None:
-        notifications_send(
-            recipients=audience([parent.author]),
-            actor=post.author,
-            kind="forum.reply",
-            url=url,
-            group_key=group,
-            text=_("%(name)s replied to you in «%(title)s»") % names,
-        )
-    notifications_send(
-        recipients=audience(mentioned),
-        actor=post.author,
-        kind="forum.mention",
-        url=url,
-        text=_("%(name)s mentioned you in «%(title)s»") % names,
+    notices_send(
+        [
+            Notice(
+                audience([parent.author] if parent is not None else []),
+                actor=post.author,
+                kind="forum.reply",
+                url=url,
+                group_key=group,
+                text=_("%(name)s replied to you in «%(title)s»") % names,
+            ),
+            Notice(
+                audience(mentioned),
+                actor=post.author,
+                kind="forum.mention",
+                url=url,
+                text=_("%(name)s mentioned you in «%(title)s»") % names,
+            ),
+            Notice(
+                audience(watching),
+                actor=post.author,
+                url=url,
+                kind="forum.watched_reply",
+                group_key=group,
+                text=_("New reply in «%(title)s»") % names,
+            ),
+        ]
     )
-    notifications_send(
-        recipients=audience(watching),
-        actor=post.author,
-        url=url,
-        kind="forum.watched_reply",
-        group_key=group,
-        text=_("New reply in «%(title)s»") % names,
-    )
+
+
+def _thread_subscriptions(
+    thread: Thread, others: list[int], *, watchers: bool
+) -> dict[int, Subscription]:
+    """The thread's watchers (if wanted), and the choice (muted, say) of these other
+    members: one query."""
+    if not others and not watchers:
+        return {}
+    which = Q(user_id__in=others)
+    if watchers:
+        which |= Q(level=Subscription.Level.WATCHING)
+    return {
+        s.user_id: s
+        for s in Subscription.objects.filter(thread=thread).filter(which).select_related("user")
+    }
 
 
 @_in_site_language

@@ -222,8 +222,8 @@ def _post_context(user, thread) -> dict:
 
 @login_required
 def reply(request: MemberRequest, pk: int) -> HttpResponse:
-    parent = selectors.post_get_for(request.user, pk)
-    thread = selectors.thread_get_for(request.user, parent.thread_id, write=True)
+    parent = selectors.post_get_for(request.user, pk, write=True)
+    thread = parent.thread
     form = ReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

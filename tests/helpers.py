@@ -31,11 +31,11 @@ def capture_events() -> Iterator[CapturedEvents]:
     """
     captured = CapturedEvents()
 
-    def record(groups: list[str], event: dict) -> None:
-        captured.sent.append((list(groups), event))
+    def record(batch: list[tuple[list[str], dict]]) -> None:
+        captured.sent.extend((list(groups), event) for groups, event in batch)
 
     with (
-        mock.patch("community.realtime.events._broadcast", side_effect=record),
+        mock.patch("community.realtime.events._broadcast_many", side_effect=record),
         TestCase.captureOnCommitCallbacks(execute=True),
     ):
         yield captured

@@ -6,12 +6,14 @@ import datetime
 import hashlib
 import operator
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from functools import reduce
 from itertools import groupby
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db import IntegrityError, models, transaction
+from django.db.models import Case, Count, F, Q, Value, When
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -24,7 +26,7 @@ from community.notifications.models import (
     NotificationPreference,
     is_relative_url,
 )
-from community.realtime.events import send_event_on_commit, user_group
+from community.realtime.events import send_event_on_commit, send_events_on_commit, user_group
 
 TEXT_MAX_LENGTH = 300
 DIGEST_WINDOW = datetime.timedelta(hours=24)
@@ -48,6 +50,38 @@ def notification_create(
     return sent[0] if sent else None
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One event to tell some members about: see notices_send()."""
+
+    recipients: Iterable
+    kind: str
+    # The whole plain sentence, actor's name included («Алия ответила в …»): emails print
+    # it alone. One line: it also becomes an email subject.
+    text: str
+    # A path on this site, where opening the notification leads.
+    url: str
+    actor: Any = None
+    # Unread notifications with the same recipient, kind and key are one row (a count).
+    group_key: str = ""
+
+    def cleaned(self) -> Notice:
+        if not registry.is_registered(self.kind):
+            raise ValueError(f"Unknown notification kind {self.kind!r}: register it in plugins.py")
+        if not is_relative_url(self.url) or len(self.url) > 500:
+            raise ValueError(f"A notification links to a path on this site, got {self.url!r}")
+        # A newline in an email subject would be a header injection.
+        text = Truncator(" ".join(self.text.split())).chars(TEXT_MAX_LENGTH)
+        if not text:
+            raise ValueError("A notification needs text")
+        actor_id = self.actor.pk if self.actor is not None else None
+        recipients = {r.pk: r for r in self.recipients if r.is_active and r.pk != actor_id}
+        return replace(self, text=text, recipients=list(recipients.values()))
+
+    def fields(self) -> dict:
+        return {"text": self.text, "url": self.url, "actor": self.actor}
+
+
 def notifications_send(
     *,
     recipients: Iterable,
@@ -57,37 +91,44 @@ def notifications_send(
     actor=None,
     group_key: str = "",
 ) -> list[Notification]:
-    """Notify each recipient, bumping their unread notification of the same kind and group.
+    """Notify each recipient of one event; see notices_send()."""
+    return notices_send(
+        [Notice(recipients, kind=kind, text=text, url=url, actor=actor, group_key=group_key)]
+    )
 
-    A constant number of queries however many recipients: a reply in a busy thread
-    notifies every watcher in one go.
+
+def notices_send(notices: Iterable[Notice]) -> list[Notification]:
+    """Notify the recipients of each notice, bumping their unread notification of the same
+    kind and group; a member named by several notices gets only the first.
+
+    The same few queries however many recipients and notices: a reply in a busy thread
+    tells its parent's author, the members it mentions and every watcher in one go, and
+    leaves the emails to one task (community/notifications/tasks.py).
     """
-    # `text` is the whole plain sentence, actor's name included («Алия ответила в …»):
-    # emails print it alone; `url` is a path on this site, where opening it leads.
-    if not registry.is_registered(kind):
-        raise ValueError(f"Unknown notification kind {kind!r}: register it in AppConfig.ready()")
-    if not is_relative_url(url) or len(url) > 500:
-        raise ValueError(f"A notification links to a path on this site, got {url!r}")
-    # One line: the text also becomes an email subject, where a newline is a header injection.
-    text = Truncator(" ".join(text.split())).chars(TEXT_MAX_LENGTH)
-    if not text:
-        raise ValueError("A notification needs text")
-    by_id = {r.pk: r for r in recipients if r.is_active and (actor is None or actor.pk != r.pk)}
-    if not by_id:
+    chosen: list[Notice] = []
+    seen: set[int] = set()
+    for notice in (notice.cleaned() for notice in notices):
+        recipients = [r for r in notice.recipients if r.pk not in seen]
+        seen.update(r.pk for r in recipients)
+        if recipients:
+            chosen.append(replace(notice, recipients=recipients))
+    if not chosen:
         return []
-    fields = {"text": text, "url": url, "actor": actor}
-    with transaction.atomic():
-        bumped = _bump_unread(list(by_id), kind, group_key, fields) if group_key else []
+    # Part of the caller's transaction (a savepoint would cost two queries); on its own,
+    # one transaction of its own.
+    with transaction.atomic(savepoint=False):
+        bumped = _bump_unread(chosen)
+        bumped_keys = {(n.recipient_id, n.kind) for n in bumped}
         fresh = [
-            Notification(recipient=by_id[pk], kind=kind, group_key=group_key, **fields)
-            for pk in by_id.keys() - {n.recipient_id for n in bumped}
+            Notification(
+                recipient=r, kind=notice.kind, group_key=notice.group_key, **notice.fields()
+            )
+            for notice in chosen
+            for r in notice.recipients
+            if (r.pk, notice.kind) not in bumped_keys
         ]
-        try:
-            with transaction.atomic():
-                created = Notification.objects.bulk_create(fresh)
-        except IntegrityError:
-            # A concurrent event opened one of the groups first: join them one by one.
-            created = [_create_one(n.recipient, kind, group_key, fields) for n in fresh]
+        created = _create(fresh, chosen) if fresh else []
+        by_id = {r.pk: r for notice in chosen for r in notice.recipients}
         notifications = [*bumped, *created]
         for notification in notifications:
             notification.recipient = by_id[notification.recipient_id]
@@ -99,32 +140,76 @@ def notifications_send(
     return notifications
 
 
-def _bump_unread(
-    recipient_ids: list[int], kind: str, group_key: str, fields: dict
-) -> list[Notification]:
-    notifications = list(
-        Notification.objects.select_for_update().filter(
-            recipient_id__in=recipient_ids, kind=kind, group_key=group_key, read_at__isnull=True
-        )
+def _bump_unread(notices: list[Notice]) -> list[Notification]:
+    """Fold each notice into its recipients' unread notification of its group, if any:
+    one SELECT and one UPDATE for every notice together."""
+    grouped = [notice for notice in notices if notice.group_key]
+    if not grouped:
+        return []
+    which = reduce(
+        operator.or_,
+        (
+            Q(
+                recipient_id__in=[r.pk for r in notice.recipients],
+                kind=notice.kind,
+                group_key=notice.group_key,
+            )
+            for notice in grouped
+        ),
     )
+    notifications = list(
+        Notification.objects.select_for_update().filter(which, read_at__isnull=True)
+    )
+    if not notifications:
+        return []
+    by_kind = {(notice.kind, notice.group_key): notice for notice in grouped}
     now = timezone.now()
+
+    def per_kind(value_of, output_field) -> Case:
+        # One UPDATE for every notice: each row takes the values of its own kind and group.
+        return Case(
+            *(
+                When(kind=notice.kind, group_key=notice.group_key, then=Value(value_of(notice)))
+                for notice in grouped
+            ),
+            output_field=output_field,
+        )
+
+    Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
+        text=per_kind(lambda notice: notice.text, models.CharField()),
+        url=per_kind(lambda notice: notice.url, models.CharField()),
+        actor_id=per_kind(lambda notice: getattr(notice.actor, "pk", None), models.IntegerField()),
+        count=F("count") + 1,
+        created_at=now,
+        # News since the last email: the next email or digest should carry it again.
+        emailed_at=None,
+    )
     for notification in notifications:
-        for name, value in fields.items():
+        notice = by_kind[(notification.kind, notification.group_key)]
+        for name, value in notice.fields().items():
             setattr(notification, name, value)
         notification.count += 1
         notification.created_at = now
-        # News since the last email: the next email or digest should carry it again.
         notification.emailed_at = None
-    Notification.objects.bulk_update(notifications, [*fields, "count", "created_at", "emailed_at"])
     return notifications
 
 
-def _create_one(recipient, kind: str, group_key: str, fields: dict) -> Notification:
-    bumped = _bump_unread([recipient.pk], kind, group_key, fields) if group_key else []
+def _create(fresh: list[Notification], notices: list[Notice]) -> list[Notification]:
+    try:
+        with transaction.atomic():
+            return Notification.objects.bulk_create(fresh)
+    except IntegrityError:
+        # A concurrent event opened one of the groups first: join them one by one.
+        by_kind = {(notice.kind, notice.group_key): notice for notice in notices}
+        return [_create_one(n.recipient, by_kind[(n.kind, n.group_key)]) for n in fresh]
+
+
+def _create_one(recipient, notice: Notice) -> Notification:
+    bumped = _bump_unread([replace(notice, recipients=[recipient])])
     if bumped:
         return bumped[0]
     return Notification.objects.create(
-        recipient=recipient, kind=kind, group_key=group_key, **fields
+        recipient=recipient, kind=notice.kind, group_key=notice.group_key, **notice.fields()
     )
 
 
@@ -137,8 +222,8 @@ def _broadcast_new(notifications: list[Notification]) -> None:
         .annotate(total=Count("pk"))
         .values_list("recipient_id", "total")
     )
-    for notification in notifications:
-        send_event_on_commit(
+    send_events_on_commit(
+        (
             [user_group(notification.recipient_id)],
             {
                 "type": "notification",
@@ -150,6 +235,8 @@ def _broadcast_new(notifications: list[Notification]) -> None:
                 "unread_count": unread.get(notification.recipient_id, 0),
             },
         )
+        for notification in notifications
+    )
 
 
 def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
