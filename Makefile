@@ -56,7 +56,7 @@ lock: $(STAMP)
 # Update the catalogue after changing user-facing strings; needs gettext.
 messages: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py makemessages -l ru --no-location --no-obsolete -i ".venv/*" -i "var/*"
-	DEBUG=1 $(BIN)/python manage.py compilemessages -l ru -i ".venv"
+	DEBUG=1 $(BIN)/python manage.py compilemessages -l ru -i ".venv" -i "var"
 
 check-deploy: $(STAMP)
 	DEBUG=0 SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-0123456789abcdef \

@@ -20,6 +20,7 @@ import csv
 import datetime
 import io
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
@@ -28,10 +29,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from profiles import services
-from profiles.models import Department, User
+from profiles.models import Department, EmployeeImport, User
 
 COLUMNS = ("email", "full_name", "department", "position", "service_start", "service_end", "role")
 MAX_ROWS = 20000
@@ -307,3 +309,93 @@ def _write(row: _Row, report: ImportReport) -> None:
             setattr(member, name, value)
     services.user_save(user=member)
     report.updated += 1
+
+
+# --- On the import page: a worker runs the upload (profiles/tasks.py) ----------------------
+
+# How long an uploaded file is kept, so that a coordinator can import it after a dry run.
+KEEP_FILE = datetime.timedelta(days=1)
+
+
+def employee_import_start(
+    *, coordinator, upload, dry_run: bool, partial: bool, reuse: EmployeeImport | None = None
+) -> EmployeeImport:
+    """Store the upload (or reuse a checked one's file) and queue it for a worker."""
+    from community.background.queue import enqueue_on_commit
+    from profiles import tasks
+
+    with transaction.atomic():
+        job = EmployeeImport(
+            uploaded_by=coordinator,
+            dry_run=dry_run,
+            partial=partial,
+            file_name=reuse.file_name if reuse else upload.name[:255],
+        )
+        if reuse is not None:
+            job.file.name = reuse.file.name
+        else:
+            job.file.save(f"{uuid.uuid4().hex}.csv", upload, save=False)
+        job.save()
+        enqueue_on_commit(tasks.run_employee_import, job.pk)
+    return job
+
+
+def employee_import_run(import_id: int) -> None:
+    """Run a queued import, recording its progress as it goes (run by a worker).
+
+    Run again after a worker died, it starts over: a known email updates its member, so
+    the rows written the first time are written again to the same values.
+    """
+    job = EmployeeImport.objects.filter(pk=import_id).first()
+    if job is None or job.state == EmployeeImport.State.DONE:
+        return  # deleted meanwhile, or already done
+    EmployeeImport.objects.filter(pk=job.pk).update(state=EmployeeImport.State.RUNNING)
+
+    def progress(done: int, total: int) -> None:
+        EmployeeImport.objects.filter(pk=job.pk).update(rows_done=done, rows_total=total)
+
+    try:
+        with job.file.open("rb") as stream:
+            report = import_employees(
+                stream, dry_run=job.dry_run, partial=job.partial, progress=progress
+            )
+    except OSError:
+        # The file is gone (kept a day only): say so on the page rather than fail silently.
+        EmployeeImport.objects.filter(pk=job.pk).update(
+            state=EmployeeImport.State.FAILED,
+            errors=[[0, "", _("The uploaded file is no longer kept; upload it again.")]],
+            error_count=1,
+            finished_at=timezone.now(),
+        )
+        return
+    EmployeeImport.objects.filter(pk=job.pk).update(
+        state=EmployeeImport.State.DONE,
+        created=report.created,
+        updated=report.updated,
+        errors=[[e.line, e.column, e.message] for e in report.errors[: EmployeeImport.ERRORS_KEPT]],
+        error_count=len(report.errors),
+        written=report.written,
+        finished_at=timezone.now(),
+    )
+    if report.written:
+        _forget_file(job)
+
+
+def import_files_purge(now: datetime.datetime | None = None) -> int:
+    """Delete uploaded files older than KEEP_FILE (periodic): HR data is not kept."""
+    old = EmployeeImport.objects.filter(created_at__lt=(now or timezone.now()) - KEEP_FILE).exclude(
+        file=""
+    )
+    count = 0
+    for job in old:
+        _forget_file(job)
+        count += 1
+    return count
+
+
+def _forget_file(job: EmployeeImport) -> None:
+    name = job.file.name
+    # Other imports of the same upload (a dry run, then the real one) lose it too.
+    EmployeeImport.objects.filter(file=name).update(file="")
+    if name:
+        job.file.storage.delete(name)

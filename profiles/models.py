@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from profiles import roles
@@ -254,3 +255,55 @@ class MentorApplication(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == self.Status.PENDING
+
+
+class EmployeeImport(models.Model):
+    """A CSV from the HR system, uploaded by a coordinator and imported by a worker
+    (profiles/employee_import.py), with its progress and its report."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        RUNNING = "running", _("In progress")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    # Personal data: kept only as long as needed (a day, for importing after a dry run).
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", blank=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    dry_run = models.BooleanField(_("only check"), default=True)
+    partial = models.BooleanField(_("write the good rows"), default=False)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    # [[line, column, message], …], the first ERRORS_KEPT of them.
+    errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    written = models.BooleanField(default=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    ERRORS_KEPT = 500
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("employee import")
+        verbose_name_plural = _("employee imports")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("profiles:import_status", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in {self.State.DONE, self.State.FAILED}
+
+    @property
+    def percent(self) -> int:
+        return 100 * self.rows_done // self.rows_total if self.rows_total else 0

@@ -1,9 +1,11 @@
 """Everything profiles plugs into the core (community/slots.py)."""
 
+import datetime
 import re
 
 from community import markup, search
-from profiles import search_index, selectors
+from community.background.schedule import SCHEDULE, PeriodicJob
+from profiles import search_index, selectors, tasks
 from profiles.models import MentorApplication, User
 
 markup.LINK_TITLERS.fill(
@@ -26,3 +28,12 @@ markup.COOKED_FIELDS.fill(
 )
 search.KINDS.fill(search_index.MEMBERS)
 search.FACETS.fill(search_index.TAG_FACET)
+# Daily at 04:00: HR files uploaded on the import page are deleted after a day.
+SCHEDULE.fill(
+    PeriodicJob(
+        "profiles.import_files_purge",
+        tasks.purge_import_files,
+        every=datetime.timedelta(days=1),
+        offset=datetime.timedelta(hours=4),
+    )
+)

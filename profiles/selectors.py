@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from profiles import naming
-from profiles.models import Department, ExpertiseTag, MentorApplication, User
+from profiles.models import Department, EmployeeImport, ExpertiseTag, MentorApplication, User
 
 DIRECTORY_ROLES = {choice.value for choice in User.Role}
 
@@ -163,3 +163,8 @@ def member_name_for_link(match) -> str | None:
         .values_list("full_name", flat=True)
         .first()
     )
+
+
+def recent_imports(limit: int = 10) -> QuerySet[EmployeeImport]:
+    """The latest HR imports, for the import page."""
+    return EmployeeImport.objects.select_related("uploaded_by")[:limit]

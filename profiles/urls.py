@@ -9,6 +9,7 @@ urlpatterns = [
     path("people/", views.directory, name="directory"),
     path("people/suggest/", views.member_suggestions, name="suggest"),
     path("people/import/", views.employee_import, name="import"),
+    path("people/import/<int:pk>/", views.employee_import_status, name="import_status"),
     path("people/<int:pk>/", views.profile_by_id, name="profile-by-id"),
     path("people/<slug:slug>/", views.profile, name="profile"),
     path("people/<slug:slug>/photo/", views.avatar, name="avatar"),

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from community.forms import apply_validation_error
 from profiles import activity, selectors, services
-from profiles.employee_import import import_employees
+from profiles.employee_import import employee_import_start
 from profiles.forms import (
     AvatarForm,
     DecisionForm,
@@ -23,7 +23,7 @@ from profiles.forms import (
     MentorApplicationForm,
     ProfileForm,
 )
-from profiles.models import MentorApplication
+from profiles.models import EmployeeImport, MentorApplication
 from profiles.types import MemberRequest
 
 DIRECTORY_PAGE_SIZE = 24
@@ -292,24 +292,52 @@ IMPORT_MAX_BYTES = 5 * 1024 * 1024
 @login_required
 @require_http_methods(["GET", "POST"])
 def employee_import(request: MemberRequest) -> HttpResponse:
-    """Coordinators upload the HR system's CSV; a dry run first, then the real thing."""
+    """Coordinators upload the HR system's CSV; a worker checks it (a dry run first) or
+    imports it, and the status page follows its progress."""
     if not request.user.is_coordinator:
         raise PermissionDenied
     form = EmployeeImportForm(request.POST or None, request.FILES or None)
-    report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > IMPORT_MAX_BYTES:
             form.add_error("file", _("The file is larger than 5 MB."))
         else:
-            report = import_employees(
-                upload.file,
+            job = employee_import_start(
+                coordinator=request.user,
+                upload=upload,
                 dry_run=form.cleaned_data["dry_run"],
                 partial=form.cleaned_data["partial"],
             )
+            return redirect(job)
     return render(
         request,
         "profiles/employee_import.html",
-        {"form": form, "report": report},
+        {"form": form, "recent": selectors.recent_imports()},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def employee_import_status(request: MemberRequest, pk: int) -> HttpResponse:
+    """An import's progress and report; while it runs, the page asks again every second."""
+    if not request.user.is_coordinator:
+        raise PermissionDenied
+    job = get_object_or_404(EmployeeImport, pk=pk)
+    if request.method == "POST":  # import the file that was just checked, without re-upload
+        if not job.dry_run or job.state != EmployeeImport.State.DONE or not job.file:
+            return redirect(job)
+        job = employee_import_start(
+            coordinator=request.user,
+            upload=None,
+            dry_run=False,
+            partial=request.POST.get("partial") == "on",
+            reuse=job,
+        )
+        return redirect(job)
+    template = (
+        "profiles/partials/import_status.html"
+        if request.htmx
+        else "profiles/employee_import_status.html"
+    )
+    return render(request, template, {"job": job})

@@ -9,7 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from profiles.employee_import import import_employees
-from profiles.models import User
+from profiles.models import EmployeeImport, User
+from tests.helpers import run_tasks
 
 HEADER = "email,full_name,department,position,service_start,service_end,role\n"
 
@@ -134,12 +135,78 @@ def test_coordinators_check_then_import_on_the_page(login, coordinator, division
     checked = client.post(
         "/people/import/", {"file": SimpleUploadedFile("hr.csv", data), "dry_run": "on"}
     )
-    page = checked.content.decode()
-    assert checked.status_code == 200 and 'id="import-report"' in page
+    assert checked.status_code == 302  # to the import's own page
+    waiting = client.get(checked["Location"]).content.decode()
+    assert 'hx-trigger="every 1s"' in waiting  # the page follows the worker
+    run_tasks()
+    page = client.get(checked["Location"]).content.decode()
+    assert 'id="import-report"' in page and "every 1s" not in page
     assert "Нет" in page and not User.objects.filter(email="page@example.com").exists()
-    client.post("/people/import/", {"file": SimpleUploadedFile("hr.csv", data), "partial": "on"})
+    # The checked file is imported from its page, without choosing it again.
+    assert 'id="import-checked"' in page
+    imported = client.post(checked["Location"], {"partial": "on"})
+    run_tasks()
     assert User.objects.filter(email="page@example.com").exists()
+    report = client.get(imported["Location"]).content.decode()
+    assert "Новых участников: 1" in report or "New members: 1" in report
+    # Once written, the HR file is deleted: personal data is not kept.
+    assert set(EmployeeImport.objects.values_list("file", flat=True)) == {""}
     assert login(mentor).get("/people/import/").status_code == 403
+    assert login(mentor).get(imported["Location"]).status_code == 403
+
+
+def test_a_large_import_shows_its_progress_as_it_writes(division, coordinator, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from profiles import employee_import
+
+    rows = [f"p{n}@example.com,Сотрудник {n},{division.name},,,," for n in range(250)]
+    job = employee_import.employee_import_start(
+        coordinator=coordinator,
+        upload=SimpleUploadedFile("big.csv", csv(*rows)),
+        dry_run=False,
+        partial=False,
+    )
+    seen = []
+    write = employee_import._write
+
+    def watch(row, report):
+        job.refresh_from_db()
+        seen.append((job.state, job.rows_done, job.rows_total))
+        write(row, report)
+
+    monkeypatch.setattr(employee_import, "_write", watch)
+    run_tasks()
+    assert seen[0] == ("running", 0, 0)
+    assert ("running", 100, 250) in seen and ("running", 200, 250) in seen
+    job.refresh_from_db()
+    assert (job.state, job.rows_done, job.created, job.written) == ("done", 250, 250, True)
+
+
+def test_uploaded_files_are_deleted_after_a_day(division, coordinator):
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from profiles import employee_import
+
+    job = employee_import.employee_import_start(
+        coordinator=coordinator,
+        upload=SimpleUploadedFile("hr.csv", csv(f"x@example.com,Икс,{division.name},,,,")),
+        dry_run=True,
+        partial=False,
+    )
+    run_tasks()
+    job.refresh_from_db()
+    stored = job.file.name
+    assert job.file.storage.exists(stored)
+    assert employee_import.import_files_purge() == 0
+    later = timezone.now() + datetime.timedelta(days=1, minutes=1)
+    assert employee_import.import_files_purge(later) == 1
+    assert not job.file.storage.exists(stored)
+    job.refresh_from_db()
+    assert job.file.name == ""
 
 
 def test_a_file_with_cr_only_line_endings_is_read(division):
