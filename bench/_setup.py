@@ -27,6 +27,7 @@ def run_on_scratch_database(run, args) -> None:
     """run(args) on a throw-away database: a scratch PostgreSQL database next to the one
     DATABASE_URL names (dropped afterwards), or django_on_scratch_database's SQLite file."""
     database_url = os.environ.get("DATABASE_URL", "")
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     if not database_url.startswith("postgres"):
         run(args)
         return
