@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Collection, Iterable
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -15,10 +16,11 @@ from django.utils.translation import gettext as _
 
 from community import markup, mentions, search, text
 from community.attachments.services import attachments_claim, attachments_delete_for
+from community.background.queue import enqueue_on_commit
 from community.notifications.services import Notice, notices_send, notifications_send
 from community.ratelimit import edit_hit, rate_limit_hit, reaction_hit
 from community.realtime.events import send_event_on_commit
-from forum import attachment_parent, rules, search_index, slots
+from forum import attachment_parent, rules, search_index, slots, tasks
 from forum.models import (
     MAX_TREE_DEPTH,
     Category,
@@ -40,6 +42,8 @@ MAX_TAGS = 5
 POSTS_PER_MINUTE = 10
 THREADS_PER_HOUR = 10
 REPLY_ATTEMPTS = 3
+# How long the cache remembers a reply form's token (a resubmission comes within seconds).
+SUBMISSION_TOKEN_SECONDS = 3600
 
 
 THREAD_GROUP_PREFIX = "forum.thread."
@@ -143,8 +147,13 @@ def post_reply(
 ) -> Post:
     """Reply to a post (or to the thread's opening post) and tell those who follow."""
     # A second submission of the same form (a double click, a retry) returns the first
-    # reply, before the rate limit counts it.
-    if submission_token and (existing := _submitted(author, submission_token)):
+    # reply, before the rate limit counts it. The cache remembers recent tokens, so the
+    # first submission costs no query; the database's unique (author, token) is the guard.
+    if (
+        submission_token
+        and cache.get(_token_key(author, submission_token))
+        and (existing := _submitted(author, submission_token))
+    ):
         return existing
     if not rules.can_reply(author, thread):
         raise PermissionDenied(_("This thread is closed for replies."))
@@ -228,8 +237,13 @@ def _insert_reply(
                 ignore_conflicts=True,
             )
         post.thread = thread
-        search.index(post, new=True)
-        _notify_post(post, parent=parent, mentioned=mentioned, subscriptions=subscriptions)
+        notified = _notify_post(
+            post, parent=parent, mentioned=mentioned, subscriptions=subscriptions, email=False
+        )
+        # One task takes what the reply leaves to the workers: its search entry (stemming
+        # is the dearest part of a reply) and its emails. Found by search a moment later.
+        enqueue_on_commit(tasks.reply_posted, post.pk, [n.pk for n in notified])
+        _remember_token(author, submission_token)
         send_event_on_commit(
             [thread_group(thread.pk)],
             {
@@ -241,6 +255,17 @@ def _insert_reply(
             },
         )
     return post
+
+
+def _token_key(author, token: uuid.UUID) -> str:
+    return f"forum.submitted:{author.pk}:{token}"
+
+
+def _remember_token(author, token: uuid.UUID | None) -> None:
+    # Set at once, not on commit: if the reply rolls back, the next submission only pays
+    # the lookup that finds nothing.
+    if token:
+        cache.set(_token_key(author, token), True, timeout=SUBMISSION_TOKEN_SECONDS)
 
 
 def _submitted(author, token: uuid.UUID) -> Post | None:
@@ -411,7 +436,8 @@ def _notify_post(
     already: Collection[int] = frozenset(),
     watchers: bool = True,
     subscriptions: dict[int, Subscription] | None = None,
-) -> None:
+    email: bool = True,
+) -> list:
     """Tell the parent's author, the members mentioned and the watchers: once each, in one
     batch whatever their number."""
     thread = post.thread
@@ -436,7 +462,7 @@ def _notify_post(
     names = {"name": post.author.full_name, "title": thread.title}
     url = post.get_absolute_url()
     group = f"thread:{thread.pk}"
-    notices_send(
+    return notices_send(
         [
             Notice(
                 audience([parent.author] if parent is not None else []),
@@ -461,7 +487,8 @@ def _notify_post(
                 group_key=group,
                 text=_("New reply in «%(title)s»") % names,
             ),
-        ]
+        ],
+        email=email,
     )
 
 

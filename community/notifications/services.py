@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -97,13 +97,15 @@ def notifications_send(
     )
 
 
-def notices_send(notices: Iterable[Notice]) -> list[Notification]:
+def notices_send(notices: Iterable[Notice], *, email: bool = True) -> list[Notification]:
     """Notify the recipients of each notice, bumping their unread notification of the same
     kind and group; a member named by several notices gets only the first.
 
     The same few queries however many recipients and notices: a reply in a busy thread
     tells its parent's author, the members it mentions and every watcher in one go, and
-    leaves the emails to one task (community/notifications/tasks.py).
+    leaves the emails to one task (community/notifications/tasks.py). With `email=False`
+    the caller's own task calls notifications_email() with the ids, so that one event
+    costs one task however much it leaves to the workers.
     """
     chosen: list[Notice] = []
     seen: set[int] = set()
@@ -133,10 +135,11 @@ def notices_send(notices: Iterable[Notice]) -> list[Notification]:
         for notification in notifications:
             notification.recipient = by_id[notification.recipient_id]
         _broadcast_new(notifications)
-        # One task for every recipient; it asks who wants an email now (community/mailer).
-        from community.notifications.tasks import email_notifications
+        if email:
+            # One task for every recipient; it asks who wants an email now.
+            from community.notifications.tasks import email_notifications
 
-        enqueue_on_commit(email_notifications, [n.pk for n in notifications])
+            enqueue_on_commit(email_notifications, [n.pk for n in notifications])
     return notifications
 
 
@@ -214,14 +217,8 @@ def _create_one(recipient, notice: Notice) -> Notification:
 
 
 def _broadcast_new(notifications: list[Notification]) -> None:
-    unread = dict(
-        Notification.objects.filter(
-            recipient_id__in=[n.recipient_id for n in notifications], read_at__isnull=True
-        )
-        .values("recipient_id")
-        .annotate(total=Count("pk"))
-        .values_list("recipient_id", "total")
-    )
+    # No unread count in the event: the badge asks the server for itself (its label is
+    # translated and pluralised there), so counting here would be a query per event wasted.
     send_events_on_commit(
         (
             [user_group(notification.recipient_id)],
@@ -232,7 +229,6 @@ def _broadcast_new(notifications: list[Notification]) -> None:
                 "text": notification.text,
                 "url": notification.url,
                 "count": notification.count,
-                "unread_count": unread.get(notification.recipient_id, 0),
             },
         )
         for notification in notifications

@@ -15,6 +15,7 @@ from forum.models import Post, Thread
 from knowledge.models import Article
 from mentoring import services as mentoring
 from tests.attachments.conftest import pdf, png, uploaded
+from tests.helpers import run_tasks
 
 
 @pytest.fixture
@@ -210,6 +211,7 @@ def test_file_names_are_found_by_search_through_their_post(login, mentor, questi
         {"body": "Держите.", "attachments": [pdf("Командировочное удостоверение.pdf")]},
     )
     reply = Post.objects.get(thread=question, number=2)
+    run_tasks()  # the worker indexes the new reply
     found = {
         hit.url
         for group in search.search(mentor, "командировочное удостоверение")

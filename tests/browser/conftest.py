@@ -166,12 +166,22 @@ def chromium_path() -> str:
 
 @contextlib.contextmanager
 def serve(root: Path, port: int, env: dict[str, str]) -> Iterator[LiveServer]:
-    """daphne on `port` over the database and mail directory in `root`, until the block ends.
+    """daphne on `port` over the database and mail directory in `root`, and a background
+    worker beside it (it sends the emails), as `make run` starts them, until the block ends.
+    The periodic jobs stay off: a digest or a reminder would be noise in the journeys.
 
     Each pytest-xdist worker runs servers of its own, on its own free ports and files.
     """
     url = f"http://127.0.0.1:{port}"
     log = root / "server.log"
+    with (root / "worker.log").open("wb") as worker_log:
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "run_worker", "--interval", "0.2", "--no-schedule"],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=worker_log,
+            stderr=subprocess.STDOUT,
+        )
     with log.open("wb") as log_file:
         process = subprocess.Popen(
             [
@@ -204,12 +214,13 @@ def serve(root: Path, port: int, env: dict[str, str]) -> Iterator[LiveServer]:
             time.sleep(0.1)
         yield LiveServer(url=url, root=root, mail_dir=root / "mail", log=log)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        for running in (process, worker):
+            running.terminate()
+            try:
+                running.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                running.kill()
+                running.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
@@ -221,6 +232,7 @@ def live_app(chromium_path, tmp_path_factory) -> Iterator[LiveServer]:
     env = _server_env(root, port)
     _manage(env, "migrate", "--noinput")
     _manage(env, "seed_demo")
+    _manage(env, "run_worker", "--batch", "--no-schedule")  # what seeding left to the workers
     with serve(root, port, env) as server:
         yield server
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from unittest import mock
 
 import pytest
+from django_tasks_db.models import DBTaskResult
 
 from chat.models import Membership, Message, Room
 from forum import services as forum
@@ -62,10 +63,13 @@ def test_a_reply_that_fails_leaves_the_thread_as_it_was(newcomer, mentor, catego
         title="Где шаблон?",
         body="Подскажите.",
     )
-    with mock.patch("forum.services.search.index", side_effect=Crash), pytest.raises(Crash):
+    tasks = DBTaskResult.objects.count()
+    # The last step of a reply fails: nothing of it stays, not even its task.
+    with mock.patch("forum.services.enqueue_on_commit", side_effect=Crash), pytest.raises(Crash):
         forum.post_reply(author=mentor, thread=thread, parent=None, body="Вот он.")
     thread.refresh_from_db()
     assert (thread.reply_count, thread.post_sequence, thread.posts.count()) == (0, 1, 1)
+    assert DBTaskResult.objects.count() == tasks
 
 
 def test_a_pair_that_fails_to_start_is_still_only_proposed_with_no_room(

@@ -157,7 +157,6 @@ def test_a_new_notification_is_broadcast_to_the_recipient_after_commit(kind, men
                 "text": "ответ",
                 "url": "/forum/t/1/",
                 "count": 1,
-                "unread_count": 1,
             },
         )
     ]

@@ -35,7 +35,7 @@ def test_sending_to_many_uses_a_fixed_number_of_queries(
 ):
     few, many = members(0, 3), members(3, 40)
     # Nothing is emailed in the caller's transaction: one task row carries every recipient.
-    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(6) as first:
+    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(5) as first:
         send(kind, few, newcomer)
     with (
         django_capture_on_commit_callbacks(execute=True),
@@ -73,11 +73,11 @@ def test_several_notices_in_one_go_cost_what_one_costs(
         [mentor, *watchers], kind=kind, text="Новый ответ", url="/forum/t/1/", group_key="t:1"
     )
     services.notices_send([to_watchers])  # opens the group for all eleven
-    with django_assert_num_queries(4):  # bump SELECT and UPDATE, unread count, the task
+    with django_assert_num_queries(3):  # bump SELECT and UPDATE, the task
         sent = services.notices_send([to_watchers])
     assert {n.count for n in sent} == {2}
     # Two notices, one of them new rows: + a savepoint around the insert.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         sent = services.notices_send([to_parent, to_watchers])
     by_member = {n.recipient_id: n for n in sent}
     # Named by both notices, the first member hears the first only.

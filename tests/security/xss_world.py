@@ -169,6 +169,9 @@ class WorldBuild:
         self._manage(env, "migrate", "--noinput")
         self._manage(env, "seed_demo")
         output = self._manage(env, "shell", "-c", _SEED, timeout=COMMAND_TIMEOUT * 3)
+        # What the seeding left to the workers (new replies' search entries among it), done
+        # before the world is copied to each server.
+        self._manage(env, "run_worker", "--batch", "--no-schedule", timeout=COMMAND_TIMEOUT * 3)
         return json.loads(output.strip().splitlines()[-1])
 
     def _manage(self, env: dict[str, str], *args: str, timeout: int = COMMAND_TIMEOUT) -> str:

@@ -49,6 +49,11 @@ class Command(BaseCommand):
         logging.getLogger("community.background").setLevel(
             logging.WARNING if verbosity == 0 else logging.INFO
         )
+        # A line per task started and finished only when asked for (-v 2): failures are
+        # logged as errors whatever the verbosity.
+        logging.getLogger("django_tasks").setLevel(
+            logging.DEBUG if verbosity >= 2 else logging.WARNING
+        )
         worker = Worker(
             queue_names=queue_name.split(","),
             interval=interval,
