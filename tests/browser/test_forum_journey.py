@@ -13,6 +13,9 @@ from tests.browser.actions import MENTOR_EMAIL, NEWCOMER_EMAIL, log_in, log_out,
 pytestmark = pytest.mark.browser
 
 SECOND_MENTOR_EMAIL = "r.garipov@example.com"
+# A newcomer no journey promotes: test_journeys.py makes newcomer@example.com a mentor, and
+# the journeys share one server per xdist worker, in whatever order worksteal runs them.
+UNPROMOTED_NEWCOMER_EMAIL = "p.smirnov@example.com"
 MENTOR_ONLY_THREAD = "Новичок стесняется задавать вопросы — как быть?"
 
 
@@ -79,7 +82,7 @@ def test_a_mentor_only_thread_is_a_404_for_a_newcomer(page: Page, live_app):
     secret_url = page.url
     log_out(page, live_app)
 
-    log_in(page, live_app, NEWCOMER_EMAIL)
+    log_in(page, live_app, UNPROMOTED_NEWCOMER_EMAIL)
     response = page.goto(secret_url)
     assert response.status == 404
     expect(page.locator("main")).not_to_contain_text(MENTOR_ONLY_THREAD)

@@ -1,0 +1,68 @@
+"""A reply costs the same queries whatever the number of watchers: its emails and its
+search entry are one task's work (forum/tasks.py), and its notifications one batch."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from forum import services
+from forum.models import Subscription
+from profiles.models import User
+from tests.conftest import make_member
+from tests.helpers import run_tasks
+
+pytestmark = pytest.mark.django_db
+
+# Session and member, the post to reply to (with its thread), BEGIN, the thread's lock,
+# the post, the thread's, parent's and category's counters, the author's read mark, the
+# subscriptions, the bump of unread notifications (SELECT, UPDATE), the task, COMMIT.
+REPLY_QUERIES = 15
+
+
+def watch(thread, count: int) -> list[User]:
+    watchers = [
+        make_member(f"w{thread.pk}.{n}@example.com", f"Наблюдатель {n}", User.Role.MENTOR)
+        for n in range(count)
+    ]
+    for watcher in watchers:
+        services.subscription_set(user=watcher, thread=thread, level=Subscription.Level.WATCHING)
+    return watchers
+
+
+def post_reply(client, opening):
+    return client.post(
+        reverse("forum:reply", kwargs={"pk": opening.pk}),
+        {"body": "Согласен, так и делаем.", "submission_token": str(uuid.uuid4())},
+    )
+
+
+def test_a_reply_costs_the_same_queries_with_one_watcher_and_with_fifty(
+    login, mentor2, newcomer, newcomers_corner, django_assert_num_queries, no_rate_limit
+):
+    quiet = services.thread_create(
+        author=newcomer, category=newcomers_corner, kind="question", title="Тихая", body="?"
+    )
+    busy = services.thread_create(
+        author=newcomer, category=newcomers_corner, kind="question", title="Шумная", body="?"
+    )
+    watchers = watch(busy, 49)
+    client = login(mentor2)
+    openings = [thread.posts.get(number=1) for thread in (quiet, busy)]
+    for opening in openings:  # the first reply opens each watcher's notification
+        post_reply(client, opening)
+    for opening in openings:
+        with django_assert_num_queries(REPLY_QUERIES):
+            response = post_reply(client, opening)
+        assert response.status_code == 302
+    mail.outbox = []
+    run_tasks()
+    # The workers did the rest: every watcher and the asker were emailed…
+    assert {m.to[0] for m in mail.outbox} >= {w.email for w in watchers} | {newcomer.email}
+    # …and the replies are found.
+    from community import search
+
+    assert any(group.hits for group in search.search(newcomer, "согласен"))
