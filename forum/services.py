@@ -35,6 +35,7 @@ from forum.models import (
 )
 from forum.moderation import log_action
 from profiles.models import ExpertiseTag
+from profiles.roles import ROLE_FIELDS
 
 # What the markup pipeline cooks at most: a longer body could pass the form and then fail.
 MAX_BODY_LENGTH = markup.MAX_SOURCE_LENGTH
@@ -504,7 +505,11 @@ def _thread_subscriptions(
         which |= Q(level=Subscription.Level.WATCHING)
     return {
         s.user_id: s
-        for s in Subscription.objects.filter(thread=thread).filter(which).select_related("user")
+        for s in Subscription.objects.filter(thread=thread)
+        .filter(which)
+        .select_related("user")
+        # What the rules ask of a member, not whole profiles (bios and all) for every watcher.
+        .only("user_id", "level", *(f"user__{field}" for field in ROLE_FIELDS))
     }
 
 

@@ -16,6 +16,9 @@ from typing import Any, Concatenate, ParamSpec
 
 # The role values of User.Role, named here so that this module imports no model.
 NEWCOMER, MENTOR, COORDINATOR = "newcomer", "mentor", "coordinator"
+# The fields of User this policy reads: a query that loads many members only to ask the
+# policy about them (a thread's fifty watchers) loads these, not whole profiles.
+ROLE_FIELDS = ("is_active", "role", "is_staff", "is_superuser")
 
 
 def is_active_member(user) -> bool:

@@ -161,7 +161,9 @@ def _bump_unread(notices: list[Notice]) -> list[Notification]:
         ),
     )
     notifications = list(
-        Notification.objects.select_for_update().filter(which, read_at__isnull=True)
+        Notification.objects.select_for_update()
+        .filter(which, read_at__isnull=True)
+        .only("pk", "recipient_id", "kind", "group_key", "count")
     )
     if not notifications:
         return []
