@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -170,20 +171,25 @@ def _bump_unread(notices: list[Notice]) -> list[Notification]:
     by_kind = {(notice.kind, notice.group_key): notice for notice in grouped}
     now = timezone.now()
 
-    def per_kind(value_of, output_field) -> Case:
+    def per_kind(value_of, output_field) -> Cast:
         # One UPDATE for every notice: each row takes the values of its own kind and group.
-        return Case(
-            *(
-                When(kind=notice.kind, group_key=notice.group_key, then=Value(value_of(notice)))
-                for notice in grouped
-            ),
-            output_field=output_field,
-        )
+        # Cast, because PostgreSQL reads a CASE of bare NULLs (no actor) as text.
+        whens = [
+            When(
+                kind=notice.kind,
+                group_key=notice.group_key,
+                then=Value(value_of(notice), output_field=output_field),
+            )
+            for notice in grouped
+        ]
+        return Cast(Case(*whens, output_field=output_field), output_field=output_field)
 
     Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
         text=per_kind(lambda notice: notice.text, models.CharField()),
         url=per_kind(lambda notice: notice.url, models.CharField()),
-        actor_id=per_kind(lambda notice: getattr(notice.actor, "pk", None), models.IntegerField()),
+        actor_id=per_kind(
+            lambda notice: getattr(notice.actor, "pk", None), models.BigIntegerField()
+        ),
         count=F("count") + 1,
         created_at=now,
         # News since the last email: the next email or digest should carry it again.
