@@ -17,9 +17,14 @@ from django.utils.translation import gettext as _
 from community import markup, mentions, search, text
 from community.attachments.services import attachments_claim, attachments_delete_for
 from community.background.queue import enqueue_on_commit
-from community.notifications.services import Notice, notices_send, notifications_send
+from community.notifications.services import (
+    Notice,
+    notices_send,
+    notification_events,
+    notifications_send,
+)
 from community.ratelimit import edit_hit, rate_limit_hit, reaction_hit
-from community.realtime.events import send_event_on_commit
+from community.realtime.events import send_events_on_commit
 from forum import attachment_parent, rules, search_index, slots, tasks
 from forum.models import (
     MAX_TREE_DEPTH,
@@ -239,21 +244,27 @@ def _insert_reply(
             )
         post.thread = thread
         notified = _notify_post(
-            post, parent=parent, mentioned=mentioned, subscriptions=subscriptions, email=False
+            post,
+            parent=parent,
+            mentioned=mentioned,
+            subscriptions=subscriptions,
+            email=False,
+            broadcast=False,
         )
         # One task takes what the reply leaves to the workers: its search entry (stemming
         # is the dearest part of a reply) and its emails. Found by search a moment later.
         enqueue_on_commit(tasks.reply_posted, post.pk, [n.pk for n in notified])
         _remember_token(author, submission_token)
-        send_event_on_commit(
-            [thread_group(thread.pk)],
-            {
-                "type": "forum.post",
-                "thread_id": thread.pk,
-                "post_id": post.pk,
-                "number": number,
-                "path": post.path,
-            },
+        # The thread's readers and the notified members, in one hop to the channel layer.
+        new_post = {
+            "type": "forum.post",
+            "thread_id": thread.pk,
+            "post_id": post.pk,
+            "number": number,
+            "path": post.path,
+        }
+        send_events_on_commit(
+            [([thread_group(thread.pk)], new_post), *notification_events(notified)]
         )
     return post
 
@@ -438,6 +449,7 @@ def _notify_post(
     watchers: bool = True,
     subscriptions: dict[int, Subscription] | None = None,
     email: bool = True,
+    broadcast: bool = True,
 ) -> list:
     """Tell the parent's author, the members mentioned and the watchers: once each, in one
     batch whatever their number."""
@@ -490,6 +502,7 @@ def _notify_post(
             ),
         ],
         email=email,
+        broadcast=broadcast,
     )
 
 

@@ -98,7 +98,9 @@ def notifications_send(
     )
 
 
-def notices_send(notices: Iterable[Notice], *, email: bool = True) -> list[Notification]:
+def notices_send(
+    notices: Iterable[Notice], *, email: bool = True, broadcast: bool = True
+) -> list[Notification]:
     """Notify the recipients of each notice, bumping their unread notification of the same
     kind and group; a member named by several notices gets only the first.
 
@@ -106,7 +108,8 @@ def notices_send(notices: Iterable[Notice], *, email: bool = True) -> list[Notif
     tells its parent's author, the members it mentions and every watcher in one go, and
     leaves the emails to one task (community/notifications/tasks.py). With `email=False`
     the caller's own task calls notifications_email() with the ids, so that one event
-    costs one task however much it leaves to the workers.
+    costs one task however much it leaves to the workers; with `broadcast=False` the
+    caller sends notification_events() with its own events, in one hop to the layer.
     """
     chosen: list[Notice] = []
     seen: set[int] = set()
@@ -135,7 +138,8 @@ def notices_send(notices: Iterable[Notice], *, email: bool = True) -> list[Notif
         notifications = [*bumped, *created]
         for notification in notifications:
             notification.recipient = by_id[notification.recipient_id]
-        _broadcast_new(notifications)
+        if broadcast:
+            send_events_on_commit(notification_events(notifications))
         if email:
             # One task for every recipient; it asks who wants an email now.
             from community.notifications.tasks import email_notifications
@@ -224,10 +228,13 @@ def _create_one(recipient, notice: Notice) -> Notification:
     )
 
 
-def _broadcast_new(notifications: list[Notification]) -> None:
-    # No unread count in the event: the badge asks the server for itself (its label is
-    # translated and pluralised there), so counting here would be a query per event wasted.
-    send_events_on_commit(
+def notification_events(notifications: list[Notification]) -> list[tuple[list[str], dict]]:
+    """The realtime event of each new or bumped notification, for its recipient's tabs.
+
+    No unread count in it: the badge asks the server itself (its label is translated and
+    pluralised there), so counting here would be a query per write wasted.
+    """
+    return [
         (
             [user_group(notification.recipient_id)],
             {
@@ -240,7 +247,7 @@ def _broadcast_new(notifications: list[Notification]) -> None:
             },
         )
         for notification in notifications
-    )
+    ]
 
 
 def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
