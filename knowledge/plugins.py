@@ -93,10 +93,5 @@ DEMO_LOADERS.fill(DemoLoader("knowledge", demo.load, order=30))
 NOTIFICATION_KINDS.fill(NotificationKind("knowledge.review_due", _("Articles due for review")))
 # Daily at 08:00: whoever vouches for an article hears when it is due for review again.
 SCHEDULE.fill(
-    PeriodicJob(
-        "knowledge.review_reminders",
-        tasks.review_reminders,
-        every=datetime.timedelta(days=1),
-        offset=datetime.timedelta(hours=8),
-    )
+    PeriodicJob.daily("knowledge.review_reminders", tasks.review_reminders, at=datetime.time(8))
 )

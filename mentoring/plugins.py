@@ -2,8 +2,6 @@
 notification kinds, its button on mentors' profiles, who reads the files of a pair's
 meeting notes (the pair and the coordinators), and the routing of new questions."""
 
-import datetime
-
 from django.utils.translation import gettext_lazy as _
 
 from community.attachments.parents import KINDS as ATTACHMENT_PARENTS
@@ -52,8 +50,4 @@ BUTTONS.fill(
 
 DEMO_LOADERS.fill(DemoLoader("mentoring", demo.load, order=40))
 # Every half hour: newcomers' questions left unanswered too long (routing.py).
-SCHEDULE.fill(
-    PeriodicJob(
-        "mentoring.escalate", tasks.escalate_questions, every=datetime.timedelta(minutes=30)
-    )
-)
+SCHEDULE.fill(PeriodicJob.every_minutes("mentoring.escalate", tasks.escalate_questions, 30))

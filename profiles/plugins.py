@@ -30,10 +30,5 @@ search.KINDS.fill(search_index.MEMBERS)
 search.FACETS.fill(search_index.TAG_FACET)
 # Daily at 04:00: HR files uploaded on the import page are deleted after a day.
 SCHEDULE.fill(
-    PeriodicJob(
-        "profiles.import_files_purge",
-        tasks.purge_import_files,
-        every=datetime.timedelta(days=1),
-        offset=datetime.timedelta(hours=4),
-    )
+    PeriodicJob.daily("profiles.import_files_purge", tasks.purge_import_files, at=datetime.time(4))
 )

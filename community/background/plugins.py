@@ -5,11 +5,4 @@ import datetime
 from community.background import tasks
 from community.background.schedule import SCHEDULE, PeriodicJob
 
-SCHEDULE.fill(
-    PeriodicJob(
-        "background.prune",
-        tasks.prune_finished,
-        every=datetime.timedelta(days=1),
-        offset=datetime.timedelta(hours=3, minutes=30),
-    )
-)
+SCHEDULE.fill(PeriodicJob.daily("background.prune", tasks.prune_finished, at=datetime.time(3, 30)))

@@ -23,6 +23,7 @@ from community.slots import Slot
 
 logger = logging.getLogger(__name__)
 DAY = datetime.timedelta(days=1)
+HOUR = datetime.timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,21 @@ class PeriodicJob:
             raise ValueError(f"{self.key}: `every` must divide a day, got {self.every}")
         if not datetime.timedelta(0) <= self.offset < self.every:
             raise ValueError(f"{self.key}: `offset` must be within one period")
+
+    @classmethod
+    def daily(cls, key: str, task: Task, *, at: datetime.time) -> PeriodicJob:
+        """Once a day at `at`, local time."""
+        offset = datetime.timedelta(hours=at.hour, minutes=at.minute)
+        return cls(key, task, every=DAY, offset=offset)
+
+    @classmethod
+    def hourly(cls, key: str, task: Task, *, minute: int = 0) -> PeriodicJob:
+        return cls(key, task, every=HOUR, offset=datetime.timedelta(minutes=minute))
+
+    @classmethod
+    def every_minutes(cls, key: str, task: Task, minutes: int) -> PeriodicJob:
+        """Every `minutes` (which divide a day) from local midnight: :00, :30…"""
+        return cls(key, task, every=datetime.timedelta(minutes=minutes))
 
     def latest_slot(self, now: datetime.datetime) -> datetime.datetime:
         """The most recent time ≤ now at which this job is due."""

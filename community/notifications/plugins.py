@@ -5,11 +5,4 @@ import datetime
 from community.background.schedule import SCHEDULE, PeriodicJob
 from community.notifications import tasks
 
-SCHEDULE.fill(
-    PeriodicJob(
-        "notifications.digest",
-        tasks.send_digests,
-        every=datetime.timedelta(days=1),
-        offset=datetime.timedelta(hours=7),
-    )
-)
+SCHEDULE.fill(PeriodicJob.daily("notifications.digest", tasks.send_digests, at=datetime.time(7)))
