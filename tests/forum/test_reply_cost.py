@@ -8,6 +8,7 @@ import uuid
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from forum import services
 from forum.models import Subscription
@@ -66,3 +67,19 @@ def test_a_reply_costs_the_same_queries_with_one_watcher_and_with_fifty(
     from community import search
 
     assert any(group.hits for group in search.search(newcomer, "согласен"))
+
+
+def test_a_reply_deleted_before_its_task_runs_is_not_indexed_and_the_task_ends_quietly(
+    mentor2, question, no_rate_limit
+):
+    from community import search
+    from forum.models import Post
+
+    run_tasks()  # what making the question queued
+    post = services.post_reply(author=mentor2, thread=question, parent=None, body="Уникальнослово")
+    Post.objects.filter(pk=post.pk).delete()
+    run_tasks()  # fails the test if the reply's task raised
+    assert DBTaskResult.objects.filter(task_path="forum.tasks.reply_posted").get().status == (
+        "SUCCESSFUL"
+    )
+    assert not any(group.hits for group in search.search(mentor2, "Уникальнослово"))
