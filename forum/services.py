@@ -198,10 +198,12 @@ def _insert_reply(
     submission_token: uuid.UUID | None,
 ) -> Post:
     with transaction.atomic():
-        locked = Thread.objects.select_for_update().get(pk=thread.pk)
-        if locked.category_id == thread.category_id and "category" in thread._state.fields_cache:
-            locked.category = thread.category  # read with the thread by the caller
-        thread = locked
+        # With its category (the rules ask it), locking the thread's row alone.
+        thread = (
+            Thread.objects.select_for_update(of=("self",))
+            .select_related("category")
+            .get(pk=thread.pk)
+        )
         parent = parent or thread.posts.get(number=1)
         if parent.thread_id != thread.pk:
             raise ValidationError(_("You can only reply to posts in this thread."))
@@ -466,11 +468,7 @@ def _notify_post(
     told = {post.author_id, *already}
 
     def audience(members) -> list:
-        return [
-            m
-            for m in {m.pk: m for m in members}.values()
-            if m.pk not in told and m.pk not in muted and rules.can_read_thread(m, thread)
-        ]
+        return _audience(thread, [m for m in members if m.pk not in told], muted=muted)
 
     names = {"name": post.author.full_name, "title": thread.title}
     url = post.get_absolute_url()
@@ -537,15 +535,18 @@ def _notify_accepted(post: Post, actor) -> None:
     )
 
 
-def _audience(thread: Thread, members: list) -> list:
-    """Those of `members` who may read the thread and have not muted it."""
-    muted = set(
-        Subscription.objects.filter(
-            thread=thread,
-            level=Subscription.Level.MUTED,
-            user_id__in=[m.pk for m in members],
-        ).values_list("user_id", flat=True)
-    )
+def _audience(thread: Thread, members: list, *, muted: set[int] | None = None) -> list:
+    """Those of `members` (once each) who may read the thread and have not muted it;
+    `muted`, when the caller read the thread's subscriptions already."""
+    members = list({m.pk: m for m in members}.values())
+    if muted is None:
+        muted = set(
+            Subscription.objects.filter(
+                thread=thread,
+                level=Subscription.Level.MUTED,
+                user_id__in=[m.pk for m in members],
+            ).values_list("user_id", flat=True)
+        )
     return [m for m in members if m.pk not in muted and rules.can_read_thread(m, thread)]
 
 

@@ -32,6 +32,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community.background.queue import enqueue_on_commit
 from profiles import services
 from profiles.models import Department, EmployeeImport, User
 
@@ -321,8 +322,7 @@ def employee_import_start(
     *, coordinator, upload, dry_run: bool, partial: bool, reuse: EmployeeImport | None = None
 ) -> EmployeeImport:
     """Store the upload (or reuse a checked one's file) and queue it for a worker."""
-    from community.background.queue import enqueue_on_commit
-    from profiles import tasks
+    from profiles import tasks  # its tasks call into this module
 
     with transaction.atomic():
         job = EmployeeImport(
@@ -338,6 +338,17 @@ def employee_import_start(
         job.save()
         enqueue_on_commit(tasks.run_employee_import, job.pk)
     return job
+
+
+def employee_import_write_checked(*, coordinator, checked: EmployeeImport, partial: bool):
+    """Import for real a file that a dry run has checked, without uploading it again."""
+    if not checked.dry_run or checked.state != EmployeeImport.State.DONE:
+        raise ValidationError(_("Only a file that has been checked can be imported from here."))
+    if not checked.file:
+        raise ValidationError(_("The uploaded file is no longer kept; upload it again."))
+    return employee_import_start(
+        coordinator=coordinator, upload=None, dry_run=False, partial=partial, reuse=checked
+    )
 
 
 def employee_import_run(import_id: int) -> None:
@@ -383,19 +394,19 @@ def employee_import_run(import_id: int) -> None:
 
 def import_files_purge(now: datetime.datetime | None = None) -> int:
     """Delete uploaded files older than KEEP_FILE (periodic): HR data is not kept."""
-    old = EmployeeImport.objects.filter(created_at__lt=(now or timezone.now()) - KEEP_FILE).exclude(
-        file=""
-    )
-    count = 0
-    for job in old:
-        _forget_file(job)
-        count += 1
-    return count
+    old = EmployeeImport.objects.filter(created_at__lt=(now or timezone.now()) - KEEP_FILE)
+    names = set(old.exclude(file="").values_list("file", flat=True))
+    _forget_files(names)
+    return len(names)
 
 
 def _forget_file(job: EmployeeImport) -> None:
-    name = job.file.name
-    # Other imports of the same upload (a dry run, then the real one) lose it too.
-    EmployeeImport.objects.filter(file=name).update(file="")
-    if name:
-        job.file.storage.delete(name)
+    _forget_files({job.file.name} - {""})
+
+
+def _forget_files(names: set[str]) -> None:
+    # Every import of an upload (a dry run, then the real one) loses it together.
+    EmployeeImport.objects.filter(file__in=names).update(file="")
+    storage = EmployeeImport._meta.get_field("file").storage
+    for name in names:
+        storage.delete(name)

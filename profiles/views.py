@@ -14,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from community.forms import apply_validation_error
 from profiles import activity, selectors, services
-from profiles.employee_import import employee_import_start
+from profiles.employee_import import employee_import_start, employee_import_write_checked
 from profiles.forms import (
     AvatarForm,
     DecisionForm,
@@ -325,15 +325,12 @@ def employee_import_status(request: MemberRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     job = get_object_or_404(EmployeeImport, pk=pk)
     if request.method == "POST":  # import the file that was just checked, without re-upload
-        if not job.dry_run or job.state != EmployeeImport.State.DONE or not job.file:
-            return redirect(job)
-        job = employee_import_start(
-            coordinator=request.user,
-            upload=None,
-            dry_run=False,
-            partial=request.POST.get("partial") == "on",
-            reuse=job,
-        )
+        try:
+            job = employee_import_write_checked(
+                coordinator=request.user, checked=job, partial=request.POST.get("partial") == "on"
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
         return redirect(job)
     template = (
         "profiles/partials/import_status.html"

@@ -80,11 +80,10 @@ def enqueue_due(now: datetime.datetime | None = None, *, known: dict | None = No
         if known.get(job.key) == slot:
             continue
         try:
+            # The task and its slot's row commit together: a lost race takes back both.
             with transaction.atomic():
-                run = ScheduledRun.objects.create(job=job.key, slot=slot)
                 result = job.task.enqueue()
-                run.task_result_id = str(result.id)
-                run.save(update_fields=["task_result_id"])
+                ScheduledRun.objects.create(job=job.key, slot=slot, task_result_id=str(result.id))
         except IntegrityError:
             pass  # another worker enqueued this slot
         else:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -88,8 +89,17 @@ def email_render(template: str, context: dict, recipients: list[str]) -> mail.Em
     )
 
 
-def deliver(*, claimant: str, limit: int = BATCH_SIZE) -> tuple[int, int]:
-    """Send up to `limit` due emails over one connection; returns (sent, failed attempts).
+@dataclass(frozen=True)
+class Delivery:
+    sent: int = 0
+    failed: int = 0
+    # When the earliest of the emails this delivery failed is to be tried again: the
+    # delivery that failed an email is the one that sees to its retry.
+    retry_at: datetime.datetime | None = None
+
+
+def deliver(*, claimant: str, limit: int = BATCH_SIZE) -> Delivery:
+    """Send up to `limit` due emails over one connection.
 
     Each email is claimed before it is sent and marked sent right after, one by one, so a
     worker killed mid-batch leaves at most the one email it was sending to go out again.
@@ -103,7 +113,7 @@ def deliver(*, claimant: str, limit: int = BATCH_SIZE) -> tuple[int, int]:
         due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[: limit - len(ids)]
     )
     if not ids:
-        return 0, 0
+        return Delivery()
     OutgoingEmail.objects.filter(pk__in=ids, state=State.QUEUED).update(
         state=State.SENDING, claimed_by=claimant, claimed_at=now
     )
@@ -112,21 +122,20 @@ def deliver(*, claimant: str, limit: int = BATCH_SIZE) -> tuple[int, int]:
             "pk"
         )
     )
-    sent = failed = 0
+    sent = 0
+    retries: list[datetime.datetime | None] = []
     try:
         connection = mail.get_connection(fail_silently=False)
         connection.open()
     except Exception as error:
-        for email in claimed:
-            _failed(email, error)
-        return 0, len(claimed)
+        retries = [_failed(email, error) for email in claimed]
+        return Delivery(failed=len(claimed), retry_at=min(filter(None, retries), default=None))
     try:
         for email in claimed:
             try:
                 connection.send_messages([_message(email, connection)])
             except Exception as error:
-                _failed(email, error)
-                failed += 1
+                retries.append(_failed(email, error))
             else:
                 OutgoingEmail.objects.filter(pk=email.pk).update(
                     state=State.SENT,
@@ -141,7 +150,7 @@ def deliver(*, claimant: str, limit: int = BATCH_SIZE) -> tuple[int, int]:
             connection.close()
         except Exception:  # the server hung up first; everything sent is recorded already
             logger.warning("Closing the mail connection failed", exc_info=True)
-    return sent, failed
+    return Delivery(sent, len(retries), min(filter(None, retries), default=None))
 
 
 def _message(email: OutgoingEmail, connection) -> mail.EmailMessage:
@@ -164,9 +173,11 @@ def _domain() -> str:
     return urlsplit(settings.SITE_URL).hostname or "nastavnik.local"
 
 
-def _failed(email: OutgoingEmail, error: BaseException) -> None:
+def _failed(email: OutgoingEmail, error: BaseException) -> datetime.datetime | None:
+    """Record a failed attempt; returns when to try again (None: failed for good)."""
     attempts = email.attempts + 1
     reason = f"{type(error).__name__}: {error}"[:ERROR_MAX_LENGTH]
+    retry_at = None
     if attempts >= settings.MAILER_MAX_ATTEMPTS:
         state, next_attempt = State.FAILED, timezone.now()
         logger.error(
@@ -179,6 +190,7 @@ def _failed(email: OutgoingEmail, error: BaseException) -> None:
     else:
         delay = settings.MAILER_RETRY_SECONDS * 2 ** (attempts - 1)
         state, next_attempt = State.QUEUED, timezone.now() + datetime.timedelta(seconds=delay)
+        retry_at = next_attempt
         logger.warning(
             "Email %s to %s failed (attempt %d), retrying in %d s: %s",
             email.pk,
@@ -194,24 +206,18 @@ def _failed(email: OutgoingEmail, error: BaseException) -> None:
         next_attempt_at=next_attempt,
         claimed_by="",
     )
+    return retry_at
 
 
-def next_retry_at() -> datetime.datetime | None:
-    """When the earliest email waiting for a retry is due."""
-    return (
-        OutgoingEmail.objects.filter(state=State.QUEUED)
-        .order_by("next_attempt_at")
-        .values_list("next_attempt_at", flat=True)
-        .first()
-    )
-
-
-def release_stale_claims(now: datetime.datetime | None = None) -> int:
-    """Emails left 'being sent' by a delivery that died go back to the queue."""
+def outbox_sweep(now: datetime.datetime | None = None) -> bool:
+    """The safety net (periodic): emails left «being sent» by a delivery that died go back
+    to the queue; returns whether any email is due, so that a delivery runs for it even
+    if the task meant to (a lost or failed one) never will."""
     now = now or timezone.now()
-    return OutgoingEmail.objects.filter(
-        state=State.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
-    ).update(state=State.QUEUED, claimed_by="", next_attempt_at=now)
+    OutgoingEmail.objects.filter(state=State.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT).update(
+        state=State.QUEUED, claimed_by="", next_attempt_at=now
+    )
+    return OutgoingEmail.objects.filter(state=State.QUEUED, next_attempt_at__lte=now).exists()
 
 
 def outbox_retry(ids: Iterable[int]) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django_tasks import TaskContext, task
 
 from community.background.queue import enqueue_on_commit
@@ -11,21 +10,20 @@ from community.mailer import services
 
 @task(takes_context=True)
 def deliver_due(context: TaskContext) -> dict:
-    """Send a batch of due emails; queue the next batch, or a run for the next retry."""
-    sent, failed = services.deliver(claimant=str(context.task_result.id))
-    if sent + failed >= services.BATCH_SIZE:
+    """Send a batch of due emails; queue the next batch, and a run for the retry of the
+    emails this batch failed."""
+    delivery = services.deliver(claimant=str(context.task_result.id))
+    if delivery.sent + delivery.failed >= services.BATCH_SIZE:
         enqueue_on_commit(deliver_due)
-    else:
-        retry_at = services.next_retry_at()
-        if retry_at is not None and failed:
-            enqueue_on_commit(deliver_due.using(run_after=max(retry_at, timezone.now())))
-    return {"sent": sent, "failed": failed}
+    if delivery.retry_at is not None:
+        enqueue_on_commit(deliver_due.using(run_after=delivery.retry_at))
+    return {"sent": delivery.sent, "failed": delivery.failed}
 
 
 @task()
-def release_stale_claims() -> int:
-    """Periodic: emails whose delivery died mid-send go back to the queue."""
-    released = services.release_stale_claims()
-    if released:
+def sweep_outbox() -> bool:
+    """Periodic: see services.outbox_sweep()."""
+    due = services.outbox_sweep()
+    if due:
         enqueue_on_commit(deliver_due)
-    return released
+    return due

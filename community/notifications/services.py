@@ -124,14 +124,15 @@ def notices_send(
     # one transaction of its own.
     with transaction.atomic(savepoint=False):
         bumped = _bump_unread(chosen)
-        bumped_keys = {(n.recipient_id, n.kind) for n in bumped}
+        # Each member is in one notice only, so a bumped member needs no new row.
+        bumped_members = {n.recipient_id for n in bumped}
         fresh = [
             Notification(
                 recipient=r, kind=notice.kind, group_key=notice.group_key, **notice.fields()
             )
             for notice in chosen
             for r in notice.recipients
-            if (r.pk, notice.kind) not in bumped_keys
+            if r.pk not in bumped_members
         ]
         created = _create(fresh, chosen) if fresh else []
         by_id = {r.pk: r for notice in chosen for r in notice.recipients}
@@ -344,8 +345,9 @@ def digest_send(*, now: datetime.datetime | None = None, batch_size: int = 200) 
     the last day; returns how many members get one.
 
     Streams the notifications in order of member and writes each batch of members in one
-    transaction: two queries per batch however large the community. A second run the same
-    day finds everything marked emailed, and the outbox keys are per member and content.
+    transaction: a few queries per batch of 200 members, however large the community. A
+    second run finds everything marked emailed, and the outbox keys are per member and
+    content.
     """
     now = now or timezone.now()
     pending = (

@@ -74,7 +74,7 @@ def test_the_documented_jobs_are_scheduled():
     assert when["mentoring.escalate"] == (hour / 2, datetime.timedelta(0))
     assert when["attachments.purge"] == (hour, hour / 4)
     assert when["knowledge.review_reminders"] == (day, 8 * hour)
-    assert {"mailer.release_stale", "background.prune"} <= set(when)
+    assert {"mailer.sweep", "background.prune"} <= set(when)
 
 
 @pytest.mark.django_db

@@ -18,7 +18,7 @@ from forum.models import Subscription
 from profiles.models import User
 from tests.conftest import make_member
 from tests.forum.conftest import reply
-from tests.helpers import run_tasks
+from tests.helpers import run_scheduled_job, run_tasks
 from tests.mailer.smtp import SMTPServer
 
 pytestmark = pytest.mark.django_db
@@ -187,7 +187,7 @@ def test_a_second_run_of_a_delivery_sends_nothing_twice(smtp, watched, mentor):
     thread, _watchers = watched
     reply(mentor, thread)
     run_tasks()
-    assert mailer.deliver(claimant="another-run") == (0, 0)
+    assert mailer.deliver(claimant="another-run") == mailer.Delivery(sent=0, failed=0)
     assert len(smtp.inbox.messages) == 6
 
 
@@ -202,8 +202,8 @@ def test_a_delivery_taken_back_from_a_dead_worker_finishes_its_own_claims(smtp, 
     OutgoingEmail.objects.update(
         state=State.SENDING, claimed_by="task-1", claimed_at=timezone.now()
     )
-    assert mailer.deliver(claimant="someone-else") == (0, 0)  # not theirs to send
-    assert mailer.deliver(claimant="task-1") == (3, 0)
+    assert mailer.deliver(claimant="someone-else") == mailer.Delivery()  # not theirs to send
+    assert mailer.deliver(claimant="task-1") == mailer.Delivery(sent=3, failed=0)
     assert len(smtp.inbox.messages) == 3
 
 
@@ -214,9 +214,10 @@ def test_claims_of_a_delivery_that_died_for_good_go_back_after_a_while(smtp):
         claimed_by="gone",
         claimed_at=timezone.now() - mailer.CLAIM_TIMEOUT - timezone.timedelta(seconds=1),
     )
-    assert mailer.release_stale_claims() == 1
-    run_tasks()
+    assert mailer.outbox_sweep() is True  # back in the queue, and due
+    run_scheduled_job("mailer.sweep")  # the sweep queues a delivery for it
     assert len(smtp.inbox.messages) == 1
+    assert OutgoingEmail.objects.get().state == State.SENT
 
 
 def test_the_same_key_is_queued_once(smtp):
@@ -224,4 +225,40 @@ def test_the_same_key_is_queued_once(smtp):
     assert mailer.outbox_add([("test:once", message)]) == 1
     assert mailer.outbox_add([("test:once", message)]) == 0
     run_tasks()
+    assert len(smtp.inbox.messages) == 1
+
+
+def test_each_failed_delivery_sees_to_the_retry_of_its_own_emails(smtp, mentor, settings):
+    """Two emails failing at different times each get a delivery at their own retry time:
+    one retry succeeding never leaves the other waiting for nothing."""
+    smtp.stop()
+    first = mail.EmailMessage("Первое", "Текст", None, ["a@example.com"])
+    mailer.outbox_add([("test:first", first)])
+    run_tasks()
+    # Later, a second email fails too: its retry comes later than the first's.
+    OutgoingEmail.objects.filter(key="test:first").update(
+        next_attempt_at=timezone.now() + timezone.timedelta(seconds=30)
+    )
+    mailer.outbox_add([("test:second", mail.EmailMessage("Второе", "Т", None, ["b@example.com"]))])
+    run_tasks()
+    due = {e.key: e.next_attempt_at for e in OutgoingEmail.objects.all()}
+    waiting = set(
+        DBTaskResult.objects.filter(
+            task_path="community.mailer.tasks.deliver_due", status=TaskResultStatus.READY
+        ).values_list("run_after", flat=True)
+    )
+    assert due["test:second"] in waiting  # the second failure's own retry run
+    smtp.start()
+    later()
+    run_tasks()
+    assert sorted(str(m["Subject"]).strip() for m in smtp.inbox.messages) == [
+        "Второе",
+        "Первое",
+    ]
+
+
+def test_the_sweep_delivers_a_due_email_whose_delivery_task_was_lost(smtp):
+    mailer.outbox_add([("test:lost", mail.EmailMessage("Тема", "Текст", None, ["a@example.com"]))])
+    DBTaskResult.objects.all().delete()  # the task that would have sent it is gone
+    run_scheduled_job("mailer.sweep")
     assert len(smtp.inbox.messages) == 1

@@ -267,3 +267,21 @@ def test_the_write_goes_in_short_transactions(division, monkeypatch):
     report = import_employees(data, progress=lambda done, total: seen.append((done, total)))
     assert seen == [(2, 5), (4, 5), (5, 5)]
     assert report.created == 5
+
+
+def test_only_a_checked_file_is_imported_from_its_page(login, coordinator, division):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from profiles import employee_import
+
+    written = employee_import.employee_import_start(
+        coordinator=coordinator,
+        upload=SimpleUploadedFile("hr.csv", csv(f"w@example.com,Вэ,{division.name},,,,")),
+        dry_run=False,
+        partial=False,
+    )
+    run_tasks()
+    client = login(coordinator)
+    response = client.post(written.get_absolute_url(), follow=True)
+    assert "Импортировать отсюда можно только проверенный файл" in response.content.decode()
+    assert EmployeeImport.objects.count() == 1  # nothing new was queued
