@@ -22,7 +22,8 @@ run: $(STAMP)
 	@echo "Nastavnik: http://$(HOST):$(PORT)/  (logins: coordinator@example.com, mentor@example.com, newcomer@example.com; password: nastavnik-demo)"
 	@# The web server and a background worker (emails, digests, the periodic jobs);
 	@# Ctrl-C stops both.
-	@DEBUG=$${DEBUG-1} $(BIN)/python manage.py run_worker & worker=$$!; \
+	@DEBUG=$${DEBUG-1} REALTIME_RELAY_URL=$${REALTIME_RELAY_URL-http://$(HOST):$(PORT)} \
+		$(BIN)/python manage.py run_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG-1} $(BIN)/daphne -b $(HOST) -p $(PORT) community.asgi:application
 

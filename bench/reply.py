@@ -1,13 +1,15 @@
 """Posting a reply to a thread watched by 1 member and by 50: the same queries and about
-the same time, because the emails are a worker's job, not the request's.
+the same time, because the watchers' notifications and every email are a worker's job,
+not the request's.
 
 Mirrors bench/peers/spirit_reply.py, so the two can be compared in one run: a scratch
 database, a category, a poster and 50 members, two small threads (one watched by its
 author, one by its author and 49 more), replies posted in turn to both as the logged-in
 poster through Django's test client (rate limiting off), after warm-up rounds. Reported per
 thread: p50/p95 wall ms, p50 CPU ms of this process, and the SQL queries per request. Then
-the worker (community/background) runs everything the replies queued (the notification
-emails, through the outbox, to the locmem backend): its time per reply and per email.
+the worker (community/background) runs everything the replies queued (the watchers'
+notifications, the search entries, the emails through the outbox to the locmem backend):
+its time per reply and per email. `--profile 50` shows where a reply's time goes.
 
     .venv/bin/python bench/reply.py
     .venv/bin/python bench/reply.py --peer var/peers/spirit/bin/python   # Spirit, same run
@@ -17,8 +19,10 @@ emails, through the outbox, to the locmem backend): its time per reply and per e
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
+import pstats
 import statistics
 import subprocess
 import time
@@ -113,13 +117,23 @@ def run(args) -> None:
                 for query in captured.captured_queries:
                     print("   ", query["sql"][:150])
 
+    profiler = cProfile.Profile() if args.profile else None
     with mock.patch("forum.services.rate_limit_hit"):
         for _ in range(args.warmup):
             for watchers in threads:
                 post(watchers, timed=False)
         for _ in range(args.rounds):
             for watchers in threads:
+                if profiler and watchers == args.profile:
+                    profiler.enable()
                 post(watchers, timed=True)
+                if profiler:
+                    profiler.disable()
+    if profiler:
+        print(f"--- where a reply to the thread with {args.profile} watcher(s) spends its time:")
+        stats = pstats.Stats(profiler)
+        stats.sort_stats(args.sort).print_stats(45)
+        stats.dump_stats("/tmp/reply.prof")
     replies = (args.warmup + args.rounds) * len(threads)
     mail.outbox = []
     start_cpu, start = time.process_time(), time.perf_counter()
@@ -155,7 +169,8 @@ def run(args) -> None:
     w = report["worker"]
     print(
         f"  worker afterwards: {w['emails']} emails for {w['replies']} replies in "
-        f"{w['wall_s']:.1f} s ({w['ms_per_email']:.2f} ms per email, queue to locmem)"
+        f"{w['wall_s']:.1f} s ({w['wall_s'] * 1000 / w['replies']:.1f} ms per reply, "
+        f"{w['ms_per_email']:.2f} ms per email, queue to locmem)"
     )
     if args.peer:
         peer = subprocess.run(
@@ -190,5 +205,9 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--show-queries", action="store_true", help="print one reply's SQL")
+    parser.add_argument(
+        "--profile", type=int, metavar="WATCHERS", help="cProfile the replies to this thread"
+    )
+    parser.add_argument("--sort", default="cumulative", help="the profile's order")
     parser.add_argument("--peer", help="python of a venv with Spirit (bench/peers/README.md)")
     run_on_scratch_database(run, parser.parse_args())

@@ -242,6 +242,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "community.realtime.layers.InMemoryChannelLayer"}}
+# Where a worker sends its live events when the layer is in the web server's memory
+# (community/realtime/relay.py): make run's daphne unless told otherwise.
+REALTIME_RELAY_URL = os.environ.get(
+    "REALTIME_RELAY_URL", "" if REDIS_URL else "http://127.0.0.1:8000"
+)
 
 # --- Accounts ---------------------------------------------------------------
 

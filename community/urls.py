@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from community import views
+from community.realtime import views as realtime_views
 from profiles import views as profile_views
 
 urlpatterns = [
@@ -23,6 +24,8 @@ urlpatterns = [
     path("dashboard/", include("analytics.urls")),
     path("attachments/", include("community.attachments.urls")),
     path("notifications/", include("community.notifications.urls")),
+    # A worker's live events, when the channel layer is in this server's memory.
+    path("realtime/relay/", realtime_views.relay_receive, name="realtime-relay"),
 ]
 
 handler400 = "community.views.bad_request"

@@ -110,13 +110,9 @@ def thread_get_for(user, pk: int, *, write: bool = False) -> Thread:
 
 
 def post_get_for(user, pk: int, *, write: bool = False) -> Post:
-    """The post if the member may read it (404 otherwise), with its thread and category;
-    with write, the member may also reply in its thread (403)."""
-    post = (
-        Post.objects.select_related("thread", "thread__category", "author", "parent")
-        .filter(pk=pk)
-        .first()
-    )
+    """The post if the member may read it (404 otherwise), with its thread, category and
+    author; with write, the member may also reply in its thread (403)."""
+    post = Post.objects.select_related("thread__category", "author").filter(pk=pk).first()
     if post is None or not rules.can_read_thread(user, post.thread):
         raise Http404
     if post.is_hidden and not (rules.is_moderator(user) or post.author_id == user.pk):

@@ -236,26 +236,30 @@ def _insert_reply(
             post_count=F("post_count") + 1, last_activity_at=post.created_at
         )
         _mark_read(author, thread, number)
-        subscriptions = _thread_subscriptions(
-            thread, [author.pk, parent.author_id, *(m.pk for m in mentioned)], watchers=True
-        )
+        addressed = [parent.author_id, *(m.pk for m in mentioned)]
+        subscriptions = _thread_subscriptions(thread, [author.pk, *addressed], watchers=False)
         if author.pk not in subscriptions:  # replying watches the thread, unless chosen otherwise
             Subscription.objects.bulk_create(
                 [Subscription(user=author, thread=thread, level=Subscription.Level.WATCHING)],
                 ignore_conflicts=True,
             )
         post.thread = thread
+        # Those the reply speaks to hear at once; its watchers, however many, from the task.
         notified = _notify_post(
             post,
             parent=parent,
             mentioned=mentioned,
             subscriptions=subscriptions,
+            watchers=False,
             email=False,
             broadcast=False,
         )
-        # One task takes what the reply leaves to the workers: its search entry (stemming
-        # is the dearest part of a reply) and its emails. Found by search a moment later.
-        enqueue_on_commit(tasks.reply_posted, post.pk, [n.pk for n in notified])
+        # One task takes what the reply leaves to the workers: the watchers' notifications
+        # (so a reply costs the same with 1 watcher or 500, as in Discourse), its search
+        # entry (stemming is the dearest part of a reply) and every email.
+        enqueue_on_commit(
+            tasks.reply_posted, post.pk, [n.pk for n in notified], addressed=addressed
+        )
         _remember_token(author, submission_token)
         # The thread's readers and the notified members, in one hop to the channel layer.
         new_post = {
@@ -502,6 +506,13 @@ def _notify_post(
         email=email,
         broadcast=broadcast,
     )
+
+
+def reply_watchers_notify(post: Post, *, addressed: Collection[int]) -> list:
+    """Tell the thread's watchers of a new reply, but for the members it `addressed` (its
+    parent's author and those it mentions: the reply told them itself) and its author.
+    A worker's job (forum/tasks.py): the notifications are live through the relay."""
+    return _notify_post(post, already=addressed, watchers=True, email=False)
 
 
 def _thread_subscriptions(

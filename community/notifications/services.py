@@ -82,6 +82,9 @@ class Notice:
     def fields(self) -> dict:
         return {"text": self.text, "url": self.url, "actor": self.actor}
 
+    def fields_for_update(self) -> dict:
+        return {"text": self.text, "url": self.url, "actor_id": getattr(self.actor, "pk", None)}
+
 
 def notifications_send(
     *,
@@ -174,27 +177,28 @@ def _bump_unread(notices: list[Notice]) -> list[Notification]:
     if not notifications:
         return []
     by_kind = {(notice.kind, notice.group_key): notice for notice in grouped}
+    bumped = {(n.kind, n.group_key) for n in notifications}
     now = timezone.now()
 
-    def per_kind(value_of, output_field) -> Cast:
-        # One UPDATE for every notice: each row takes the values of its own kind and group.
+    def per_kind(name: str, output_field) -> Any:
+        if len(bumped) == 1:  # the usual case: one notice's rows take its plain values
+            return by_kind[next(iter(bumped))].fields_for_update()[name]
+        # Else one UPDATE for every notice: each row takes its own kind and group's values.
         # Cast, because PostgreSQL reads a CASE of bare NULLs (no actor) as text.
         whens = [
             When(
-                kind=notice.kind,
-                group_key=notice.group_key,
-                then=Value(value_of(notice), output_field=output_field),
+                kind=kind,
+                group_key=group_key,
+                then=Value(by_kind[kind, group_key].fields_for_update()[name], output_field),
             )
-            for notice in grouped
+            for kind, group_key in bumped
         ]
         return Cast(Case(*whens, output_field=output_field), output_field=output_field)
 
     Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
-        text=per_kind(lambda notice: notice.text, models.CharField()),
-        url=per_kind(lambda notice: notice.url, models.CharField()),
-        actor_id=per_kind(
-            lambda notice: getattr(notice.actor, "pk", None), models.BigIntegerField()
-        ),
+        text=per_kind("text", models.CharField()),
+        url=per_kind("url", models.CharField()),
+        actor_id=per_kind("actor_id", models.BigIntegerField()),
         count=F("count") + 1,
         created_at=now,
         # News since the last email: the next email or digest should carry it again.

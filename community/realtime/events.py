@@ -11,12 +11,16 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from community.realtime import relay
+
 logger = logging.getLogger(__name__)
 
 # The channel-layer message type that the consumer's realtime_event() receives.
 EVENT_MESSAGE_TYPE = "realtime.event"
 LEAVE_MESSAGE_TYPE = "realtime.leave"
 RECHECK_MESSAGE_TYPE = "realtime.recheck"
+# What a worker may ask the web server to send for it (community/realtime/relay.py).
+RELAYED_MESSAGE_TYPES = frozenset({EVENT_MESSAGE_TYPE, LEAVE_MESSAGE_TYPE, RECHECK_MESSAGE_TYPE})
 
 
 def layer_messages(groups: Iterable[str], event: dict[str, Any]) -> Iterator[tuple[str, dict]]:
@@ -58,19 +62,10 @@ def remove_from_group_on_commit(user_ids: Iterable[int], group: str) -> None:
 
     A member who leaves a room must stop hearing it at once, not at their next reconnect.
     """
-    user_ids = list(user_ids)
-
-    def send() -> None:
-        layer = get_channel_layer()
-        for user_id in user_ids:
-            try:
-                async_to_sync(layer.group_send)(
-                    user_group(user_id), {"type": LEAVE_MESSAGE_TYPE, "group": group}
-                )
-            except Exception:
-                logger.exception("Could not remove user %s from %s", user_id, group)
-
-    transaction.on_commit(send)
+    messages = [
+        (user_group(user_id), {"type": LEAVE_MESSAGE_TYPE, "group": group}) for user_id in user_ids
+    ]
+    transaction.on_commit(lambda: send_to_layer(messages))
 
 
 def recheck_access_on_commit(user_ids: Iterable[int], *, ended_session: str = "") -> None:
@@ -82,22 +77,11 @@ def recheck_access_on_commit(user_ids: Iterable[int], *, ended_session: str = ""
     read. `ended_session` names a session that is ending right now (a logout), which its
     socket must not outlive even if it checks before the session row is gone.
     """
-    user_ids = list(user_ids)
-
-    def send() -> None:
-        layer = get_channel_layer()
-        if layer is None:
-            return
-        for user_id in user_ids:
-            try:
-                async_to_sync(layer.group_send)(
-                    user_group(user_id),
-                    {"type": RECHECK_MESSAGE_TYPE, "ended_session": ended_session},
-                )
-            except Exception:
-                logger.exception("Could not ask user %s's sockets to recheck", user_id)
-
-    transaction.on_commit(send)
+    messages = [
+        (user_group(user_id), {"type": RECHECK_MESSAGE_TYPE, "ended_session": ended_session})
+        for user_id in user_ids
+    ]
+    transaction.on_commit(lambda: send_to_layer(messages))
 
 
 def _broadcast(groups: list[str], event: dict[str, Any]) -> None:
@@ -105,18 +89,31 @@ def _broadcast(groups: list[str], event: dict[str, Any]) -> None:
 
 
 def _broadcast_many(batch: list[tuple[list[str], dict[str, Any]]]) -> None:
+    send_to_layer([message for groups, event in batch for message in layer_messages(groups, event)])
+
+
+def send_to_layer(messages: list[tuple[str, dict[str, Any]]]) -> None:
+    """Hand (group, message) pairs to the channel layer in one hop to its event loop, or,
+    in a process that cannot reach the web server's layer (a worker beside an in-memory
+    layer), to the web server through the relay (community/realtime/relay.py).
+
+    Best-effort: a full channel or a Redis hiccup must not fail a write that already
+    committed. Clients catch up from the database.
+    """
+    if not messages:
+        return
+    if relay.relay_url():
+        relay.relay_post(messages)
+        return
     layer = get_channel_layer()
     if layer is None:
         return
+    async_to_sync(group_send_all)(layer, messages)
 
-    async def send_all() -> None:
-        for groups, event in batch:
-            for group, message in layer_messages(groups, event):
-                try:
-                    await layer.group_send(group, message)
-                except Exception:
-                    # A full channel or a Redis hiccup must not fail the request that
-                    # already committed.
-                    logger.exception("Could not broadcast %s to %s", event.get("type"), group)
 
-    async_to_sync(send_all)()
+async def group_send_all(layer, messages: list[tuple[str, dict[str, Any]]]) -> None:
+    for group, message in messages:
+        try:
+            await layer.group_send(group, message)
+        except Exception:
+            logger.exception("Could not send %s to %s", message.get("type"), group)

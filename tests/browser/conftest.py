@@ -103,6 +103,7 @@ def _server_env(root: Path, port: int) -> dict[str, str]:
         "SECURE_SSL_REDIRECT",
         "SECURE_HSTS_SECONDS",
         "TRUSTED_PROXY_COUNT",
+        "REALTIME_RELAY_URL",
     ):
         env.pop(name, None)
     env.update(
@@ -112,6 +113,8 @@ def _server_env(root: Path, port: int) -> dict[str, str]:
         ACCOUNT_EMAIL_VERIFICATION="mandatory",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SITE_URL=f"http://127.0.0.1:{port}",
+        # The worker's live events go to this server's in-memory layer, as under make run.
+        REALTIME_RELAY_URL=f"http://127.0.0.1:{port}",
         MEDIA_ROOT=str(root / "media"),
         STATIC_ROOT=str(root / "static"),
         DJANGO_SETTINGS_MODULE="community.settings",

@@ -9,6 +9,7 @@ import pytest
 
 from forum import services
 from forum.models import Access, Category, Post, Thread
+from tests.helpers import run_tasks
 
 
 @pytest.fixture
@@ -63,8 +64,11 @@ def question(newcomer, newcomers_corner) -> Thread:
 
 @pytest.fixture
 def answer(question, mentor) -> Post:
-    """Алия answers the question."""
-    return reply(mentor, question, body="Шаблон лежит в СЭД: **Документы → Создать**.")
+    """Алия answers the question, and a worker has done what the answer left to it (its
+    watchers' notifications, its search entry, its emails), as it would within a second."""
+    post = reply(mentor, question, body="Шаблон лежит в СЭД: **Документы → Создать**.")
+    run_tasks()
+    return post
 
 
 @pytest.fixture

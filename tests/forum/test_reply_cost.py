@@ -1,5 +1,5 @@
-"""A reply costs the same queries whatever the number of watchers: its emails and its
-search entry are one task's work (forum/tasks.py), and its notifications one batch."""
+"""A reply costs the same queries whatever the number of watchers: its watchers'
+notifications, its emails and its search entry are one task's work (forum/tasks.py)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 
 # Session and member, the post to reply to (with its thread), BEGIN, the thread's lock,
 # the post, the thread's, parent's and category's counters, the author's read mark, the
-# subscriptions, the bump of unread notifications (SELECT, UPDATE), the task, COMMIT.
+# choices (a mute, say) of the author and the members the reply addresses, the bump of
+# their unread notifications (SELECT, UPDATE), the task, COMMIT.
 REPLY_QUERIES = 15
 
 
@@ -59,9 +60,17 @@ def test_a_reply_costs_the_same_queries_with_one_watcher_and_with_fifty(
         with django_assert_num_queries(REPLY_QUERIES):
             response = post_reply(client, opening)
         assert response.status_code == 302
+    from community.notifications.models import Notification
+
+    watched = Notification.objects.filter(kind="forum.watched_reply", recipient__in=watchers)
+    assert watched.count() == 0  # the watchers are the task's
     mail.outbox = []
     run_tasks()
-    # The workers did the rest: every watcher and the asker were emailed…
+    # The workers did the rest: every watcher was notified, once, of both replies…
+    assert sorted(watched.values_list("recipient_id", "count")) == sorted(
+        (w.pk, 2) for w in watchers
+    )
+    # …every watcher and the asker were emailed…
     assert {m.to[0] for m in mail.outbox} >= {w.email for w in watchers} | {newcomer.email}
     # …and the replies are found.
     from community import search
@@ -83,3 +92,20 @@ def test_a_reply_deleted_before_its_task_runs_is_not_indexed_and_the_task_ends_q
         "SUCCESSFUL"
     )
     assert not any(group.hits for group in search.search(mentor2, "Уникальнослово"))
+
+
+def test_a_reply_withdrawn_before_its_task_runs_is_announced_to_no_watcher(
+    mentor, mentor2, question, no_rate_limit
+):
+    from community.notifications.models import Notification
+
+    services.subscription_set(user=mentor, thread=question, level=Subscription.Level.WATCHING)
+    run_tasks()
+    post = services.post_reply(author=mentor2, thread=question, parent=None, body="Ой, не туда")
+    services.post_delete(actor=mentor2, post=post)
+    run_tasks()
+    assert not Notification.objects.filter(recipient=mentor, kind="forum.watched_reply").exists()
+    # The next reply is announced as usual.
+    services.post_reply(author=mentor2, thread=question, parent=None, body="Вот ответ")
+    run_tasks()
+    assert Notification.objects.filter(recipient=mentor, kind="forum.watched_reply").exists()

@@ -7,9 +7,17 @@ import pytest
 from community.notifications.models import Notification
 from forum import moderation, services
 from forum.models import ReadState, Subscription
-from tests.forum.conftest import reply
+from tests.forum.conftest import reply as post_reply
+from tests.helpers import run_tasks
 
 pytestmark = pytest.mark.django_db
+
+
+def reply(*args, **kwargs):
+    """A reply and its task: the watchers hear of it from a worker (forum/tasks.py)."""
+    post = post_reply(*args, **kwargs)
+    run_tasks()
+    return post
 
 
 def notified(member) -> list[tuple[str, str]]:

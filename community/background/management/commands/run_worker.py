@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.crypto import get_random_string
 
 from community.background.worker import Worker
+from community.realtime.relay import relay_from_worker
 
 
 class Command(BaseCommand):
@@ -61,5 +62,7 @@ class Command(BaseCommand):
             scheduler=scheduler,
             worker_id=worker_id or get_random_string(32),
         )
+        # Beside an in-memory channel layer, the tasks' live events go through the web server.
+        relay_from_worker()
         worker.configure_signals()
         worker.run()
