@@ -70,6 +70,6 @@ def can_read_history(user, post: Post) -> bool:
 
 @active_only
 def can_accept_answer(user, thread: Thread) -> bool:
-    return thread.is_question and (
-        thread.author_id == user.pk or is_mentor(user) or is_moderator(user)
-    )
+    """The asker decides which answer solved their question, and the moderators may for
+    them, as in Discourse Solved; a mentor may not crown her own answer."""
+    return thread.is_question and (thread.author_id == user.pk or is_moderator(user))

@@ -107,8 +107,8 @@ def test_the_thread_page_marks_my_reactions(login, answer, newcomer, mentor2):
 # --- Accepted answers ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("who", ["newcomer", "mentor2", "coordinator"])
-def test_the_asker_a_mentor_or_a_moderator_may_accept_an_answer(
+@pytest.mark.parametrize("who", ["newcomer", "coordinator"])
+def test_the_asker_or_a_moderator_may_accept_an_answer(
     login, question, answer, request, who
 ):
     response = login(request.getfixturevalue(who)).post(f"/forum/p/{answer.pk}/accept/")
@@ -118,8 +118,16 @@ def test_the_asker_a_mentor_or_a_moderator_may_accept_an_answer(
     assert question.accepted_answer == answer
 
 
-def test_another_newcomer_may_not_accept_an_answer(login, question, answer, stranger):
-    response = login(stranger).post(f"/forum/p/{answer.pk}/accept/")
+@pytest.mark.parametrize(
+    "who",
+    [
+        "stranger",  # another newcomer
+        "mentor2",  # a mentor, on someone else's question
+        "mentor",  # the answer's own author
+    ],
+)
+def test_no_one_else_may_accept_an_answer(login, question, answer, request, who):
+    response = login(request.getfixturevalue(who)).post(f"/forum/p/{answer.pk}/accept/")
     question.refresh_from_db()
     assert response.status_code == 403
     assert question.accepted_answer is None
@@ -223,11 +231,13 @@ def test_accepting_notifies_the_answers_author(question, answer, newcomer, mento
 
 
 def test_the_accept_button_is_offered_only_to_those_who_may_accept(
-    login, question, answer, newcomer, stranger
+    login, question, answer, newcomer, coordinator, stranger, mentor, mentor2
 ):
     accept = f'action="/forum/p/{answer.pk}/accept/"'
-    assert accept in login(newcomer).get(question.get_absolute_url()).content.decode()
-    assert accept not in login(stranger).get(question.get_absolute_url()).content.decode()
+    for member in (newcomer, coordinator):
+        assert accept in login(member).get(question.get_absolute_url()).content.decode()
+    for member in (stranger, mentor, mentor2):
+        assert accept not in login(member).get(question.get_absolute_url()).content.decode()
 
 
 def test_a_hidden_answer_cannot_be_accepted(question, answer, newcomer, coordinator):
