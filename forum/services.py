@@ -275,6 +275,10 @@ def _insert_reply(
     return post
 
 
+# A member's views of one thread within this long count as one.
+VIEW_COUNTED_SECONDS = 24 * 60 * 60
+
+
 def _token_key(author, token: uuid.UUID) -> str:
     return f"forum.submitted:{author.pk}:{token}"
 
@@ -389,8 +393,10 @@ def answer_unaccept(*, actor, thread: Thread) -> Thread:
 
 
 def thread_viewed(*, user, thread: Thread, up_to: int) -> None:
-    """Count the view and remember how far the member has read."""
-    Thread.objects.filter(pk=thread.pk).update(view_count=F("view_count") + 1)
+    """Remember how far the member has read, and count their view once a day: a reload,
+    or coming back from a notification, is not another reader (Discourse counts the same)."""
+    if cache.add(f"forum.viewed:{thread.pk}:{user.pk}", True, timeout=VIEW_COUNTED_SECONDS):
+        Thread.objects.filter(pk=thread.pk).update(view_count=F("view_count") + 1)
     _mark_read(user, thread, up_to)
 
 

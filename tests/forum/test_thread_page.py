@@ -113,12 +113,21 @@ def test_the_opening_post_has_a_fragment_too(login, question, mentor):
     assert post_numbers(response.content.decode()) == [1]
 
 
-def test_thread_page_counts_the_view(login, question, mentor):
-    client = login(mentor)
-    client.get(question.get_absolute_url())
-    client.get(question.get_absolute_url())
+def test_thread_page_counts_each_readers_view_once_a_day(login, question, mentor, mentor2):
+    from django.core.cache import cache
+
+    for _reload in range(3):
+        login(mentor).get(question.get_absolute_url())
+    question.refresh_from_db()
+    assert question.view_count == 1
+    login(mentor2).get(question.get_absolute_url())
     question.refresh_from_db()
     assert question.view_count == 2
+    # A day later the same reader counts again.
+    cache.delete(f"forum.viewed:{question.pk}:{mentor.pk}")
+    login(mentor).get(question.get_absolute_url())
+    question.refresh_from_db()
+    assert question.view_count == 3
 
 
 def test_reply_buttons_and_the_composer_point_at_the_posts(login, discussion, mentor):
