@@ -269,3 +269,9 @@ def test_an_old_slug_redirects_to_the_current_one_keeping_the_query(login, newco
     response = login(newcomer).get(f"/forum/t/{question.pk}/old-title/", {"view": "flat"})
     assert response.status_code == 301
     assert response["Location"] == question.get_absolute_url() + "?view=flat"
+
+
+def test_fresh_activity_reads_just_now_not_zero_minutes(login, mentor, question):
+    html = login(mentor).get(f"/forum/c/{question.category.slug}/").content.decode()
+    assert "0 минут" not in html
+    assert "сейчас" in html
