@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import re
 
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from community import markup
@@ -150,6 +152,7 @@ def thread(request: MemberRequest, pk: int, slug: str) -> HttpResponse:
             "page": page,
             "reply_form": ReplyForm(),
             "subscription_form": SubscriptionForm(initial={"level": page.subscription_level or ""}),
+            "reply_count_forms": _reply_count_forms(),
             "move_form": MoveForm(initial={"category": thread.category}),
             "asides": slots.asides_for(thread, request.user),
         },
@@ -186,6 +189,19 @@ def post_fragment(request: MemberRequest, pk: int) -> HttpResponse:
             "post": post,
             "item": selectors.post_view_for(request.user, post, view=view),
         },
+    )
+
+
+def _reply_count_forms() -> str:
+    """The replies heading's plural forms, for the script that counts live replies: each
+    form once, at a number that takes it (1, 2 and 5 cover Russian and English). The
+    script picks the one whose plural category (Intl.PluralRules) matches its count."""
+    return json.dumps(
+        {
+            n: ngettext("%(counter)s reply", "%(counter)s replies", n) % {"counter": "{n}"}
+            for n in (1, 2, 5)
+        },
+        ensure_ascii=False,
     )
 
 

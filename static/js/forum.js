@@ -27,6 +27,19 @@ if (thread) {
       (element) => element.dataset.path > event.path);
     replies.insertBefore(post, next);
     window.htmx?.process(post);
+    countReply();
+  };
+
+  // «N ответов» follows: the server gave the heading's plural forms, each at a number
+  // that takes it; the one in the new count's plural category is the right one.
+  const heading = document.getElementById("replies-heading");
+  const countReply = () => {
+    const count = Number(heading.dataset.count) + 1;
+    const forms = JSON.parse(heading.dataset.forms);
+    const rules = new Intl.PluralRules(document.documentElement.lang || "ru");
+    const sample = Object.keys(forms).find((n) => rules.select(Number(n)) === rules.select(count));
+    heading.dataset.count = count;
+    heading.textContent = (forms[sample] ?? forms[Object.keys(forms).at(-1)]).replace("{n}", count);
   };
 
   onConnect(() => send({ type: "forum.subscribe", thread_id: threadId }));
@@ -36,10 +49,13 @@ if (thread) {
 
 // --- Quote a selection into the reply ----------------------------------------------------
 // On mouseup and keyup, so a selection made with the keyboard can be quoted too.
-const offerQuote = () => {
+const offerQuote = (event) => {
   const selection = window.getSelection();
   const text = selection?.toString().trim();
   const post = selection?.anchorNode?.parentElement?.closest("article.post");
+  // Releasing the mouse on the button itself must leave it be, or its click is lost: a
+  // new button would replace it between the mouseup and the click.
+  if (event?.target?.closest?.("#quote-button")) return;
   document.getElementById("quote-button")?.remove();
   if (!text || !post) return;
   const button = document.createElement("button");

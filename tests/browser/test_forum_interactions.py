@@ -1,0 +1,67 @@
+"""The thread page's interactions with a real mouse and a second member live."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.actions import MENTOR_EMAIL, log_in
+
+pytestmark = pytest.mark.browser
+
+SECOND_MENTOR_EMAIL = "r.garipov@example.com"
+
+
+def start_thread(page: Page, live_app, body: str) -> str:
+    page.goto("/forum/c/voprosy-novichkov/")
+    page.locator("main a[href^='/forum/new/']").click()
+    page.locator("#id_title").fill(f"Как заказать визитки? {uuid.uuid4().hex[:6]}")
+    page.locator("#id_body").fill(body)
+    page.locator("#thread-form button[type=submit].button").first.click()
+    expect(page.locator("article.post-opening")).to_be_visible()
+    return page.url
+
+
+def reply(page: Page, text: str) -> None:
+    page.locator("#id_body").fill(text)
+    page.locator("form.composer-form button[type=submit].button").first.click()
+    expect(page.locator("article.post", has_text=text)).to_be_visible()
+
+
+def test_quoting_a_selection_with_the_mouse(page: Page, live_app):
+    log_in(page, live_app, MENTOR_EMAIL)
+    start_thread(page, live_app, "Визитки заказывает отдел протокола по служебной записке.")
+    # Select the opening post's text with the mouse (a triple click selects its paragraph),
+    # then click «Цитировать» with the mouse too.
+    page.locator("article.post-opening .post-body p").click(click_count=3)
+    quote = page.locator("#quote-button")
+    expect(quote).to_be_visible()
+    quote.click()
+    composer = page.locator("form.composer-form textarea[name=body]")
+    expect(composer).to_have_value(
+        "> Визитки заказывает отдел протокола по служебной записке.\n"
+        "> — Алия Маратовна Хасанова\n\n"
+    )
+    expect(composer).to_be_focused()
+    expect(quote).to_have_count(0)
+
+
+def test_a_live_reply_updates_the_reply_count(page: Page, browser: Browser, live_app):
+    log_in(page, live_app, MENTOR_EMAIL)
+    thread_url = start_thread(page, live_app, "Есть ли шаблон визитки?")
+    heading = page.locator("#replies-heading")
+    expect(heading).to_have_text("0 ответов")
+
+    other = browser.new_context(base_url=live_app.url, locale="ru-RU")
+    other.set_default_timeout(10_000)
+    other_page = other.new_page()
+    log_in(other_page, live_app, SECOND_MENTOR_EMAIL)
+    other_page.goto(thread_url)
+    reply(other_page, "Шаблон в СЭД, раздел «Протокол».")
+    expect(page.locator("article.post", has_text="раздел «Протокол»")).to_be_visible()
+    expect(heading).to_have_text("1 ответ")
+    reply(other_page, "И ещё один в папке отдела.")
+    expect(heading).to_have_text("2 ответа")
+    other.close()
