@@ -108,9 +108,7 @@ def test_the_thread_page_marks_my_reactions(login, answer, newcomer, mentor2):
 
 
 @pytest.mark.parametrize("who", ["newcomer", "coordinator"])
-def test_the_asker_or_a_moderator_may_accept_an_answer(
-    login, question, answer, request, who
-):
+def test_the_asker_or_a_moderator_may_accept_an_answer(login, question, answer, request, who):
     response = login(request.getfixturevalue(who)).post(f"/forum/p/{answer.pk}/accept/")
     question.refresh_from_db()
     assert response.status_code == 302
