@@ -99,15 +99,22 @@ class Thread(models.Model):
         verbose_name = _("thread")
         verbose_name_plural = _("threads")
         indexes = [
+            # The thread lists' orders (forum/selectors.ORDERS), each to its primary key:
+            # a keyset page reads its rows straight from one of these, on PostgreSQL and
+            # SQLite (tests/forum/test_list_plans.py). Hidden threads are too few to index
+            # apart: skipping them as the index is read costs nothing.
             models.Index(
-                fields=["category", "is_hidden", "-is_pinned", "-last_activity_at"],
+                fields=["category", "-is_pinned", "-last_activity_at", "-id"],
                 name="thread_category_latest",
             ),
-            models.Index(fields=["is_hidden", "-last_activity_at"], name="thread_latest"),
-            models.Index(fields=["is_hidden", "-created_at"], name="thread_newest"),
-            models.Index(fields=["is_hidden", "-score"], name="thread_top"),
+            models.Index(fields=["category", "-created_at", "-id"], name="thread_category_newest"),
+            models.Index(fields=["-last_activity_at", "-id"], name="thread_latest"),
+            models.Index(fields=["-created_at", "-id"], name="thread_newest"),
             models.Index(
-                fields=["kind", "accepted_answer", "-created_at"], name="thread_unanswered"
+                fields=["-score", "-reply_count", "-last_activity_at", "-id"], name="thread_top"
+            ),
+            models.Index(
+                fields=["kind", "accepted_answer", "-created_at", "-id"], name="thread_unanswered"
             ),
             models.Index(fields=["author", "-created_at"], name="thread_by_author"),
         ]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
 
 from community import search
+from community.pagination import CursorPage, keyset_page
 from forum import rules
 from forum.models import (
     Access,
@@ -26,12 +26,15 @@ from forum.models import (
 THREADS_PER_PAGE = 30
 # Replies deeper than this are shown behind a "continue this thread" link.
 DISPLAY_DEPTH = 5
+# Each order ends with the primary key, and an index of Thread's answers it (keyset pages,
+# community/pagination.py). A category pins first; the forum-wide list does not.
 ORDERS = {
-    "latest": ["-is_pinned", "-last_activity_at"],
-    "newest": ["-created_at"],
-    "top": ["-score", "-reply_count", "-last_activity_at"],
-    "unanswered": ["-created_at"],
+    "latest": ["-last_activity_at", "-pk"],
+    "newest": ["-created_at", "-pk"],
+    "top": ["-score", "-reply_count", "-last_activity_at", "-pk"],
+    "unanswered": ["-created_at", "-pk"],
 }
+CATEGORY_ORDERS = {**ORDERS, "latest": ["-is_pinned", "-last_activity_at", "-pk"]}
 
 
 def categories_for(user) -> list[Category]:
@@ -67,10 +70,12 @@ def threads_for(
     *,
     category: Category | None = None,
     order: str = "latest",
-    page: str | int | None = 1,
+    after: str | None = None,
+    before: str | None = None,
     per_page: int = THREADS_PER_PAGE,
-) -> Page:
-    """A page of threads the member may read, with their unread counts."""
+) -> CursorPage:
+    """A page of threads the member may read, with their unread counts: the first, or the
+    one after (before) a cursor. Raises ValueError for a cursor that is not one of ours."""
     threads = Thread.objects.filter(category__read_access__in=rules.access_levels(user))
     if not rules.is_moderator(user):
         threads = threads.filter(is_hidden=False)
@@ -91,12 +96,23 @@ def threads_for(
         threads.select_related("category", "author", "last_poster")
         .prefetch_related("tags")
         .annotate(last_read_number=Subquery(last_read.values("last_read_number")[:1]))
-        .annotate(unread_count=F("post_sequence") - F("last_read_number"))
-        .order_by(*ORDERS.get(order, ORDERS["latest"]), "-pk")
     )
-    if category is None and order == "latest":
-        threads = threads.order_by("-last_activity_at", "-pk")
-    return Paginator(threads, per_page).get_page(page)
+    orders = CATEGORY_ORDERS if category is not None else ORDERS
+    page = keyset_page(
+        threads,
+        orders.get(order, orders["latest"]),
+        after=after,
+        before=before,
+        per_page=per_page,
+    )
+    for thread in page:
+        # Worked out here, not in SQL: an annotation would repeat the subquery per row.
+        thread.unread_count = (
+            thread.post_sequence - thread.last_read_number
+            if thread.last_read_number is not None
+            else None
+        )
+    return page
 
 
 def thread_get_for(user, pk: int, *, write: bool = False) -> Thread:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -38,12 +39,21 @@ MODERATION_LOG_PAGE = 100
 @require_GET
 def index(request: MemberRequest) -> HttpResponse:
     order = request.GET.get("order", "latest")
+    try:
+        page = selectors.threads_for(
+            request.user,
+            order=order,
+            after=request.GET.get("after"),
+            before=request.GET.get("before"),
+        )
+    except ValueError:
+        return _first_page(request, order)
     return render(
         request,
         "forum/index.html",
         {
             "categories": selectors.categories_for(request.user),
-            "page": selectors.threads_for(request.user, order=order, page=request.GET.get("page")),
+            "page": page,
             "order": order,
             "orders": _orders(),
             "is_moderator": rules.is_moderator(request.user),
@@ -56,6 +66,16 @@ def index(request: MemberRequest) -> HttpResponse:
 def category(request: MemberRequest, slug: str) -> HttpResponse:
     category = selectors.category_get_for(request.user, slug)
     order = request.GET.get("order", "latest")
+    try:
+        page = selectors.threads_for(
+            request.user,
+            category=category,
+            order=order,
+            after=request.GET.get("after"),
+            before=request.GET.get("before"),
+        )
+    except ValueError:
+        return _first_page(request, order)
     return render(
         request,
         "forum/category.html",
@@ -63,9 +83,7 @@ def category(request: MemberRequest, slug: str) -> HttpResponse:
             "category": category,
             "order": order,
             "orders": _orders(),
-            "page": selectors.threads_for(
-                request.user, category=category, order=order, page=request.GET.get("page")
-            ),
+            "page": page,
             "can_start": rules.can_start_thread(request.user, category),
             "subscription_form": SubscriptionForm(
                 initial={
@@ -74,6 +92,12 @@ def category(request: MemberRequest, slug: str) -> HttpResponse:
             ),
         },
     )
+
+
+def _first_page(request: MemberRequest, order: str) -> HttpResponse:
+    """A page link we did not make (edited by hand, or cut short): say so, and start over."""
+    messages.error(request, _("That page link is broken; here is the first page."))
+    return redirect(f"{request.path}?{urlencode({'order': order})}")
 
 
 def _orders() -> list[tuple[str, str]]:
