@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -13,11 +15,14 @@ from community import search
 from community.pagination import CursorPage, keyset_page
 from forum import rules
 from forum.models import (
+    MAX_TREE_DEPTH,
+    PATH_DIGITS,
     Access,
     Category,
     Flag,
     ModerationAction,
     Post,
+    Reaction,
     ReadState,
     Subscription,
     Thread,
@@ -165,31 +170,75 @@ class ThreadPage:
     new_count: int
     subscription_level: str | None
     reply_total: int
+    # The query of the chunk after this one (None when the replies end here).
+    more_query: str | None = None
+    # The chunk starts after the first replies (a permalink or an unread jump led here).
+    starts_later: bool = False
+
+    @property
+    def last_number_shown(self) -> int:
+        return max([1, *(item.post.number for item in self.replies)])
+
+    @property
+    def accepted_url(self) -> str:
+        number = self.accepted.number if self.accepted else None
+        return f"{chunk_query_at(self.thread, number, self.view)}#post-{number}"
+
+    @property
+    def first_unread_url(self) -> str:
+        """Where «N new replies» leads: the chunk that holds the first of them."""
+        number = self.first_unread_number
+        return f"{chunk_query_at(self.thread, number, self.view)}#post-{number}"
+
+
+# A topic page shows its replies in chunks, as Discourse does: the first 20 top-level
+# replies with their subtrees, at most 50 posts; «Показать ещё» loads the next chunk.
+CHUNK_POSTS = 50
+CHUNK_TOP_LEVEL = 20
+_PATH = re.compile(rf"(?:\d{{{PATH_DIGITS}}}/){{1,{MAX_TREE_DEPTH + 1}}}")
+
+
+def chunk_query_at(thread: Thread, number: int | None, view: str) -> str:
+    """The query string of the chunk that holds post `number` (empty: the first chunk)."""
+    flat = "view=flat&" if view == "flat" else ""
+    # A thread shorter than a chunk's top-level replies shows every reply at once.
+    if not number or number == 1 or thread.reply_count < CHUNK_TOP_LEVEL:
+        return f"?{flat}".rstrip("&").rstrip("?")
+    return f"?{flat}at={number}"
 
 
 def thread_page(
-    thread: Thread, user, *, view: str = "tree", focus_number: int | None = None
+    thread: Thread,
+    user,
+    *,
+    view: str = "tree",
+    focus_number: int | None = None,
+    after: str | None = None,
+    at: int | None = None,
 ) -> ThreadPage:
-    """Everything the thread page shows, in a fixed number of queries whatever its size."""
-    posts = list(
-        Post.objects.filter(thread=thread)
-        .select_related("author", "author__department")
-        .order_by("number" if view == "flat" else "path")
-    )
-    by_number = {post.number: post for post in posts}
-    opening = by_number.get(1)
-    if opening is None:
-        raise Http404
+    """The opening post and one chunk of replies: the first chunk, the one after the
+    `after` cursor, or the one holding post `at`. A fixed number of queries, and the
+    same work, however long the thread is. Raises ValueError for a cursor not ours."""
+    chunk = _chunk(thread, user, view=view, focus_number=focus_number, after=after, at=at)
+    opening = chunk.opening
+    posts = chunk.posts
+    ids = [opening.pk, *(post.pk for post in posts)]
     my_reactions: dict[int, set[str]] = {}
-    for post_id, kind in thread.posts.filter(reactions__user=user).values_list(
-        "pk", "reactions__kind"
+    for post_id, kind in Reaction.objects.filter(user=user, post_id__in=ids).values_list(
+        "post_id", "kind"
     ):
         my_reactions.setdefault(post_id, set()).add(kind)
     read_state = ReadState.objects.filter(user=user, thread=thread).first()
     last_read = read_state.last_read_number if read_state else 0
     subscription = Subscription.objects.filter(user=user, thread=thread).first()
-    focus = by_number.get(focus_number) if focus_number and focus_number > 1 else None
-    for post in posts:  # the rules read post.thread; this saves a query per post
+    accepted = None
+    if thread.accepted_answer_id:
+        accepted = next((p for p in posts if p.pk == thread.accepted_answer_id), None) or (
+            Post.objects.select_related("author").filter(pk=thread.accepted_answer_id).first()
+        )
+        if accepted is not None and rules.text_hidden_from(user, accepted):
+            accepted = None
+    for post in [opening, *posts]:  # the rules read post.thread; this saves a query per post
         post.thread = thread
     prefix = _post_url_prefix()
 
@@ -204,26 +253,120 @@ def thread_page(
             continue_below=continue_below,
         )
 
-    unread = [p.number for p in posts if p.number > last_read and p.number > 1]
+    # Numbers are handed out in sequence, so the unread ones are those past the cursor.
+    unread = max(thread.post_sequence - max(last_read, 1), 0) if last_read else 0
     return ThreadPage(
         thread=thread,
         opening=make(opening),
-        replies=_arrange(posts, view=view, focus=focus, make=make),
-        accepted=next(
-            (
-                p
-                for p in posts
-                if p.pk == thread.accepted_answer_id and not rules.text_hidden_from(user, p)
-            ),
-            None,
-        ),
+        replies=[
+            make(post, indent, indent == DISPLAY_DEPTH - 1 and post.reply_count > 0)
+            for post, indent in chunk.arranged(view)
+        ],
+        accepted=accepted,
         view=view,
-        focus=focus,
+        focus=chunk.focus,
         last_read_number=last_read,
-        first_unread_number=min(unread) if unread and last_read else None,
-        new_count=len(unread) if last_read else 0,
+        first_unread_number=last_read + 1 if unread else None,
+        new_count=unread,
         subscription_level=subscription.level if subscription else None,
-        reply_total=len(posts) - 1,
+        reply_total=thread.reply_count,
+        more_query=chunk.more_query,
+        starts_later=chunk.starts_later,
+    )
+
+
+@dataclass
+class _Chunk:
+    opening: Post
+    focus: Post | None
+    posts: list[Post]
+    more_query: str | None
+    starts_later: bool
+
+    def arranged(self, view: str) -> list[tuple[Post, int]]:
+        """Each post with its indent: nested under the opening (or the focus), or flat."""
+        if view == "flat":
+            return [(post, 0) for post in self.posts]
+        root_depth = self.focus.depth if self.focus else 0
+        shift = 0 if self.focus else 1
+        return [(post, post.depth - root_depth - shift) for post in self.posts]
+
+
+def _chunk(
+    thread: Thread,
+    user,
+    *,
+    view: str,
+    focus_number: int | None,
+    after: str | None,
+    at: int | None,
+) -> _Chunk:
+    posts = Post.objects.filter(thread=thread).select_related("author", "author__department")
+    focus = None
+    if focus_number and focus_number > 1 and view != "flat":
+        focus = posts.filter(number=focus_number).first()
+    flat = view == "flat"
+    rows = posts.order_by("number" if flat else "path")
+    root = focus
+    if focus is not None:
+        rows = rows.filter(path__startswith=focus.path, depth__lt=focus.depth + DISPLAY_DEPTH)
+    elif not flat:
+        # Deeper replies wait behind «continue this thread».
+        rows = rows.filter(depth__lte=DISPLAY_DEPTH)
+    starts_later = False
+    if after:
+        if flat and after.isdigit() and len(after) < 10:
+            rows = rows.filter(number__gt=int(after))
+        elif not flat and _PATH.fullmatch(after):
+            rows = rows.filter(path__gt=after)
+        else:
+            raise ValueError("Not a chunk cursor")
+        starts_later = True
+    elif at and at > 1:
+        target = posts.filter(number=at).values_list("path", "depth").first()
+        if target is not None:
+            path, depth = target
+            if flat:
+                rows = rows.filter(number__gte=at)
+            elif focus is None and depth >= 1:
+                # From its top-level reply, so that the post is read in its context.
+                rows = rows.filter(path__gte=path[: 2 * (PATH_DIGITS + 1)])
+            starts_later = True
+    if starts_later or focus is not None:
+        opening = posts.filter(number=1).first()
+        if focus is None:
+            rows = rows.exclude(number=1)
+        fetched = list(rows[: CHUNK_POSTS + 1])
+    else:
+        fetched = list(rows[: CHUNK_POSTS + 2])  # the opening comes first, in either order
+        opening = fetched.pop(0) if fetched and fetched[0].number == 1 else None
+    if opening is None:
+        raise Http404
+    top_depth = (root.depth if root else 0) + 1
+    shown: list[Post] = []
+    top_level = 0
+    for post in fetched:
+        if not flat and post.depth == top_depth:
+            top_level += 1
+        if len(shown) == CHUNK_POSTS or top_level > CHUNK_TOP_LEVEL:
+            break
+        shown.append(post)
+    more_query = None
+    if len(shown) < len(fetched) and shown:
+        cursor = str(shown[-1].number) if flat else shown[-1].path
+        more_query = urlencode(
+            {
+                **({"view": "flat"} if flat else {}),
+                **({"focus": focus.number} if focus else {}),
+                "after": cursor,
+            }
+        )
+    return _Chunk(
+        opening=opening,
+        focus=focus,
+        posts=shown,
+        more_query=more_query,
+        starts_later=starts_later,
     )
 
 
@@ -273,24 +416,6 @@ def _post_view(
         my_reactions=reactions,
         continue_below=continue_below,
     )
-
-
-def _arrange(posts: list[Post], *, view: str, focus: Post | None, make) -> list[PostView]:
-    """Replies in display order: nested (capped at DISPLAY_DEPTH) or flat by number."""
-    root = focus or next(p for p in posts if p.number == 1)
-    shown = []
-    for post in posts:
-        if post.number == 1 and focus is None:
-            continue
-        if view == "flat":
-            shown.append(make(post))
-            continue
-        if not post.path.startswith(root.path) or (focus is None and post.depth == 0):
-            continue
-        indent = post.depth - root.depth - (0 if focus else 1)
-        if indent < DISPLAY_DEPTH:
-            shown.append(make(post, indent, indent == DISPLAY_DEPTH - 1 and post.reply_count > 0))
-    return shown
 
 
 def similar_solved_questions(user, title: str, *, limit: int = 5) -> list[Thread]:

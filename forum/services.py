@@ -400,6 +400,11 @@ def thread_viewed(*, user, thread: Thread, up_to: int) -> None:
     _mark_read(user, thread, up_to)
 
 
+def thread_read(*, user, thread: Thread, up_to: int) -> None:
+    """The member read on, to post number `up_to` (a further chunk of a long thread)."""
+    _mark_read(user, thread, up_to)
+
+
 def _mark_read(user, thread: Thread, number: int) -> None:
     updated = ReadState.objects.filter(
         user=user, thread=thread, last_read_number__lt=number

@@ -17,6 +17,7 @@ urlpatterns = [
     path("c/<slug:slug>/subscription/", views.category_subscription, name="category-subscription"),
     # /forum/t/<id>/
     path("t/<int:pk>/", views.thread_redirect, name="thread-short"),
+    path("t/<int:pk>/chunk/", views.thread_chunk, name="thread-chunk"),
     path("t/<int:pk>/subscription/", views.thread_subscription, name="thread-subscription"),
     path("t/<int:pk>/moderate/", views.thread_moderate, name="thread-moderate"),
     path("t/<int:pk>/unaccept/", views.unaccept, name="unaccept"),

@@ -161,13 +161,11 @@ def thread(request: MemberRequest, pk: int, slug: str) -> HttpResponse:
         query = f"?{request.GET.urlencode()}" if request.GET else ""
         return redirect(thread.get_absolute_url() + query, permanent=True)
     view = "flat" if request.GET.get("view") == "flat" else "tree"
-    focus = request.GET.get("focus", "")
-    page = selectors.thread_page(
-        thread,
-        request.user,
-        view=view,
-        focus_number=int(focus) if POST_NUMBER.fullmatch(focus) else None,
-    )
+    try:
+        page = selectors.thread_page(thread, request.user, view=view, **_chunk_wanted(request))
+    except ValueError:
+        messages.error(request, _("That page link is broken; here is the first page."))
+        return redirect(thread.get_absolute_url() + ("?view=flat" if view == "flat" else ""))
     response = render(
         request,
         "forum/thread.html",
@@ -181,8 +179,48 @@ def thread(request: MemberRequest, pk: int, slug: str) -> HttpResponse:
             "asides": slots.asides_for(thread, request.user),
         },
     )
-    services.thread_viewed(user=request.user, thread=thread, up_to=thread.post_sequence)
+    services.thread_viewed(user=request.user, thread=thread, up_to=_read_up_to(page))
     return response
+
+
+@login_required
+@require_GET
+def thread_chunk(request: MemberRequest, pk: int) -> HttpResponse:
+    """The next chunk of a thread's replies, for «Показать ещё» (htmx swaps it in)."""
+    thread = selectors.thread_get_for(request.user, pk)
+    view = "flat" if request.GET.get("view") == "flat" else "tree"
+    try:
+        page = selectors.thread_page(thread, request.user, view=view, **_chunk_wanted(request))
+    except ValueError:
+        return HttpResponse(
+            _("That page link is broken; here is the first page."), status=400
+        )
+    response = render(
+        request,
+        "forum/partials/chunk.html",
+        {**_post_context(request.user, thread), "page": page},
+    )
+    services.thread_read(user=request.user, thread=thread, up_to=_read_up_to(page))
+    return response
+
+
+def _chunk_wanted(request: MemberRequest) -> dict:
+    """Which chunk of replies the page asks for: a branch (focus), the one after a
+    cursor, or the one holding a post (at)."""
+    focus, at = request.GET.get("focus", ""), request.GET.get("at", "")
+    return {
+        "focus_number": int(focus) if POST_NUMBER.fullmatch(focus) else None,
+        "after": request.GET.get("after") or None,
+        "at": int(at) if POST_NUMBER.fullmatch(at) else None,
+    }
+
+
+def _read_up_to(page: selectors.ThreadPage) -> int:
+    """How far the reader has read: the whole thread when it showed in one chunk, else
+    as far as this chunk reached (the next chunk moves the cursor on)."""
+    if page.more_query is None and not page.starts_later and page.focus is None:
+        return page.thread.post_sequence
+    return page.last_number_shown
 
 
 # --- Posts ---------------------------------------------------------------------------
@@ -196,6 +234,8 @@ def post(request: MemberRequest, pk: int) -> HttpResponse:
     url = post.thread.get_absolute_url()
     if post.depth > selectors.DISPLAY_DEPTH:
         url += f"?focus={post.number}"
+    else:  # the chunk of replies that holds it
+        url += selectors.chunk_query_at(post.thread, post.number, "tree")
     return redirect(f"{url}#post-{post.number}")
 
 
@@ -366,6 +406,7 @@ def react(request: MemberRequest, pk: int) -> HttpResponse:
                 "post": post,
                 "mine": selectors.my_reactions(request.user, post),
                 "reaction_kinds": Reaction.Kind.choices,
+                "react_url": reverse("forum:react", kwargs={"pk": post.pk}),
             },
         )
     return redirect(post)

@@ -16,16 +16,19 @@ if (thread) {
 
   const insert = async (event) => {
     if (document.getElementById(`post-${event.number}`)) return;
+    // Tree order is path order: the new post goes before the first one whose path sorts after.
+    const next = flat ? null : [...replies.querySelectorAll("article.post")].find(
+      (element) => element.dataset.path > event.path);
+    // Past the replies loaded so far, it will come with «Показать ещё»; only the count moves.
+    const more = document.getElementById("replies-more");
+    if (more && !next) { countReply(); return; }
     const response = await fetch(fragmentUrl(event.post_id), { credentials: "same-origin" });
     if (!response.ok) return;
     const template = document.createElement("template");
     template.innerHTML = (await response.text()).trim();
     const post = template.content.firstElementChild;
     if (!post) return;
-    // Tree order is path order: the new post goes before the first one whose path sorts after.
-    const next = flat ? null : [...replies.querySelectorAll("article.post")].find(
-      (element) => element.dataset.path > event.path);
-    replies.insertBefore(post, next);
+    replies.insertBefore(post, next || more);
     window.htmx?.process(post);
     countReply();
   };
@@ -46,6 +49,23 @@ if (thread) {
   on("forum.subscribed", () => { status.textContent = status.dataset.live || ""; });
   on("forum.post", (event) => { if (event.thread_id === threadId) insert(event); });
 }
+
+// --- Reactions without a reload ---------------------------------------------------------
+// Every reaction button submits the page's one form (#react) to its post's
+// address; here the answer (the post's reactions) replaces them instead.
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest?.("button.reaction[formaction]");
+  if (!button || button.disabled) return;
+  event.preventDefault();
+  const token = document.querySelector("#react [name=csrfmiddlewaretoken]")?.value;
+  const response = await fetch(button.formAction, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "X-CSRFToken": token, "HX-Request": "true" },
+    body: new URLSearchParams({ kind: button.value }),
+  });
+  if (response.ok) button.closest(".reactions").outerHTML = await response.text();
+});
 
 // --- Quote a selection into the reply ----------------------------------------------------
 // On mouseup and keyup, so a selection made with the keyboard can be quoted too.

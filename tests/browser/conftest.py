@@ -51,6 +51,23 @@ class LiveServer:
     mail_dir: Path
     log: Path
 
+    def manage(self, *args: str) -> str:
+        """Run a manage.py command on this server's database (to set up what a journey
+        needs but would take long to click through); returns its output."""
+        env = _server_env(self.root, int(self.url.rsplit(":", 1)[1]))
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=REPO_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_TIMEOUT,
+            check=False,
+        )
+        if result.returncode != 0:
+            pytest.fail(f"manage.py {args[0]} failed:\n{result.stdout}\n{result.stderr}")
+        return result.stdout
+
     def messages_to(self, address: str) -> list[email.message.EmailMessage]:
         """Every email written so far to `address`, oldest first."""
         found = []
