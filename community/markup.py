@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from markdown.blockprocessors import BlockProcessor
 from markdown.inlinepatterns import LinkInlineProcessor
 from pygments.token import STANDARD_TYPES
 
@@ -32,6 +33,8 @@ from community import text as user_text
 from community.slots import Slot
 
 if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
+
     from bleach.callbacks import _HTMLAttrs
     from django.db.models import Model
 
@@ -39,7 +42,9 @@ if TYPE_CHECKING:
 # 2: linkify keeps to ALLOWED_PROTOCOLS and starts links only at word starts, encoded
 #    image URLs are judged decoded, span classes must be real Pygments token classes,
 #    "[" floods are escaped.
-MARKUP_VERSION = 3
+# 3: bare links to the community's own pages show their titles.
+# 4: a list may start on the line right after a line of text ("Нужно:\n- паспорт").
+MARKUP_VERSION = 4
 
 ALLOWED_TAGS = frozenset(
     {
@@ -214,11 +219,48 @@ class _BoundedLinksExtension(markdown.Extension):
             md.inlinePatterns.register(bounded(original.pattern, md), name, priority)
 
 
+class _ListAfterTextProcessor(BlockProcessor):
+    r"""Splits a paragraph where a list starts, so that "Нужно:\n- паспорт" is a list.
+
+    Python-Markdown wants a blank line before a list; CommonMark, and every messenger our
+    members write in, start the list on the next line. Follow CommonMark: a bullet, or an
+    ordered item numbered 1, interrupts a paragraph; "2. ..." after a line of text stays
+    text, so that a wrapped "…в\n2024. году" is not turned into a list.
+
+    Registered just above the paragraph processor, it sees only blocks that no other
+    processor took: fenced code is set aside before any block is parsed, and indented
+    code, lists, quotes, headings and rules are taken by processors that run first.
+    Quotes and list items parse their contents block by block, so the text of a quote or
+    of a list item may be followed by a list too ("> Нужно:\n> - паспорт").
+    """
+
+    # What the list processors take at the start of a block (up to three spaces, "[*+-]" or
+    # "1." and spaces), with some text in the item: an empty item cannot interrupt a paragraph.
+    LIST_START = re.compile(r"\n(?=[ ]{0,3}(?:[*+-]|1\.)[ ]+\S)")
+
+    def test(self, parent: Element, block: str) -> bool:
+        return self.LIST_START.search(block) is not None
+
+    def run(self, parent: Element, blocks: list[str]) -> None:
+        # Parse the text, then the list, as if a blank line stood between them.
+        blocks[:1] = self.LIST_START.split(blocks[0], maxsplit=1)
+
+
+class _ListsAfterTextExtension(markdown.Extension):
+    PRIORITY = 12  # below every other block processor except the paragraph (10)
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.parser.blockprocessors.register(
+            _ListAfterTextProcessor(md.parser), "list_after_text", self.PRIORITY
+        )
+
+
 _MARKDOWN_EXTENSIONS: list[str | markdown.Extension] = [
     "fenced_code",
     "codehilite",
     "tables",
     "sane_lists",
+    _ListsAfterTextExtension(),
     "nl2br",
     _BoundedLinksExtension(),
 ]
