@@ -335,7 +335,7 @@ def mentor_load() -> QuerySet[User]:
             )
         )
         .select_related("department")
-        .order_by("-active_pairs", "full_name")
+        .order_by("-active_pairs", "sort_name")
     )
 
 

@@ -116,7 +116,7 @@ def joinable_channels(user) -> QuerySet[Room]:
 
 
 def room_members(room: Room) -> list:
-    return [m.user for m in room.memberships.select_related("user").order_by("user__full_name")]
+    return [m.user for m in room.memberships.select_related("user").order_by("user__sort_name")]
 
 
 def room_title(room: Room, viewer) -> str:

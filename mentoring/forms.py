@@ -30,7 +30,7 @@ class ProposeForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        people = get_user_model().objects.filter(is_active=True).order_by("full_name")
+        people = get_user_model().objects.filter(is_active=True).order_by("sort_name")
         mentor, newcomer = self.fields["mentor"], self.fields["newcomer"]
         assert isinstance(mentor, forms.ModelChoiceField)
         assert isinstance(newcomer, forms.ModelChoiceField)

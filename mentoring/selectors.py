@@ -107,7 +107,7 @@ def mentees_of(mentor) -> list[tuple[Mentorship, Progress]]:
                 filter=Q(steps__done_at__isnull=True, steps__due_on__lt=timezone.localdate()),
             ),
         )
-        .order_by("status", "newcomer__full_name")
+        .order_by("status", "newcomer__sort_name")
     )
     return [
         (pair, Progress(pair.steps_done, pair.steps_total, pair.steps_overdue)) for pair in pairs

@@ -28,6 +28,7 @@ from mentoring.models import (
     PlanStep,
     PlanTemplate,
 )
+from profiles import grammar
 
 Status = Mentorship.Status
 
@@ -40,9 +41,14 @@ def _validate_pairing(mentor, newcomer) -> None:
     if not (newcomer.is_active and newcomer.is_newcomer):
         raise ValidationError(_("%(name)s is not a newcomer.") % {"name": newcomer.full_name})
     if Mentorship.objects.filter(newcomer=newcomer, status__in=Mentorship.OPEN).exists():
-        raise ValidationError(
-            _("%(name)s already has a mentor or a pending proposal.") % {"name": newcomer.full_name}
-        )
+        raise _already_paired(newcomer)
+
+
+def _already_paired(newcomer) -> ValidationError:
+    return ValidationError(
+        _("%(newcomer_genitive)s already has a mentor or a pending proposal.")
+        % {"newcomer_genitive": grammar.name_in_case(newcomer, grammar.GENITIVE)}
+    )
 
 
 def _check_capacity(mentor) -> None:
@@ -104,13 +110,14 @@ def _create(
                 pair,
                 proposer,
                 "mentoring.proposed",
-                _("%(name)s asks you to mentor %(newcomer)s")
-                % {"name": proposer.full_name, "newcomer": newcomer.full_name},
+                _("%(name)s asks you to mentor %(newcomer_genitive)s")
+                % {
+                    "name": proposer.full_name,
+                    "newcomer_genitive": grammar.name_in_case(newcomer, grammar.GENITIVE),
+                },
             )
     except IntegrityError:  # the newcomer got another open pair at the same moment
-        raise ValidationError(
-            _("%(name)s already has a mentor or a pending proposal.") % {"name": newcomer.full_name}
-        ) from None
+        raise _already_paired(newcomer) from None
     return pair
 
 
@@ -161,8 +168,11 @@ def mentorship_accept(*, mentor, pair: Mentorship) -> Mentorship:
             pair,
             mentor,
             "mentoring.started",
-            _("%(name)s is now mentoring %(newcomer)s")
-            % {"name": mentor.full_name, "newcomer": pair.newcomer.full_name},
+            _("%(name)s is now mentoring %(newcomer_genitive)s")
+            % {
+                "name": mentor.full_name,
+                "newcomer_genitive": grammar.name_in_case(pair.newcomer, grammar.GENITIVE),
+            },
         )
     return pair
 
@@ -231,7 +241,7 @@ def mentorship_decline(*, mentor, pair: Mentorship, reason: str = "") -> Mentors
         mentor,
         reason,
         notify=[pair.proposed_by],
-        text=_("%(name)s declined to mentor %(newcomer)s"),
+        text=_("%(name)s declined to mentor %(newcomer_genitive)s"),
     )
 
 
@@ -244,7 +254,7 @@ def mentorship_withdraw(*, actor, pair: Mentorship) -> Mentorship:
         actor,
         "",
         notify=[pair.mentor],
-        text=_("%(name)s withdrew the proposal to mentor %(newcomer)s"),
+        text=_("%(name)s withdrew the proposal to mentor %(newcomer_genitive)s"),
     )
 
 
@@ -261,7 +271,7 @@ def mentorship_end(*, actor, pair: Mentorship, reason: str) -> Mentorship:
         actor,
         reason,
         notify=others,
-        text=_("%(name)s ended the mentoring of %(newcomer)s"),
+        text=_("%(name)s ended the mentoring of %(newcomer_genitive)s"),
     )
 
 
@@ -274,7 +284,7 @@ def mentorship_complete(*, actor, pair: Mentorship) -> Mentorship:
         actor,
         "",
         notify=[pair.newcomer],
-        text=_("%(name)s completed the mentoring of %(newcomer)s"),
+        text=_("%(name)s completed the mentoring of %(newcomer_genitive)s"),
     )
 
 
@@ -297,7 +307,11 @@ def _close(pair: Mentorship, to: str, actor, reason: str, *, notify, text: str) 
             locked,
             actor,
             f"mentoring.{to}",
-            text % {"name": actor.full_name, "newcomer": locked.newcomer.full_name},
+            text
+            % {
+                "name": actor.full_name,
+                "newcomer_genitive": grammar.name_in_case(locked.newcomer, grammar.GENITIVE),
+            },
         )
     return locked
 

@@ -26,7 +26,7 @@ class ExpertiseTagAdmin(CoordinatorAdmin):
 
 @admin.register(User)
 class UserAdmin(CoordinatorAdmin, DjangoUserAdmin):
-    ordering = ["full_name"]
+    ordering = ["sort_name"]
     list_display = ["full_name", "email", "role", "department", "position", "is_active"]
     list_filter = ["role", "is_active", "accepting_mentees", "department"]
     search_fields = ["full_name", "email", "position"]

@@ -26,13 +26,20 @@ class DepartmentChoiceField(forms.ModelChoiceField):
         super().__init__(queryset=Department.objects.all(), **kwargs)
 
 
+# Either order parses (profiles/naming.py), but the one people speak is never ambiguous.
+FULL_NAME_HELP = _(
+    "First name, patronymic (if any) and surname. We will call you by your first name."
+)
+
+
 class SignupDetailsForm(forms.Form):
     """Extra signup fields; allauth mixes this form into its own signup form."""
 
     full_name = forms.CharField(
         label=_("Full name"),
         max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": _("Ivanova Anna")}),
+        help_text=FULL_NAME_HELP,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": _("Anna Ivanova")}),
     )
     position = forms.CharField(label=_("Position"), max_length=200, required=False)
     department = DepartmentChoiceField(
@@ -76,6 +83,7 @@ class ProfileForm(forms.ModelForm):
             "bio": forms.Textarea(attrs={"rows": 8}),
         }
         help_texts = {
+            "full_name": FULL_NAME_HELP,
             "bio": _("Markdown is supported: **bold**, _italic_, lists and links."),
         }
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from profiles import roles
+from profiles import naming, roles
 
 
 class Department(models.Model):
@@ -103,6 +103,9 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=150)
     # Casefolded, «ё»→«е»: SQLite's LIKE only folds ASCII, so Cyrillic search needs this.
     search_name = models.CharField(max_length=150, editable=False, db_index=True, default="")
+    # Surname first, in the same folding (naming.sort_key): lists of members go by surname,
+    # whichever order the name was typed in.
+    sort_name = models.CharField(max_length=150, editable=False, db_index=True, default="")
     slug = models.SlugField(_("profile address"), max_length=80, unique=True)
     position = models.CharField(_("position"), max_length=200, blank=True)
     department = models.ForeignKey(
@@ -135,7 +138,7 @@ class User(AbstractUser):
     objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
-        ordering = ["full_name"]
+        ordering = ["sort_name"]
         verbose_name = _("member")
         verbose_name_plural = _("members")
         constraints = [
@@ -165,7 +168,8 @@ class User(AbstractUser):
         return self.full_name
 
     def get_short_name(self) -> str:
-        return self.full_name.split(" ")[0] if self.full_name else self.email
+        """The first name, for greetings: «Анна» for «Иванова Анна Павловна» too."""
+        return naming.given_name(self.full_name) or self.email
 
     # The role policy (profiles/roles.py), for templates and the core, which cannot import
     # it: an inactive account is none of these.
@@ -191,6 +195,9 @@ class User(AbstractUser):
 
     @property
     def initials(self) -> str:
+        parts = naming.name_parts(self.full_name)
+        if parts is not None:  # first name and surname, not a patronymic: «АХ»
+            return f"{parts.first[0]}{parts.surname[0]}".upper()
         words = [w for w in (self.full_name or self.email).replace("-", " ").split() if w]
         return "".join(w[0] for w in words[:2]).upper()
 

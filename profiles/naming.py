@@ -1,6 +1,8 @@
-"""Derived identifiers for members: profile slugs and search keys."""
+"""Derived identifiers for members: profile slugs, search and sort keys, the parts of a name."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.utils.text import slugify
 
@@ -75,3 +77,87 @@ def unique_slug(base: str, taken: set[str]) -> str:
     while f"{base}-{number}" in taken:
         number += 1
     return f"{base}-{number}"
+
+
+# --- The parts of a full name ---------------------------------------------------------
+# Members type one name. Russian writes it «Имя Отчество Фамилия» in speech and «Фамилия Имя
+# Отчество» in official lists, and people type either, so the parts are told apart by their
+# endings: a patronymic is certain; a surname ending is a strong or a weak hint.
+
+_PATRONYMIC_ENDINGS = ("ич", "овна", "евна", "ёвна", "ична")
+# Endings that first names almost never have.
+_SURNAME_ENDINGS = (
+    "ов", "ев", "ёв", "ова", "ева", "ёва", "кий", "кая", "ской", "ых", "их", "енко", "дзе", "швили",
+)  # fmt: skip
+# Endings that some first names share (Ильина and Марина): a weaker hint.
+_WEAK_SURNAME_ENDINGS = ("ин", "ын", "ина", "ына", "ой", "ый", "ая")
+# The common first names that look like surnames, so that «Сафиуллина Зарина» parses.
+_FIRST_NAMES_WITH_SURNAME_ENDINGS = frozenset(
+    {
+        "алина", "альбина", "амина", "ангелина", "арина", "валентина", "галина", "дарина",
+        "екатерина", "зарина", "ирина", "карина", "кристина", "мадина", "марина", "полина",
+        "регина", "розалина", "сабина", "эвелина", "элина", "эльвина",
+        "амин", "валентин", "вениамин", "константин", "эмин", "яков",
+    }
+)  # fmt: skip
+_SHORTEST_STEM = 2  # Лев is a first name, Ежов a surname
+
+
+@dataclass(frozen=True)
+class NameParts:
+    """A full name told apart: first name, patronymic (or ""), surname, and the order typed."""
+
+    first: str
+    patronymic: str
+    surname: str
+    surname_first: bool
+
+
+def _ends_with(word: str, endings: tuple[str, ...]) -> bool:
+    # The last part of a double name carries the ending: Салтыкова-Щедрина.
+    last = word.casefold().rsplit("-", 1)[-1]
+    return any(last.endswith(e) and len(last) >= len(e) + _SHORTEST_STEM for e in endings)
+
+
+def _surname_likeness(word: str) -> int:
+    if word.casefold() in _FIRST_NAMES_WITH_SURNAME_ENDINGS:
+        return 0
+    if _ends_with(word, _SURNAME_ENDINGS):
+        return 2
+    return 1 if _ends_with(word, _WEAK_SURNAME_ENDINGS) else 0
+
+
+def name_parts(full_name: str) -> NameParts | None:
+    """The parts of «Имя [Отчество] Фамилия» or «Фамилия Имя [Отчество]»; None for a name of
+    another shape (one word, four words, three words without a patronymic)."""
+    words = full_name.split()
+    if len(words) == 3:
+        first, middle, last = words
+        if _ends_with(middle, _PATRONYMIC_ENDINGS):
+            return NameParts(first, middle, last, surname_first=False)
+        if _ends_with(last, _PATRONYMIC_ENDINGS):
+            return NameParts(middle, last, first, surname_first=True)
+        return None
+    if len(words) == 2:
+        first, last = words
+        # A tie keeps the order the forms ask for: the first name first.
+        if _surname_likeness(first) > _surname_likeness(last):
+            return NameParts(last, "", first, surname_first=True)
+        return NameParts(first, "", last, surname_first=False)
+    return None
+
+
+def given_name(full_name: str) -> str:
+    """What to call a member by: «Анна» for both «Анна Иванова» and «Иванова Анна»."""
+    parts = name_parts(full_name)
+    if parts is not None:
+        return parts.first
+    return full_name.split()[0] if full_name.split() else ""
+
+
+def sort_key(full_name: str) -> str:
+    """Surname first, for lists: «иванова анна павловна»."""
+    parts = name_parts(full_name)
+    if parts is None:
+        return search_key(full_name)
+    return search_key(f"{parts.surname} {parts.first} {parts.patronymic}")

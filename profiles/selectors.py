@@ -61,7 +61,7 @@ def members_directory(
         User.objects.filter(is_active=True, service_end__isnull=True)
         .select_related("department")
         .prefetch_related(Prefetch("expertise", queryset=ExpertiseTag.objects.order_by("name")))
-        .order_by("full_name")
+        .order_by("sort_name", "pk")
     )
     for word in naming.search_key(query).split()[:5]:
         members = members.filter(search_name__contains=word)
@@ -153,7 +153,7 @@ def members_for_mention(query: str, *, limit: int = 8) -> list[User]:
     members = User.objects.filter(is_active=True)
     if key:
         members = members.filter(Q(search_name__contains=key) | Q(slug__startswith=key))
-    return list(members.order_by("full_name")[:limit])
+    return list(members.order_by("sort_name")[:limit])
 
 
 def member_name_for_link(match) -> str | None:

@@ -30,12 +30,13 @@ AVATAR_FORMATS = {"JPEG", "MPO", "PNG", "GIF", "WEBP"}
 
 
 def user_fill_identity(*, user: User) -> None:
-    """Normalise email and name, derive the search key, and a slug once."""
+    """Normalise email and name, derive the search and sort keys, and a slug once."""
     user.email = User.objects.normalize_email(user.email).lower()
     # One line: names go into email subjects, where a newline is a header injection.
     user.full_name = text.one_line(user.full_name)
     user.position = text.one_line(user.position)
     user.search_name = naming.search_key(user.full_name)
+    user.sort_name = naming.sort_key(user.full_name)[:150]
     if not user.slug:
         base = naming.slug_base(user.full_name, user.email)
         taken = set(
