@@ -301,7 +301,12 @@ def _chunk(
     after: str | None,
     at: int | None,
 ) -> _Chunk:
-    posts = Post.objects.filter(thread=thread).select_related("author", "author__department")
+    # Not the source texts: a page shows the cooked post, and authors' names, not bios.
+    posts = (
+        Post.objects.filter(thread=thread)
+        .select_related("author")
+        .defer("body", "author__bio", "author__bio_html", "author__password")
+    )
     focus = None
     if focus_number and focus_number > 1 and view != "flat":
         focus = posts.filter(number=focus_number).first()
@@ -418,14 +423,16 @@ def _post_view(
     )
 
 
-def similar_solved_questions(user, title: str, *, limit: int = 5) -> list[Thread]:
-    """Solved questions sharing words (in any form) with `title`, best match first."""
+def similar_questions(user, title: str, *, limit: int = 5) -> list[Thread]:
+    """Questions sharing words (in any form) with `title`, best match first: solved ones,
+    whose answer may already do, and open ones, where the asker can join in rather than
+    ask twice. A thread's `accepted_answer_id` tells which is which."""
     hits = search.similar(user, title, kinds=("forum.thread",), limit=50)
     order = {hit.object_id: n for n, hit in enumerate(hits)}
-    solved = Thread.objects.filter(
-        pk__in=order, kind=Thread.Kind.QUESTION, accepted_answer__isnull=False, is_hidden=False
+    questions = Thread.objects.filter(
+        pk__in=order, kind=Thread.Kind.QUESTION, is_hidden=False
     ).select_related("category")
-    return sorted(solved, key=lambda thread: order[thread.pk])[:limit]
+    return sorted(questions, key=lambda thread: order[thread.pk])[:limit]
 
 
 def post_revisions(post: Post) -> list[dict]:

@@ -9,8 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -21,7 +22,7 @@ from community.forms import apply_validation_error
 from community.ratelimit import RateLimited, too_many_attempts
 from forum import moderation, rules, selectors, services, slots
 from forum.forms import EditForm, FlagForm, MoveForm, ReplyForm, SubscriptionForm, ThreadForm
-from forum.models import Reaction
+from forum.post_html import PostPage, post_article, reactions
 from profiles.types import MemberRequest
 
 # ?focus= takes a post number; isdigit() alone would pass "²" and 5 000-digit numbers.
@@ -166,11 +167,14 @@ def thread(request: MemberRequest, pk: int, slug: str) -> HttpResponse:
     except ValueError:
         messages.error(request, _("That page link is broken; here is the first page."))
         return redirect(thread.get_absolute_url() + ("?view=flat" if view == "flat" else ""))
+    context = _post_context(request, thread)
     response = render(
         request,
         "forum/thread.html",
         {
-            **_post_context(request.user, thread),
+            **context,
+            "opening_html": post_article(page.opening, context["post_page"], opening=True),
+            "replies_html": _chunk_html(page, context["post_page"]),
             "page": page,
             "reply_form": ReplyForm(),
             "subscription_form": SubscriptionForm(initial={"level": page.subscription_level or ""}),
@@ -192,13 +196,12 @@ def thread_chunk(request: MemberRequest, pk: int) -> HttpResponse:
     try:
         page = selectors.thread_page(thread, request.user, view=view, **_chunk_wanted(request))
     except ValueError:
-        return HttpResponse(
-            _("That page link is broken; here is the first page."), status=400
-        )
+        return HttpResponse(_("That page link is broken; here is the first page."), status=400)
+    context = _post_context(request, thread)
     response = render(
         request,
         "forum/partials/chunk.html",
-        {**_post_context(request.user, thread), "page": page},
+        {**context, "page": page, "replies_html": _chunk_html(page, context["post_page"])},
     )
     services.thread_read(user=request.user, thread=thread, up_to=_read_up_to(page))
     return response
@@ -245,14 +248,9 @@ def post_fragment(request: MemberRequest, pk: int) -> HttpResponse:
     """One post as the thread page renders it, for live updates."""
     post = selectors.post_get_for(request.user, pk)
     view = "flat" if request.GET.get("view") == "flat" else "tree"
-    return render(
-        request,
-        "forum/partials/post.html",
-        {
-            **_post_context(request.user, post.thread),
-            "post": post,
-            "item": selectors.post_view_for(request.user, post, view=view),
-        },
+    post_page = PostPage.for_viewer(request.user, post.thread, get_token(request))
+    return HttpResponse(
+        post_article(selectors.post_view_for(request.user, post, view=view), post_page)
     )
 
 
@@ -269,35 +267,19 @@ def _reply_count_forms() -> str:
     )
 
 
-def _post_context(user, thread) -> dict:
-    """What partials/post.html needs besides the post, worked out once per page."""
+def _post_context(request: MemberRequest, thread) -> dict:
+    """What a page of posts needs besides the posts, worked out once per page."""
+    post_page = PostPage.for_viewer(request.user, thread, get_token(request))
     return {
         "thread": thread,
-        "can_reply": rules.can_reply(user, thread),
-        "can_accept": rules.can_accept_answer(user, thread),
-        "is_moderator": rules.is_moderator(user),
-        "reaction_kinds": Reaction.Kind.choices,
-        "people_url": reverse("profiles:directory"),
-        # Translated once here rather than once per post in the template.
-        "labels": {
-            "permalink": _("Link to this post"),
-            "edited": _("edited"),
-            "new": _("new"),
-            "accepted": _("Accepted answer"),
-            "deleted": _("This post was deleted."),
-            "hidden": _("This post is hidden by moderators."),
-            "hidden_pending": _("Hidden from other members until a moderator reviews it."),
-            "reply": _("Reply"),
-            "unaccept": _("Unaccept"),
-            "accept": _("Accept answer"),
-            "edit": _("Edit"),
-            "delete": _("Delete"),
-            "report": _("Report"),
-            "restore": _("Restore"),
-            "hide": _("Hide"),
-            "continue": _("Continue this thread →"),
-        },
+        "post_page": post_page,
+        "can_reply": post_page.can_reply,
+        "is_moderator": post_page.is_moderator,
     }
+
+
+def _chunk_html(page: selectors.ThreadPage, post_page: PostPage) -> SafeString:
+    return mark_safe("".join(post_article(item, post_page) for item in page.replies))  # noqa: S308
 
 
 @login_required
@@ -391,24 +373,21 @@ def revisions(request: MemberRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def react(request: MemberRequest, pk: int) -> HttpResponse:
-    post = selectors.post_get_for(request.user, pk)
+def react(request: MemberRequest) -> HttpResponse:
+    """A reaction button pressed: `reaction` names the post and the kind («5:like»), so
+    that one form serves every post of a page (forum/post_html.reactions)."""
+    post_id, _colon, kind = request.POST.get("reaction", "").partition(":")
+    if not POST_NUMBER.fullmatch(post_id):
+        return HttpResponse(_("Choose a reaction."), status=400, content_type="text/plain")
+    post = selectors.post_get_for(request.user, int(post_id))
     try:
-        services.reaction_toggle(user=request.user, post=post, kind=request.POST.get("kind", ""))
+        services.reaction_toggle(user=request.user, post=post, kind=kind)
     except ValidationError as error:
         if not request.htmx:
             messages.error(request, " ".join(error.messages))
     if request.htmx:
-        return render(
-            request,
-            "forum/partials/reactions.html",
-            {
-                "post": post,
-                "mine": selectors.my_reactions(request.user, post),
-                "reaction_kinds": Reaction.Kind.choices,
-                "react_url": reverse("forum:react", kwargs={"pk": post.pk}),
-            },
-        )
+        post_page = PostPage.for_viewer(request.user, post.thread, get_token(request))
+        return HttpResponse(reactions(post, selectors.my_reactions(request.user, post), post_page))
     return redirect(post)
 
 
@@ -561,14 +540,14 @@ def preview(request: MemberRequest) -> HttpResponse:
 @login_required
 @require_GET
 def similar(request: MemberRequest) -> HttpResponse:
-    """While a question is typed: what the floors above offer (articles), then solved
-    questions."""
+    """While a question is typed: what the floors above offer (articles), then questions
+    already asked, solved or open."""
     title = request.GET.get("title", "")[:200]
     return render(
         request,
         "forum/partials/similar.html",
         {
             "hints": slots.hints_for(request.user, title),
-            "threads": selectors.similar_solved_questions(request.user, title),
+            "threads": selectors.similar_questions(request.user, title),
         },
     )

@@ -7,18 +7,6 @@ from django.utils.translation import gettext as _
 
 register = template.Library()
 
-EMOJI = {"like": "👍", "thanks": "🙏", "agree": "🤝", "idea": "💡"}
-
-
-@register.filter
-def reaction_emoji(kind: str) -> str:
-    return EMOJI.get(kind, "")
-
-
-@register.filter
-def get_count(counts: dict, kind: str) -> int:
-    return counts.get(kind, 0) if counts else 0
-
 
 @register.filter
 def diff_table(before: str, after: str) -> SafeString:

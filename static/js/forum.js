@@ -51,18 +51,18 @@ if (thread) {
 }
 
 // --- Reactions without a reload ---------------------------------------------------------
-// Every reaction button submits the page's one form (#react) to its post's
-// address; here the answer (the post's reactions) replaces them instead.
+// Every reaction button submits the page's one form (#react), naming its post and kind;
+// here the answer (the post's reactions) replaces them instead of a reload.
 document.addEventListener("click", async (event) => {
-  const button = event.target.closest?.("button.reaction[formaction]");
+  const button = event.target.closest?.(".reactions button[name=reaction]");
   if (!button || button.disabled) return;
   event.preventDefault();
-  const token = document.querySelector("#react [name=csrfmiddlewaretoken]")?.value;
-  const response = await fetch(button.formAction, {
+  const form = document.getElementById("react");
+  const response = await fetch(form.action, {
     method: "POST",
     credentials: "same-origin",
-    headers: { "X-CSRFToken": token, "HX-Request": "true" },
-    body: new URLSearchParams({ kind: button.value }),
+    headers: { "X-CSRFToken": form.elements.csrfmiddlewaretoken.value, "HX-Request": "true" },
+    body: new URLSearchParams({ reaction: button.value }),
   });
   if (response.ok) button.closest(".reactions").outerHTML = await response.text();
 });

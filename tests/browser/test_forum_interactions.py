@@ -14,10 +14,14 @@ pytestmark = pytest.mark.browser
 SECOND_MENTOR_EMAIL = "r.garipov@example.com"
 
 
-def start_thread(page: Page, live_app, body: str) -> str:
+def start_thread(
+    page: Page, live_app, body: str, *, title: str = "", question: bool = False
+) -> str:
     page.goto("/forum/c/voprosy-novichkov/")
     page.locator("main a[href^='/forum/new/']").click()
-    page.locator("#id_title").fill(f"Как заказать визитки? {uuid.uuid4().hex[:6]}")
+    if question:
+        page.locator("#id_kind input[value=question]").check()
+    page.locator("#id_title").fill(title or f"Как заказать визитки? {uuid.uuid4().hex[:6]}")
     page.locator("#id_body").fill(body)
     page.locator("#thread-form button[type=submit].button").first.click()
     expect(page.locator("article.post-opening")).to_be_visible()
@@ -65,3 +69,24 @@ def test_a_live_reply_updates_the_reply_count(page: Page, browser: Browser, live
     reply(other_page, "И ещё один в папке отдела.")
     expect(heading).to_have_text("2 ответа")
     other.close()
+
+
+def test_similar_questions_show_under_the_title_while_typing(page: Page, live_app):
+    log_in(page, live_app, MENTOR_EMAIL)
+    marker = uuid.uuid4().hex[:6]
+    start_thread(
+        page,
+        live_app,
+        "Увольняюсь по переводу, с чего начать?",
+        title=f"Кто подписывает обходной лист? {marker}",
+        question=True,
+    )
+    page.goto("/forum/new/")
+    title = page.locator("#id_title")
+    title.click()
+    title.press_sequentially(f"обходной лист {marker}", delay=20)
+    box = page.locator("#similar-questions .similar")
+    expect(box).to_be_visible()
+    expect(box).to_be_in_viewport()
+    expect(box.locator("li", has_text="Открытый вопрос")).to_contain_text(marker)
+    expect(title).to_be_focused()

@@ -81,13 +81,13 @@ def test_a_reaction_is_sent_with_the_mouse_without_a_reload(page: Page, live_app
     page.goto(url)
     page.evaluate("window.notReloaded = true")
     # Another member's post (one's own cannot be reacted to).
-    action = page.locator(".reactions button[value=thanks]:not([disabled])").first.get_attribute(
-        "formaction"
+    value = page.locator(".reactions button[value$=':thanks']:not([disabled])").first.get_attribute(
+        "value"
     )
-    thanks = page.locator(f".reactions button[value=thanks][formaction='{action}']")
+    thanks = page.locator(f".reactions button[value='{value}']")
     expect(thanks).to_have_attribute("aria-pressed", "false")
     thanks.click()
     expect(thanks).to_have_attribute("aria-pressed", "true")
-    expect(thanks.locator(".reaction-count")).to_have_text("1")
     expect(thanks).to_have_attribute("aria-label", "Спасибо: 1")
+    expect(thanks).to_contain_text("1")
     assert page.evaluate("window.notReloaded") is True

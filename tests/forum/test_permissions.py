@@ -44,7 +44,7 @@ def test_newcomer_gets_404_for_every_page_of_a_mentor_thread(
 @pytest.mark.parametrize(
     "address",
     [
-        "/forum/p/{post}/react/",
+        "/forum/react/",
         "/forum/p/{post}/accept/",
         "/forum/p/{post}/delete/",
         "/forum/t/{thread}/subscription/",
@@ -54,7 +54,8 @@ def test_newcomer_gets_404_for_every_page_of_a_mentor_thread(
 def test_newcomer_cannot_act_on_a_mentor_thread(login, newcomer, lounge_thread, address):
     post = lounge_thread.posts.get(number=1)
     path = address.format(thread=lounge_thread.pk, post=post.pk)
-    assert login(newcomer).post(path, {"kind": "like", "level": "watching"}).status_code == 404
+    data = {"reaction": f"{post.pk}:like", "level": "watching"}
+    assert login(newcomer).post(path, data).status_code == 404
     post.refresh_from_db()
     assert not post.reactions.exists()
     assert not post.is_deleted

@@ -58,7 +58,7 @@ def test_reacting_to_ones_own_post_is_refused(answer, mentor):
 def test_an_unknown_reaction_is_refused(login, answer, newcomer):
     with pytest.raises(ValidationError):
         services.reaction_toggle(user=newcomer, post=answer, kind="love")
-    response = login(newcomer).post(f"/forum/p/{answer.pk}/react/", {"kind": "<b>love</b>"})
+    response = login(newcomer).post("/forum/react/", {"reaction": f"{answer.pk}:<b>love</b>"})
     assert response.status_code == 302
     assert not Reaction.objects.exists()
 
@@ -73,24 +73,35 @@ def test_reactions_on_the_opening_post_score_the_thread(question, mentor, mentor
 
 def test_htmx_reaction_gets_the_reactions_partial(login, answer, newcomer):
     response = login(newcomer).post(
-        f"/forum/p/{answer.pk}/react/", {"kind": "like"}, HTTP_HX_REQUEST="true"
+        "/forum/react/", {"reaction": f"{answer.pk}:like"}, HTTP_HX_REQUEST="true"
     )
     html = response.content.decode()
     assert response.status_code == 200
     assert html.lstrip().startswith('<div class="reactions"')
     assert "<html" not in html
     like, thanks = reaction_button(html, "like"), reaction_button(html, "thanks")
-    assert "reaction-mine" in like and 'aria-pressed="true"' in like
-    assert '<span class="reaction-count">1</span>' in like
-    assert "reaction-mine" not in thanks and 'aria-pressed="false"' in thanks
+    assert 'aria-pressed="true"' in like
+    assert 'aria-label="Полезно: 1"' in like and "<span>1</span>" in like
+    assert 'aria-pressed="false"' in thanks
+
+
+@pytest.mark.parametrize("reaction", ["", "like", ":like", "abc:like", "1" * 12 + ":like"])
+def test_a_reaction_that_names_no_post_is_a_clear_400(login, newcomer, reaction):
+    response = login(newcomer).post("/forum/react/", {"reaction": reaction})
+    assert response.status_code == 400
+    assert "реакцию" in response.content.decode()
+
+
+def test_a_reaction_to_an_unknown_post_is_a_404(login, newcomer):
+    assert login(newcomer).post("/forum/react/", {"reaction": "999999:like"}).status_code == 404
 
 
 def reaction_button(html: str, kind: str) -> str:
-    return re.search(rf'<button[^>]*value="{kind}"[^>]*>.*?</button>', html, re.S).group(0)
+    return re.search(rf'<button[^>]*value="\d+:{kind}"[^>]*>.*?</button>', html, re.S).group(0)
 
 
 def test_a_plain_reaction_post_returns_to_the_post(login, answer, newcomer):
-    response = login(newcomer).post(f"/forum/p/{answer.pk}/react/", {"kind": "agree"})
+    response = login(newcomer).post("/forum/react/", {"reaction": f"{answer.pk}:agree"})
     answer.refresh_from_db()
     assert response["Location"] == answer.get_absolute_url()
     assert answer.reaction_counts == {"agree": 1}

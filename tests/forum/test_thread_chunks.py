@@ -86,9 +86,7 @@ def test_more_works_without_javascript(login, long_thread, mentor2):
     assert "Показать ответы с начала" in page
 
 
-def test_every_chunk_costs_the_same_queries(
-    login, long_thread, mentor2, django_assert_num_queries
-):
+def test_every_chunk_costs_the_same_queries(login, long_thread, mentor2, django_assert_num_queries):
     client = login(mentor2)
     first = client.get(long_thread.get_absolute_url()).content.decode()
     # Each chunk read for the first time, as a reader pressing «Показать ещё» does.

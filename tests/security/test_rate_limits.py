@@ -146,7 +146,7 @@ def test_a_reaction_flood_gets_a_clear_429(login, mentor, newcomer, newcomers_co
     opening = thread.posts.get(number=1)
     client = login(newcomer)
     statuses = [
-        client.post(f"/forum/p/{opening.pk}/react/", {"kind": "like"}).status_code
+        client.post("/forum/react/", {"reaction": f"{opening.pk}:like"}).status_code
         for _ in range(REACTIONS_PER_MINUTE + 1)
     ]
     assert statuses[:-1] == [302] * REACTIONS_PER_MINUTE
