@@ -195,6 +195,22 @@ class ThreadPage:
 # replies with their subtrees, at most 50 posts; «Показать ещё» loads the next chunk.
 CHUNK_POSTS = 50
 CHUNK_TOP_LEVEL = 20
+CHUNK_POST_FIELDS = (
+    "thread",
+    "number",
+    "parent",
+    "depth",
+    "path",
+    "author",
+    "body_html",
+    "created_at",
+    "edit_count",
+    "reply_count",
+    "reaction_counts",
+    "is_deleted",
+    "is_hidden",
+)
+CHUNK_AUTHOR_FIELDS = ("full_name", "slug", "role", "avatar", "email", "is_active")
 _PATH = re.compile(rf"(?:\d{{{PATH_DIGITS}}}/){{1,{MAX_TREE_DEPTH + 1}}}")
 
 
@@ -301,11 +317,12 @@ def _chunk(
     after: str | None,
     at: int | None,
 ) -> _Chunk:
-    # Not the source texts: a page shows the cooked post, and authors' names, not bios.
+    # What a post's HTML shows (forum/post_html.py), not its source text nor its author's
+    # whole profile: a chunk loads fifty of them, and each column costs its conversion.
     posts = (
         Post.objects.filter(thread=thread)
         .select_related("author")
-        .defer("body", "author__bio", "author__bio_html", "author__password")
+        .only(*CHUNK_POST_FIELDS, *(f"author__{name}" for name in CHUNK_AUTHOR_FIELDS))
     )
     focus = None
     if focus_number and focus_number > 1 and view != "flat":
