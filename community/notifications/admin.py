@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from community.notifications.models import Notification, NotificationPreference
+from community.notifications.models import KindPreference, Notification, NotificationPreference
 
 
 # Plain ModelAdmin, not CoordinatorAdmin: notifications quote private conversations
@@ -24,6 +24,20 @@ class NotificationAdmin(admin.ModelAdmin):
 class NotificationPreferenceAdmin(admin.ModelAdmin):
     list_display = ["user", "email_mode"]
     list_filter = ["email_mode"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(KindPreference)
+class KindPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "in_app", "email"]
+    list_filter = ["kind", "in_app", "email"]
     search_fields = ["user__email"]
     list_select_related = ["user"]
 

@@ -1,4 +1,5 @@
-"""Notifications for members, and how each member wants them emailed."""
+"""Notifications for members, and how each member wants them: emailed how often, and
+which kinds on the site and by email."""
 
 from __future__ import annotations
 
@@ -119,3 +120,36 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_email_mode_display()}"
+
+
+class KindPreference(models.Model):
+    """A member's two switches for one kind of notification: on the site and by email.
+
+    Only a kind with a switch turned off has a row, so that a missing row means both on:
+    every member who never changed them, and every kind added later, costs nothing.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="notification_kind_preferences",
+    )
+    kind = models.CharField(_("kind"), max_length=registry.KIND_MAX_LENGTH)
+    in_app = models.BooleanField(_("on the site"), default=True)
+    email = models.BooleanField(_("by email"), default=True)
+
+    class Meta:
+        verbose_name = _("notification kind preference")
+        verbose_name_plural = _("notification kind preferences")
+        constraints = [
+            # Kind first: sending asks "who turned this kind off?" (selectors.py).
+            models.UniqueConstraint(fields=["kind", "user"], name="kind_preference_one_per_kind"),
+            models.CheckConstraint(
+                condition=Q(in_app=False) | Q(email=False),
+                name="kind_preference_turns_something_off",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.kind}"

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext_lazy as _
+
 from community.slots import Slot
 
 if TYPE_CHECKING:
@@ -19,6 +21,8 @@ if TYPE_CHECKING:
 # `<app>.<event>`: the prefix names the owner, so two apps never collide.
 KIND_PATTERN = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_.]*$")
 KIND_MAX_LENGTH = 60
+# The error about a kind that no app registered, on the settings form and from services.
+UNKNOWN_KIND = _("There is no notification kind “%(value)s”.")
 
 
 @dataclass(frozen=True)

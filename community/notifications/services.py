@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import operator
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from functools import reduce
 from itertools import groupby
@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -23,6 +23,7 @@ from community.background.queue import enqueue_on_commit
 from community.mailer.services import email_render, outbox_add
 from community.notifications import registry, selectors
 from community.notifications.models import (
+    KindPreference,
     Notification,
     NotificationPreference,
     is_relative_url,
@@ -105,7 +106,8 @@ def notices_send(
     notices: Iterable[Notice], *, email: bool = True, broadcast: bool = True
 ) -> list[Notification]:
     """Notify the recipients of each notice, bumping their unread notification of the same
-    kind and group; a member named by several notices gets only the first.
+    kind and group; a member named by several notices gets only the first, and a member
+    who switched a notice's kind off on the site gets none of it.
 
     The same few queries however many recipients and notices: a reply in a busy thread
     tells its parent's author, the members it mentions and every watcher in one go, and
@@ -114,10 +116,15 @@ def notices_send(
     costs one task however much it leaves to the workers; with `broadcast=False` the
     caller sends notification_events() with its own events, in one hop to the layer.
     """
+    cleaned = [notice.cleaned() for notice in notices]
+    # Those who switched a kind off on the site are never told of it (nor emailed); they
+    # may still hear of the event through another notice, of a kind they kept.
+    opt_outs = selectors.in_app_opt_outs({n.kind for n in cleaned if n.recipients})
     chosen: list[Notice] = []
     seen: set[int] = set()
-    for notice in (notice.cleaned() for notice in notices):
-        recipients = [r for r in notice.recipients if r.pk not in seen]
+    for notice in cleaned:
+        off = opt_outs.get(notice.kind, frozenset())
+        recipients = [r for r in notice.recipients if r.pk not in seen and r.pk not in off]
         seen.update(r.pk for r in recipients)
         if recipients:
             chosen.append(replace(notice, recipients=recipients))
@@ -289,14 +296,58 @@ def _broadcast_read(user) -> None:
     )
 
 
-def preference_set(*, user, email_mode: str) -> NotificationPreference:
+def preference_set(
+    *,
+    user,
+    email_mode: str,
+    in_app: Collection[str] | None = None,
+    email: Collection[str] | None = None,
+) -> NotificationPreference:
+    """Save how often the member is emailed and, when given, the kinds they want on the
+    site (`in_app`) and by email (`email`): every other registered kind is switched off."""
     if email_mode not in NotificationPreference.EmailMode.values:
         raise ValidationError({"email_mode": _("Choose one of the offered options.")})
+    kinds = {kind for kind, _label in registry.registered_kinds()}
+    for field, wanted in (("in_app", in_app), ("email", email)):
+        unknown = sorted(set(wanted or ()) - kinds)
+        if unknown:
+            raise ValidationError({field: registry.UNKNOWN_KIND % {"value": unknown[0]}})
     with transaction.atomic():
+        # Locks the member's row: two saves of one member's switches take turns.
         preference, _created = NotificationPreference.objects.update_or_create(
             user=user, defaults={"email_mode": email_mode}
         )
+        if in_app is not None or email is not None:
+            _kind_preferences_set(user, kinds, in_app=in_app, email=email)
     return preference
+
+
+def _kind_preferences_set(
+    user, kinds: set[str], *, in_app: Collection[str] | None, email: Collection[str] | None
+) -> None:
+    before = {p.kind: p for p in KindPreference.objects.filter(user=user, kind__in=kinds)}
+
+    def wanted(kind: str, chosen: Collection[str] | None, field: str) -> bool:
+        if chosen is not None:
+            return kind in chosen
+        return kind not in before or getattr(before[kind], field)
+
+    after = [
+        KindPreference(
+            user=user,
+            kind=kind,
+            in_app=wanted(kind, in_app, "in_app"),
+            email=wanted(kind, email, "email"),
+        )
+        for kind in kinds
+    ]
+    # Only a kind with a switch off keeps a row (see the model).
+    KindPreference.objects.filter(user=user, kind__in=kinds).delete()
+    KindPreference.objects.bulk_create([p for p in after if not (p.in_app and p.email)])
+    was_off = {kind for kind, p in before.items() if not p.in_app}
+    changed = was_off ^ {p.kind for p in after if not p.in_app}
+    if changed:
+        transaction.on_commit(lambda: selectors.in_app_opt_outs_refresh(changed))
 
 
 # --- Email (run by workers: community/notifications/tasks.py) -------------------------
@@ -320,6 +371,7 @@ def notifications_email(notification_ids: list[int]) -> int:
                 NotificationPreference.EmailMode.OFF,
             ]
         )
+        .exclude(_kind_switched_off_by_email())
         .select_related("recipient", "actor")
     )
     if not notifications:
@@ -344,6 +396,16 @@ def notifications_email(notification_ids: list[int]) -> int:
     return len(notifications)
 
 
+def _kind_switched_off_by_email() -> Exists:
+    """Notifications of a kind their recipient switched off by email: a condition of the
+    query that reads them, not a query of its own."""
+    return Exists(
+        KindPreference.objects.filter(
+            user=OuterRef("recipient_id"), kind=OuterRef("kind"), email=False
+        )
+    )
+
+
 def digest_send(*, now: datetime.datetime | None = None, batch_size: int = 200) -> int:
     """Queue a digest for each "daily" member of their unread, unemailed notifications of
     the last day; returns how many members get one.
@@ -364,6 +426,7 @@ def digest_send(*, now: datetime.datetime | None = None, batch_size: int = 200) 
             created_at__lte=now,
         )
         .exclude(recipient__email="")
+        .exclude(_kind_switched_off_by_email())
         .select_related("recipient", "actor")
         .order_by("recipient_id", "-created_at", "-pk")
     )

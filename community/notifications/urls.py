@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:pk>/", views.notification_open, name="open"),
     path("read-all/", views.notifications_read_all, name="read-all"),
     path("badge/", views.badge, name="badge"),
+    path("recent/", views.notification_recent, name="recent"),
     path("settings/", views.preference_edit, name="settings"),
 ]

@@ -6,17 +6,21 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from community.notifications import registry, selectors, services
+from community.forms import apply_validation_error
+from community.notifications import selectors, services
 from community.notifications.forms import PreferenceForm
 from community.notifications.models import is_relative_url
 from community.types import AuthedRequest
 
 PAGE_SIZE = 30
+# The bell's dropdown shows this many; the rest are on the full page.
+RECENT_SIZE = 10
 
 
 @login_required
@@ -32,6 +36,17 @@ def notification_list(request: AuthedRequest) -> HttpResponse:
         "query_string": "filter=unread" if unread_only else "",
     }
     return render(request, "notifications/list.html", context)
+
+
+@login_required
+@require_GET
+def notification_recent(request: AuthedRequest) -> HttpResponse:
+    """The bell's dropdown: the member's latest notifications, as a fragment for htmx."""
+    notifications = selectors.notifications_for(request.user)[:RECENT_SIZE]
+    # "Mark all as read" brings the member back to the page the dropdown opened on.
+    back = request.htmx.current_url_abs_path if request.htmx else None
+    context = {"notifications": notifications, "next": back or reverse("notifications:list")}
+    return render(request, "notifications/partials/recent.html", context)
 
 
 @login_required
@@ -68,25 +83,26 @@ def notifications_read_all(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def preference_edit(request: AuthedRequest) -> HttpResponse:
-    preference = selectors.preference_for(request.user)
+    in_app, email = selectors.kinds_wanted_by(request.user)
     form = PreferenceForm(
         request.POST if request.method == "POST" else None,
-        initial={"email_mode": preference.email_mode},
+        initial={
+            "email_mode": selectors.preference_for(request.user).email_mode,
+            "in_app": in_app,
+            "email": email,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.preference_set(user=request.user, email_mode=form.cleaned_data["email_mode"])
+            services.preference_set(user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error("email_mode", error.message_dict.get("email_mode", error.messages))
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Your notification settings have been saved."))
             return redirect("notifications:settings")
     return render(
         request,
         "notifications/settings.html",
-        {
-            "form": form,
-            "kinds": [label for _kind, label in registry.registered_kinds()],
-        },
+        {"form": form},
         status=400 if form.errors else 200,
     )
