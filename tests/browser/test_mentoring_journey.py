@@ -17,6 +17,7 @@ MENTOR_EMAIL = "e.morozova@example.com"
 MENTOR_NAME = "Елена Викторовна Морозова"
 NEWCOMER_EMAIL = "k.minnullina@example.com"
 NEWCOMER_NAME = "Камила Ильсуровна Миннуллина"
+NEWCOMER_NAME_GENITIVE = "Камилы Ильсуровны Миннуллиной"
 
 
 def _person(browser, live_app, email: str) -> Page:
@@ -45,7 +46,8 @@ def test_a_pair_goes_from_proposal_to_a_ticked_step_on_the_dashboard(page: Page,
 
     mentor = _person(browser, live_app, MENTOR_EMAIL)
     mentor.goto("/notifications/")
-    mentor.locator("main a", has_text=NEWCOMER_NAME).first.click()
+    # «…просит вас стать наставником для Камилы Ильсуровны Миннуллиной»: the genitive.
+    mentor.locator("main a", has_text=NEWCOMER_NAME_GENITIVE).first.click()
     expect(mentor).to_have_url(re.compile(re.escape(pair_path) + "$"))
     mentor.locator("#accept-pair").click()
     expect(mentor.locator("#plan-progress")).to_contain_text("0 из")
