@@ -129,19 +129,39 @@ def run(args) -> None:
             f"{r['p95_ms']:6.1f} ms  CPU {r['cpu_p50_ms']:6.1f} ms  {r['queries']} queries  "
             f"{r['kib']:5.1f} KiB  {r['posts_shown']} posts shown"
         )
+    if args.split:
+        # Where a page's time goes, without the client and middleware: the selector (its
+        # queries and PostViews) and the posts' HTML.
+        from django.middleware.csrf import _get_new_csrf_string
+
+        from forum import selectors
+        from forum.post_html import PostPage, post_article
+
+        for name, thread in threads.items():
+            began = time.perf_counter()
+            for _ in range(args.rounds):
+                page = selectors.thread_page(thread, reader)
+            selected = (time.perf_counter() - began) * 1000 / args.rounds
+            post_page = PostPage.for_viewer(reader, thread, _get_new_csrf_string())
+            began = time.perf_counter()
+            for _ in range(args.rounds):
+                "".join(post_article(item, post_page) for item in page.replies)
+            drawn = (time.perf_counter() - began) * 1000 / args.rounds
+            print(f"  {name:11}: selector {selected:5.2f} ms, posts' HTML {drawn:5.2f} ms")
     if args.profile:
         import cProfile
         import pstats
 
-        profiler = cProfile.Profile()
-        url = threads["300 replies"].get_absolute_url()
-        profiler.enable()
-        for _ in range(args.rounds):
-            client.get(url)
-        profiler.disable()
-        stats = pstats.Stats(profiler)
-        stats.sort_stats("cumulative").print_stats(40)
-        stats.dump_stats("/tmp/topic.prof")
+        for name, thread in threads.items():
+            profiler = cProfile.Profile()
+            url = thread.get_absolute_url()
+            profiler.enable()
+            for _ in range(args.rounds):
+                client.get(url)
+            profiler.disable()
+            stats = pstats.Stats(profiler)
+            stats.sort_stats("cumulative").print_stats(25)
+            stats.dump_stats(f"/tmp/topic-{name.split()[0]}.prof")
     big, small = results["300 replies"], results["20 posts"]
     print(f"  first chunk of 300 / 20-post topic: {big['p50_ms'] / small['p50_ms']:.2f}× (bar 1.2)")
     if args.peer:
@@ -174,6 +194,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=100)
     parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--split", action="store_true", help="time selector and HTML apart")
     parser.add_argument("--profile", action="store_true", help="cProfile the long topic")
     parser.add_argument("--peer", help="python of a venv with Spirit (bench/peers/README.md)")
     run_on_scratch_database(run, parser.parse_args())

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from community import search
 from community.pagination import CursorPage, keyset_page
@@ -235,6 +236,7 @@ def thread_page(
     """The opening post and one chunk of replies: the first chunk, the one after the
     `after` cursor, or the one holding post `at`. A fixed number of queries, and the
     same work, however long the thread is. Raises ValueError for a cursor not ours."""
+    user = _unproxied(user)
     chunk = _chunk(thread, user, view=view, focus_number=focus_number, after=after, at=at)
     opening = chunk.opening
     posts = chunk.posts
@@ -289,6 +291,15 @@ def thread_page(
         more_query=chunk.more_query,
         starts_later=chunk.starts_later,
     )
+
+
+def _unproxied(user):
+    """The member behind request.user's lazy proxy: every attribute read goes through the
+    proxy, and the rules read several for each of a chunk's fifty posts."""
+    if isinstance(user, SimpleLazyObject):
+        bool(user)  # loads it, if nothing has yet
+        return user._wrapped
+    return user
 
 
 @dataclass
