@@ -298,7 +298,7 @@ def _unproxied(user):
     proxy, and the rules read several for each of a chunk's fifty posts."""
     if isinstance(user, SimpleLazyObject):
         bool(user)  # loads it, if nothing has yet
-        return user._wrapped
+        return user._wrapped  # type: ignore[attr-defined]
     return user
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.utils.text import slugify
@@ -127,6 +128,8 @@ def _surname_likeness(word: str) -> int:
     return 1 if _ends_with(word, _WEAK_SURNAME_ENDINGS) else 0
 
 
+# Pure and asked often (every avatar's initials, fifty to a forum chunk): remembered.
+@functools.lru_cache(maxsize=4096)
 def name_parts(full_name: str) -> NameParts | None:
     """The parts of «Имя [Отчество] Фамилия» or «Фамилия Имя [Отчество]»; None for a name of
     another shape (one word, four words, three words without a patronymic)."""
