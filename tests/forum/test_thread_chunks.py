@@ -160,3 +160,20 @@ def test_a_chunk_of_a_thread_out_of_reach_is_a_404(login, long_thread, stranger,
     moderation.thread_set_flags(moderator=coordinator, thread=long_thread, hidden=True)
     response = login(stranger).get(f"/forum/t/{long_thread.pk}/chunk/")
     assert response.status_code == 404
+
+
+def test_a_chunks_posts_are_whole_for_what_else_is_read(
+    login, long_thread, mentor, mentor2, django_assert_num_queries
+):
+    """The chunk builds its posts from plain rows (selectors._loaded): fields a page does
+    not show still load when read, and an author of several posts is one instance."""
+    page = selectors.thread_page(long_thread, mentor2)
+    posts = [item.post for item in page.replies]
+    by_mentor = [post for post in posts if post.author_id == mentor.pk]
+    assert len(by_mentor) > 1 and len({id(post.author) for post in by_mentor}) == 1
+    with django_assert_num_queries(0):
+        assert all(post.author.full_name for post in posts)
+        assert all(post.body_html for post in posts)
+    with django_assert_num_queries(1):
+        assert posts[0].body == "Ответ"  # the source text, not loaded: one query
+    assert posts[0].thread == long_thread
