@@ -38,6 +38,22 @@ def run_on_scratch_database(run, args) -> None:
         run(args)
 
 
+def run_peer(python: str, script: str, rounds: int) -> dict:
+    """A peer's measurement (bench/peers/<script>, run by its own venv's `python`, as
+    bench/peers/README.md sets up) in the same run as ours: its JSON report."""
+    import json
+    import subprocess
+
+    peer = subprocess.run(
+        [python, str(Path(__file__).parent / "peers" / script), "--rounds", str(rounds), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
+    )
+    return json.loads(peer.stdout.strip().splitlines()[-1])
+
+
 @contextlib.contextmanager
 def explicit_timestamps(*models):
     """Let bulk_create keep the created_at (and other auto_now_add values) we set."""

@@ -20,17 +20,14 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import json
 import os
 import pstats
 import statistics
-import subprocess
 import time
 import uuid
-from pathlib import Path
 from unittest import mock
 
-from _setup import run_on_scratch_database
+from _setup import run_on_scratch_database, run_peer
 
 os.environ["EMAIL_URL"] = "locmem://"
 WATCHERS = 50
@@ -173,20 +170,7 @@ def run(args) -> None:
         f"{w['ms_per_email']:.2f} ms per email, queue to locmem)"
     )
     if args.peer:
-        peer = subprocess.run(
-            [
-                args.peer,
-                str(Path(__file__).parent / "peers" / "spirit_reply.py"),
-                "--rounds",
-                str(args.rounds),
-                "--json",
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-            env={k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
-        )
-        spirit = json.loads(peer.stdout.strip().splitlines()[-1])
+        spirit = run_peer(args.peer, "spirit_reply.py", args.rounds)
         by_count = {case["subscribers"]: case for case in spirit["cases"]}
         print("Spirit, same run:")
         for case in report["cases"]:

@@ -16,14 +16,11 @@ client. Reported: p50/p95 wall ms, p50 CPU ms, queries and KiB.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
-import subprocess
 import time
-from pathlib import Path
 
-from _setup import run_on_scratch_database
+from _setup import run_on_scratch_database, run_peer
 
 REPLY_BODY = (
     "Попробовал по вашей инструкции — **получилось**. Добавлю для остальных:\n\n"
@@ -185,20 +182,7 @@ def run(args) -> None:
     big, small = results["300 replies"], results["20 posts"]
     print(f"  first chunk of 300 / 20-post topic: {big['p50_ms'] / small['p50_ms']:.2f}× (bar 1.2)")
     if args.peer:
-        peer = subprocess.run(
-            [
-                args.peer,
-                str(Path(__file__).parent / "peers" / "spirit_topic.py"),
-                "--rounds",
-                str(args.rounds),
-                "--json",
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-            env={k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
-        )
-        spirit = json.loads(peer.stdout.strip().splitlines()[-1])["cases"]
+        spirit = run_peer(args.peer, "spirit_topic.py", args.rounds)["cases"]
         for name, theirs in spirit.items():
             print(
                 f"Spirit, {name:11}: p50 {theirs['p50_ms']:6.1f} ms  "

@@ -183,6 +183,14 @@ class ThreadPage:
         return max([1, *(item.post.number for item in self.replies)])
 
     @property
+    def read_up_to(self) -> int:
+        """How far the reader has read: the whole thread when it showed in one chunk, else
+        as far as this chunk reached (the next chunk moves the cursor on)."""
+        if self.more_query is None and not self.starts_later and self.focus is None:
+            return self.thread.post_sequence
+        return self.last_number_shown
+
+    @property
     def accepted_url(self) -> str:
         number = self.accepted.number if self.accepted else None
         return f"{chunk_query_at(self.thread, number, self.view)}#post-{number}"
@@ -219,11 +227,11 @@ _PATH = re.compile(rf"(?:\d{{{PATH_DIGITS}}}/){{1,{MAX_TREE_DEPTH + 1}}}")
 
 def chunk_query_at(thread: Thread, number: int | None, view: str) -> str:
     """The query string of the chunk that holds post `number` (empty: the first chunk)."""
-    flat = "view=flat&" if view == "flat" else ""
+    query = {"view": "flat"} if view == "flat" else {}
     # A thread shorter than a chunk's top-level replies shows every reply at once.
-    if not number or number == 1 or thread.reply_count < CHUNK_TOP_LEVEL:
-        return f"?{flat}".rstrip("&").rstrip("?")
-    return f"?{flat}at={number}"
+    if number and number > 1 and thread.reply_count >= CHUNK_TOP_LEVEL:
+        query["at"] = str(number)
+    return f"?{urlencode(query)}" if query else ""
 
 
 def thread_page(

@@ -183,7 +183,7 @@ def thread(request: MemberRequest, pk: int, slug: str) -> HttpResponse:
             "asides": slots.asides_for(thread, request.user),
         },
     )
-    services.thread_viewed(user=request.user, thread=thread, up_to=_read_up_to(page))
+    services.thread_viewed(user=request.user, thread=thread, up_to=page.read_up_to)
     return response
 
 
@@ -196,14 +196,14 @@ def thread_chunk(request: MemberRequest, pk: int) -> HttpResponse:
     try:
         page = selectors.thread_page(thread, request.user, view=view, **_chunk_wanted(request))
     except ValueError:
-        return HttpResponse(_("That page link is broken; here is the first page."), status=400)
+        return HttpResponse(_("That page link is broken."), status=400, content_type="text/plain")
     context = _post_context(request, thread)
     response = render(
         request,
         "forum/partials/chunk.html",
         {**context, "page": page, "replies_html": _chunk_html(page, context["post_page"])},
     )
-    services.thread_read(user=request.user, thread=thread, up_to=_read_up_to(page))
+    services.thread_read(user=request.user, thread=thread, up_to=page.read_up_to)
     return response
 
 
@@ -216,14 +216,6 @@ def _chunk_wanted(request: MemberRequest) -> dict:
         "after": request.GET.get("after") or None,
         "at": int(at) if POST_NUMBER.fullmatch(at) else None,
     }
-
-
-def _read_up_to(page: selectors.ThreadPage) -> int:
-    """How far the reader has read: the whole thread when it showed in one chunk, else
-    as far as this chunk reached (the next chunk moves the cursor on)."""
-    if page.more_query is None and not page.starts_later and page.focus is None:
-        return page.thread.post_sequence
-    return page.last_number_shown
 
 
 # --- Posts ---------------------------------------------------------------------------

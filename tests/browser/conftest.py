@@ -54,19 +54,7 @@ class LiveServer:
     def manage(self, *args: str) -> str:
         """Run a manage.py command on this server's database (to set up what a journey
         needs but would take long to click through); returns its output."""
-        env = _server_env(self.root, int(self.url.rsplit(":", 1)[1]))
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=REPO_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=COMMAND_TIMEOUT,
-            check=False,
-        )
-        if result.returncode != 0:
-            pytest.fail(f"manage.py {args[0]} failed:\n{result.stdout}\n{result.stderr}")
-        return result.stdout
+        return _manage(_server_env(self.root, int(self.url.rsplit(":", 1)[1])), *args)
 
     def messages_to(self, address: str) -> list[email.message.EmailMessage]:
         """Every email written so far to `address`, oldest first."""
@@ -141,7 +129,8 @@ def _server_env(root: Path, port: int) -> dict[str, str]:
     return env
 
 
-def _manage(env: dict[str, str], *args: str) -> None:
+def _manage(env: dict[str, str], *args: str) -> str:
+    """Run manage.py with `env`; its output, or the test fails with it."""
     result = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=REPO_ROOT,
@@ -157,6 +146,7 @@ def _manage(env: dict[str, str], *args: str) -> None:
             f"{result.stdout}\n{result.stderr}",
             pytrace=False,
         )
+    return result.stdout
 
 
 def chromium_executable() -> str | None:

@@ -7,25 +7,15 @@ import uuid
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.actions import MENTOR_EMAIL, log_in
+from tests.browser.actions import MENTOR_EMAIL, log_in, logged_in_page, start_thread
 
 pytestmark = pytest.mark.browser
 
 SECOND_MENTOR_EMAIL = "r.garipov@example.com"
 
 
-def start_thread(
-    page: Page, live_app, body: str, *, title: str = "", question: bool = False
-) -> str:
-    page.goto("/forum/c/voprosy-novichkov/")
-    page.locator("main a[href^='/forum/new/']").click()
-    if question:
-        page.locator("#id_kind input[value=question]").check()
-    page.locator("#id_title").fill(title or f"Как заказать визитки? {uuid.uuid4().hex[:6]}")
-    page.locator("#id_body").fill(body)
-    page.locator("#thread-form button[type=submit].button").first.click()
-    expect(page.locator("article.post-opening")).to_be_visible()
-    return page.url
+def visiting_cards_thread(page: Page, body: str) -> str:
+    return start_thread(page, title=f"Как заказать визитки? {uuid.uuid4().hex[:6]}", body=body)
 
 
 def reply(page: Page, text: str) -> None:
@@ -36,7 +26,7 @@ def reply(page: Page, text: str) -> None:
 
 def test_quoting_a_selection_with_the_mouse(page: Page, live_app):
     log_in(page, live_app, MENTOR_EMAIL)
-    start_thread(page, live_app, "Визитки заказывает отдел протокола по служебной записке.")
+    visiting_cards_thread(page, "Визитки заказывает отдел протокола по служебной записке.")
     # Select the opening post's text with the mouse (a triple click selects its paragraph),
     # then click «Цитировать» with the mouse too.
     page.locator("article.post-opening .post-body p").click(click_count=3)
@@ -54,21 +44,18 @@ def test_quoting_a_selection_with_the_mouse(page: Page, live_app):
 
 def test_a_live_reply_updates_the_reply_count(page: Page, browser: Browser, live_app):
     log_in(page, live_app, MENTOR_EMAIL)
-    thread_url = start_thread(page, live_app, "Есть ли шаблон визитки?")
+    thread_url = visiting_cards_thread(page, "Есть ли шаблон визитки?")
     heading = page.locator("#replies-heading")
     expect(heading).to_have_text("0 ответов")
 
-    other = browser.new_context(base_url=live_app.url, locale="ru-RU")
-    other.set_default_timeout(10_000)
-    other_page = other.new_page()
-    log_in(other_page, live_app, SECOND_MENTOR_EMAIL)
+    other_page = logged_in_page(browser, live_app, SECOND_MENTOR_EMAIL)
     other_page.goto(thread_url)
     reply(other_page, "Шаблон в СЭД, раздел «Протокол».")
     expect(page.locator("article.post", has_text="раздел «Протокол»")).to_be_visible()
     expect(heading).to_have_text("1 ответ")
     reply(other_page, "И ещё один в папке отдела.")
     expect(heading).to_have_text("2 ответа")
-    other.close()
+    other_page.context.close()
 
 
 def test_similar_questions_show_under_the_title_while_typing(page: Page, live_app):
@@ -76,9 +63,8 @@ def test_similar_questions_show_under_the_title_while_typing(page: Page, live_ap
     marker = uuid.uuid4().hex[:6]
     start_thread(
         page,
-        live_app,
-        "Увольняюсь по переводу, с чего начать?",
         title=f"Кто подписывает обходной лист? {marker}",
+        body="Увольняюсь по переводу, с чего начать?",
         question=True,
     )
     page.goto("/forum/new/")

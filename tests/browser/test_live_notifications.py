@@ -10,7 +10,7 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.actions import MENTOR_EMAIL, log_in
+from tests.browser.actions import MENTOR_EMAIL, log_in, logged_in_page, start_thread
 
 pytestmark = pytest.mark.browser
 
@@ -25,17 +25,10 @@ def unread(page: Page) -> int:
 def test_a_watcher_hears_of_a_reply_without_reloading(page: Page, browser, live_app):
     title = f"Где взять пропуск на парковку? {uuid.uuid4().hex[:6]}"
     # The author starts a thread.
-    author = browser.new_context(base_url=live_app.url, locale="ru-RU")
-    author.set_default_timeout(10_000)
-    author_page = author.new_page()
-    log_in(author_page, live_app, SECOND_MENTOR_EMAIL)
-    author_page.goto("/forum/c/voprosy-novichkov/")
-    author_page.locator("main a[href^='/forum/new/']").click()
-    author_page.locator("#id_title").fill(title)
-    author_page.locator("#id_body").fill("Подскажите, куда обращаться за пропуском.")
-    author_page.locator("#thread-form button[type=submit].button").first.click()
-    expect(author_page.locator("h1")).to_have_text(title)
-    thread_url = author_page.url
+    author_page = logged_in_page(browser, live_app, SECOND_MENTOR_EMAIL)
+    thread_url = start_thread(
+        author_page, title=title, body="Подскажите, куда обращаться за пропуском."
+    )
 
     # A mentor watches it, then reads the forum's front page.
     log_in(page, live_app, MENTOR_EMAIL)
@@ -58,4 +51,4 @@ def test_a_watcher_hears_of_a_reply_without_reloading(page: Page, browser, live_
     expect(page.locator("#notification-badge .notification-count")).to_have_text(
         re.compile(rf"^{before + 1}$"), timeout=15_000
     )
-    author.close()
+    author_page.context.close()

@@ -9,7 +9,7 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.actions import MENTOR_EMAIL, log_in
+from tests.browser.actions import MENTOR_EMAIL, log_in, start_thread
 
 pytestmark = pytest.mark.browser
 
@@ -44,15 +44,10 @@ def long_thread(page: Page, live_app) -> tuple[str, int]:
     """A topic of 300 replies; its address and the id of its 251st post."""
     title = f"Длинная тема о командировках {uuid.uuid4().hex[:6]}"
     log_in(page, live_app, MENTOR_EMAIL)
-    page.goto("/forum/c/voprosy-novichkov/")
-    page.locator("main a[href^='/forum/new/']").click()
-    page.locator("#id_title").fill(title)
-    page.locator("#id_body").fill("Собираем здесь всё о командировках.")
-    page.locator("#thread-form button[type=submit].button").first.click()
-    expect(page.locator("h1")).to_have_text(title)
+    url = start_thread(page, title=title, body="Собираем здесь всё о командировках.")
     output = live_app.manage("shell", "--no-imports", "-c", GROW.format(title=title))
     deep = int(output.strip().splitlines()[-1])
-    return page.url, deep
+    return url, deep
 
 
 def test_the_first_chunk_then_more_with_a_click(page: Page, live_app, long_thread):

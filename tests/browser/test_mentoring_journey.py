@@ -9,7 +9,7 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.actions import COORDINATOR_EMAIL, log_in
+from tests.browser.actions import COORDINATOR_EMAIL, log_in, logged_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -18,14 +18,6 @@ MENTOR_NAME = "Елена Викторовна Морозова"
 NEWCOMER_EMAIL = "k.minnullina@example.com"
 NEWCOMER_NAME = "Камила Ильсуровна Миннуллина"
 NEWCOMER_NAME_GENITIVE = "Камилы Ильсуровны Миннуллиной"
-
-
-def _person(browser, live_app, email: str) -> Page:
-    page = browser.new_context(
-        base_url=live_app.url, locale="ru-RU", timezone_id="Europe/Moscow"
-    ).new_page()
-    log_in(page, live_app, email)
-    return page
 
 
 def _plans_row(page: Page):
@@ -44,7 +36,7 @@ def test_a_pair_goes_from_proposal_to_a_ticked_step_on_the_dashboard(page: Page,
     expect(page).to_have_url(re.compile(r"/mentoring/\d+/$"))
     pair_path = page.url.removeprefix(live_app.url)
 
-    mentor = _person(browser, live_app, MENTOR_EMAIL)
+    mentor = logged_in_page(browser, live_app, MENTOR_EMAIL)
     mentor.goto("/notifications/")
     # «…просит вас стать наставником для Камилы Ильсуровны Миннуллиной»: the genitive.
     mentor.locator("main a", has_text=NEWCOMER_NAME_GENITIVE).first.click()
@@ -53,7 +45,7 @@ def test_a_pair_goes_from_proposal_to_a_ticked_step_on_the_dashboard(page: Page,
     expect(mentor.locator("#plan-progress")).to_contain_text("0 из")
     expect(mentor.locator("#pair-room")).to_be_visible()
 
-    newcomer = _person(browser, live_app, NEWCOMER_EMAIL)
+    newcomer = logged_in_page(browser, live_app, NEWCOMER_EMAIL)
     newcomer.goto(pair_path)
     expect(newcomer.locator("#plan-progress")).to_contain_text("0 из")
     steps = newcomer.locator(".plan-step")

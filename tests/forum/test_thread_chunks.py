@@ -152,6 +152,7 @@ def test_a_broken_chunk_cursor_is_a_clear_error(login, long_thread, mentor2, cur
     assert "повреждена" in client.get(response["Location"]).content.decode()
     response = client.get(f"/forum/t/{long_thread.pk}/chunk/", {"after": cursor})
     assert response.status_code == 400
+    assert response.content.decode() == "Ссылка на страницу повреждена."
 
 
 def test_a_chunk_of_a_thread_out_of_reach_is_a_404(login, long_thread, stranger, coordinator):
