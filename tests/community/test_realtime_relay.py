@@ -60,6 +60,9 @@ class TestReceiving:
             # Signed with another salt: a token meant for something else.
             signing.dumps([], salt="community.other"),
         ],
+        # Named, not shown: a signed token carries the time, and pytest-xdist's workers
+        # must collect the same test ids.
+        ids=["empty", "unsigned", "another salt"],
     )
     async def test_an_unsigned_or_forged_batch_is_refused_and_sends_nothing(self, mentor, body):
         socket = await joined_socket(mentor)
