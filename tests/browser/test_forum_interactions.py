@@ -27,6 +27,8 @@ def reply(page: Page, text: str) -> None:
 def test_quoting_a_selection_with_the_mouse(page: Page, live_app):
     log_in(page, live_app, MENTOR_EMAIL)
     visiting_cards_thread(page, "Визитки заказывает отдел протокола по служебной записке.")
+    # forum.js is a module, loaded after the page: it has run once the live status shows.
+    expect(page.locator("#live-status")).not_to_be_empty()
     # Select the opening post's text with the mouse (a triple click selects its paragraph),
     # then click «Цитировать» with the mouse too.
     page.locator("article.post-opening .post-body p").click(click_count=3)
